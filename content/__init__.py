@@ -1,0 +1,1 @@
+"""Domain model, validation, SQLite store and media pipeline. Knows nothing of HTTP."""

@@ -1,0 +1,74 @@
+"""Settings, read from the environment once; the CLI layers its flags on top."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import msgspec
+
+__all__ = ["ENV_PREFIX", "Settings", "load_settings"]
+
+ENV_PREFIX = "ODYSSEE_"
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Every setting, with its environment variable ``ODYSSEE_<NAME>`` (documented in the README)."""
+
+    data_dir: Path = Path("data")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    default_lang: str = "fr"
+    db_readers: int = 4
+    max_upload_bytes: int = 200 * 1024 * 1024
+    max_image_pixels: int = 64_000_000
+    speech_bitrate: int = 48_000
+    speech_sample_rate: int = 44_100
+    storage: Literal["local", "s3"] = "local"
+    s3_endpoint_url: str | None = None
+    s3_bucket: str = "odyssee"
+    s3_region: str = "us-east-1"
+    s3_prefix: str = ""
+    s3_public_base_url: str | None = None
+    s3_redirect: bool = False
+    pack_rebuild_delay_s: float = 2.0
+    pack_expiry_days: int = 180
+    pack_history_days: int = 90
+    token_ttl_s: int = 12 * 3600
+    log_level: str = "info"
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "odyssee.sqlite3"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+
+def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Build settings from ``ODYSSEE_*`` variables, then explicit overrides (CLI flags) that are not None."""
+    env = os.environ if env is None else env
+    raw: dict[str, Any] = {}
+    for name in Settings.__struct_fields__:
+        value = env.get(ENV_PREFIX + name.upper())
+        if value is not None and value != "":
+            raw[name] = value
+    raw.update({k: v for k, v in overrides.items() if v is not None})
+    # Environment values are strings; msgspec converts them to the declared types or says which is wrong.
+    try:
+        return msgspec.convert(raw, Settings, strict=False, dec_hook=_decode_path)
+    except msgspec.ValidationError as exc:
+        raise ValueError(f"invalid setting: {exc}") from exc
+
+
+def _decode_path(type_: type, obj: Any) -> Any:
+    if type_ is Path and isinstance(obj, str | os.PathLike):
+        return Path(obj)
+    raise TypeError(f"cannot read {type_!r} from {obj!r}")

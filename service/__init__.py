@@ -1,0 +1,1 @@
+"""The HTTP layer: the Litestar app, controllers, guards, HTTP caching and Range serving."""

@@ -1,0 +1,146 @@
+"""The one place where errors become RFC 9457 problem+json responses."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from content import errors
+
+__all__ = ["PROBLEM_JSON", "Problem", "ProblemField", "exception_handlers", "problem_response"]
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("odyssee.service")
+
+
+class ProblemField(msgspec.Struct, frozen=True):
+    field: str
+    message: str
+
+
+class Problem(msgspec.Struct, frozen=True, omit_defaults=True):
+    """The error body of every endpoint."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[ProblemField] = []
+
+
+_STATUS: list[tuple[type[errors.OdysseeError], int, str]] = [
+    (errors.PayloadTooLarge, 413, "payload-too-large"),
+    (errors.UnsupportedMedia, 415, "unsupported-media"),
+    (errors.InvalidParameter, 400, "invalid-parameter"),
+    (errors.InvalidInput, 422, "invalid-input"),
+    (errors.NotFound, 404, "not-found"),
+    (errors.Gone, 410, "gone"),
+    (errors.Unauthenticated, 401, "unauthenticated"),
+    (errors.Forbidden, 403, "forbidden"),
+    (errors.RateLimited, 429, "rate-limited"),
+    (errors.PreconditionRequired, 428, "precondition-required"),
+    (errors.PreconditionFailed, 412, "precondition-failed"),
+    (errors.Conflict, 409, "conflict"),
+]
+_encoder = msgspec.json.Encoder()
+
+
+def problem_response(
+    status: int,
+    title: str,
+    detail: str,
+    slug: str,
+    fields: list[ProblemField] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[bytes]:
+    body = Problem(type=f"/problems/{slug}", title=title, status=status, detail=detail, errors=fields or [])
+    return Response(
+        _encoder.encode(body), status_code=status, media_type=PROBLEM_JSON, headers=headers or {}
+    )
+
+
+def _domain_error(_: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    assert isinstance(exc, errors.OdysseeError)
+    for cls, status, slug in _STATUS:
+        if isinstance(exc, cls):
+            break
+    else:
+        status, slug = 400, "error"
+    fields = [ProblemField(e.field, e.message) for e in getattr(exc, "errors", [])]
+    headers = {}
+    if isinstance(exc, errors.RateLimited):
+        headers["Retry-After"] = str(exc.retry_after_s)
+    if isinstance(exc, errors.Unauthenticated):
+        headers["WWW-Authenticate"] = 'Bearer realm="odyssee"'
+    return problem_response(status, exc.title, exc.detail, slug, fields, headers)
+
+
+def _validation_error(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    assert isinstance(exc, ValidationException)
+    fields: list[ProblemField] = []
+    in_body = False
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if not isinstance(item, dict):
+            continue
+        source = item.get("source")
+        in_body = in_body or source == "body"
+        key = item.get("key") or _field_from_message(str(item.get("message", ""))) or str(source or "body")
+        fields.append(ProblemField(str(key), str(item.get("message", "invalid value"))))
+    if not fields:
+        in_body = request.method in {"POST", "PUT", "PATCH"}
+        fields.append(ProblemField("body", exc.detail))
+    if in_body:
+        return problem_response(422, "Invalid input", _detail(fields), "invalid-input", fields)
+    return problem_response(400, "Invalid parameter", _detail(fields), "invalid-parameter", fields)
+
+
+def _field_from_message(message: str) -> str | None:
+    # msgspec reports paths as "... - at `$.stops[2].title`" and unknown fields as "unknown field `x`".
+    if "- at `$." in message:
+        return message.rsplit("- at `$.", 1)[1].rstrip("`")
+    if "unknown field `" in message:
+        return message.split("unknown field `", 1)[1].split("`", 1)[0]
+    return None
+
+
+def _detail(fields: list[ProblemField]) -> str:
+    return "; ".join(f"{f.field}: {f.message}" for f in fields)
+
+
+def _http_error(_: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    assert isinstance(exc, HTTPException)
+    status = exc.status_code
+    slug = {404: "not-found", 405: "method-not-allowed", 401: "unauthenticated", 403: "forbidden"}.get(
+        status, "http-error"
+    )
+    headers = dict(exc.headers or {})
+    return problem_response(status, _reason(status), exc.detail, slug, headers=headers)
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(
+        HTTP_500_INTERNAL_SERVER_ERROR, "Internal error", "an unexpected error occurred", "internal"
+    )
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+exception_handlers: dict[type[Exception] | int, Any] = {
+    errors.OdysseeError: _domain_error,
+    ValidationException: _validation_error,
+    HTTPException: _http_error,
+    Exception: _unexpected,
+}

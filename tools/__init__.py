@@ -1,0 +1,1 @@
+"""The ``odyssee`` command line, demo data and benchmarks."""

@@ -1,0 +1,1 @@
+"""One module per ``odyssee`` sub-command group; each exposes ``register(subparsers)``."""

@@ -1,0 +1,35 @@
+"""``odyssee serve``: run the HTTP service with uvicorn."""
+
+from __future__ import annotations
+
+import argparse
+
+import uvicorn
+
+from tools.cli import add_common, settings_from
+
+__all__ = ["register"]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("serve", help="run the HTTP service", description="Run the HTTP service.")
+    add_common(parser)
+    parser.add_argument("--host", help="address to bind (env ODYSSEE_HOST, default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (env ODYSSEE_PORT, default 8000)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = settings_from(args, host=args.host, port=args.port)
+    from service.app import create_app
+
+    app = create_app(settings)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        proxy_headers=True,
+        server_header=False,
+    )
+    return 0
