@@ -8,7 +8,9 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.types import ControllerRouterHandler
@@ -55,7 +57,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies=dependencies,
         lifespan=[lifespan],
         exception_handlers=exception_handlers,
-        middleware=[ConditionalJSONMiddleware],
+        middleware=[DefineMiddleware(ConditionalJSONMiddleware)],
         cors_config=CORSConfig(allow_origins=["*"], allow_headers=["*"], expose_headers=["*"]),
         openapi_config=OpenAPIConfig(
             title="Odyssée API",
@@ -64,6 +66,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             path="/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
         ),
-        state={"settings": settings, "db": db},
+        state=State({"settings": settings, "db": db}),
         debug=False,
     )

@@ -7,9 +7,15 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+# Plain ASGI shapes: this middleware only reads and forwards messages.
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 __all__ = ["ConditionalJSONMiddleware", "etag_matches"]
 
@@ -76,8 +82,12 @@ class ConditionalJSONMiddleware:
         await self.app(scope, receive, capture)
 
     @staticmethod
-    async def _finish(start: dict[str, Any], body: bytes, request_headers: dict[bytes, bytes], send: Send) -> None:
-        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() not in {b"content-length", b"vary"}]
+    async def _finish(
+        start: dict[str, Any], body: bytes, request_headers: dict[bytes, bytes], send: Send
+    ) -> None:
+        headers = [
+            (k, v) for k, v in start.get("headers", []) if k.lower() not in {b"content-length", b"vary"}
+        ]
         digest = hashlib.sha256(body).hexdigest()[:40]
         accepts_gzip = b"gzip" in request_headers.get(b"accept-encoding", b"")
         compress = accepts_gzip and len(body) >= _GZIP_MIN_BYTES

@@ -59,18 +59,12 @@ def problem_response(
     headers: dict[str, str] | None = None,
 ) -> Response[bytes]:
     body = Problem(type=f"/problems/{slug}", title=title, status=status, detail=detail, errors=fields or [])
-    return Response(
-        _encoder.encode(body), status_code=status, media_type=PROBLEM_JSON, headers=headers or {}
-    )
+    return Response(_encoder.encode(body), status_code=status, media_type=PROBLEM_JSON, headers=headers or {})
 
 
 def _domain_error(_: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     assert isinstance(exc, errors.OdysseeError)
-    for cls, status, slug in _STATUS:
-        if isinstance(exc, cls):
-            break
-    else:
-        status, slug = 400, "error"
+    status, slug = next(((st, sl) for cls, st, sl in _STATUS if isinstance(exc, cls)), (400, "error"))
     fields = [ProblemField(e.field, e.message) for e in getattr(exc, "errors", [])]
     headers = {}
     if isinstance(exc, errors.RateLimited):

@@ -1,0 +1,1 @@
+"""Offline packs: format, deterministic builder, deltas, signing. Knows nothing of HTTP."""
