@@ -10,8 +10,9 @@ import hashlib
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-# Plain ASGI shapes: this middleware only reads and forwards messages.
-Scope = MutableMapping[str, Any]
+# Plain ASGI shapes: this middleware only reads and forwards messages, so it stays agnostic of
+# Litestar's per-event TypedDicts.
+Scope = Any
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
@@ -42,7 +43,7 @@ class ConditionalJSONMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["method"] not in {"GET", "HEAD"}:
             await self.app(scope, receive, send)
             return
