@@ -1,0 +1,1 @@
+"""Offline packs: the deterministic ZIP container, manifests, signatures, verification and deltas."""
