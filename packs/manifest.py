@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from itertools import pairwise
 from typing import Final
 
@@ -23,6 +25,7 @@ __all__ = [
     "Manifest",
     "ManifestEntry",
     "PackHeader",
+    "SignedManifest",
     "build_manifest",
     "decode_manifest",
     "encode_manifest",
@@ -120,6 +123,18 @@ class PackHeader(msgspec.Struct, frozen=True, kw_only=True):
     expires: datetime
     languages: tuple[str, ...]
     bbox: BBox
+
+
+@dataclass(frozen=True)
+class SignedManifest:
+    """The exact ``manifest.json`` bytes of a version and its ``manifest.sig`` content, as served."""
+
+    manifest_bytes: bytes
+    signature: bytes
+
+    @cached_property
+    def manifest(self) -> Manifest:
+        return decode_manifest(self.manifest_bytes)
 
 
 _encoder = msgspec.json.Encoder()
