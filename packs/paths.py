@@ -1,4 +1,4 @@
-"""Entry path rules: relative, ``/``-separated, only ``[a-z0-9._/-]``; no ``.``/``..`` or empty segments."""
+"""Entry path rules: relative, ``/``-separated, only ``[a-z0-9._/-]``; no dot-only or empty segments."""
 
 from __future__ import annotations
 
@@ -40,7 +40,8 @@ def validate_entry_path(path: str) -> str:
     for segment in path.split("/"):
         if not segment:
             raise InvalidEntryPath(path, "empty segment")
-        if segment in (".", ".."):
+        if not segment.strip("."):
+            # '.' and '..' are traversal; longer runs of dots are refused too, as some systems fold them.
             raise InvalidEntryPath(path, f"'{segment}' segment")
         if not _SEGMENT.fullmatch(segment):
             raise InvalidEntryPath(path, "only a-z, 0-9, '.', '_', '-' and '/' are allowed")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from packs.container import EntrySource, WrittenFile, write_container
 from packs.manifest import Manifest, PackHeader, SignedManifest, build_manifest, encode_manifest
-from packs.paths import MANIFEST_NAME, SIGNATURE_NAME
+from packs.paths import MANIFEST_NAME, SIGNATURE_NAME, check_unique_paths
 from packs.signing import KeyRing, encode_signature
 
 __all__ = ["MANIFEST_TYPE", "SIGNATURE_TYPE", "WrittenPack", "sign_manifest", "write_pack"]
@@ -46,6 +46,7 @@ def write_pack(
     was written. Blocking: run it in a worker thread.
     """
     sources = list(entries)
+    check_unique_paths(source.path for source in sources)  # a bad or duplicate path fails before any work
     manifest = build_manifest(header, (source.manifest_entry() for source in sources), keyring.active().kid)
     signed = sign_manifest(manifest, keyring)
     written = write_container(
