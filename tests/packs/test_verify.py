@@ -175,7 +175,7 @@ def test_a_data_descriptor_is_refused(pack: WrittenPack, keyring: KeyRing, tmp_p
 
     target = tmp_path / "streamed.zip"
     sink = Unseekable(target)
-    with zipfile.ZipFile(pack.file.path) as reader, zipfile.ZipFile(sink, "w") as writer:  # type: ignore[arg-type]
+    with zipfile.ZipFile(pack.file.path) as reader, zipfile.ZipFile(sink, "w") as writer:  # type: ignore[call-overload]
         for info in reader.infolist():
             writer.writestr(info, reader.read(info))
     sink.file.close()

@@ -88,7 +88,28 @@ def parse(data: bytes) -> Archive:
         name = data[at + 46 : at + 46 + name_len].decode("ascii")
         extra = data[at + 46 + name_len : at + 46 + name_len + extra_len]
         entry_comment = data[at + 46 + name_len + extra_len : at + 46 + name_len + extra_len + comment_len]
-        centrals.append(Central(*fields[1:10], name, extra, entry_comment, *fields[13:17]))
+        made_by, needed, flags, method, time, date, crc, csize, size = fields[1:10]
+        disk_start, internal_attrs, external_attrs, offset = fields[13:17]
+        centrals.append(
+            Central(
+                made_by,
+                needed,
+                flags,
+                method,
+                time,
+                date,
+                crc,
+                csize,
+                size,
+                name,
+                extra,
+                entry_comment,
+                disk_start,
+                internal_attrs,
+                external_attrs,
+                offset,
+            )
+        )
         at += 46 + name_len + extra_len + comment_len
     assert at == cd_offset + cd_size
     locals_ = []
@@ -101,5 +122,9 @@ def parse(data: bytes) -> Archive:
         name_len, extra_len = fields[9], fields[10]
         name = data[offset + 30 : offset + 30 + name_len].decode("ascii")
         extra = data[offset + 30 + name_len : offset + 30 + name_len + extra_len]
-        locals_.append(Local(offset, *fields[1:9], name, extra, offset + 30 + name_len + extra_len))
+        needed, flags, method, time, date, crc, csize, size = fields[1:9]
+        data_offset = offset + 30 + name_len + extra_len
+        locals_.append(
+            Local(offset, needed, flags, method, time, date, crc, csize, size, name, extra, data_offset)
+        )
     return Archive(locals_, centrals, eocd, comment, zip64_end, data[eocd_at + 22 + len(comment) :])
