@@ -107,12 +107,6 @@ class Manifest(msgspec.Struct, frozen=True, omit_defaults=True):
         if any(a >= b for a, b in pairwise(paths)):
             raise ValueError("entries must be sorted by path, without duplicates")
 
-    def entry(self, path: str) -> ManifestEntry | None:
-        for candidate in self.entries:
-            if candidate.path == path:
-                return candidate
-        return None
-
 
 class PackHeader(msgspec.Struct, frozen=True, kw_only=True):
     """What the builder decides about a pack version; the entries and the key complete the manifest."""

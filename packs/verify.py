@@ -6,6 +6,7 @@ The ZIP is read with the standard library's ``zipfile``, as a phone reads it wit
 from __future__ import annotations
 
 import hashlib
+import struct
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -96,6 +97,7 @@ class PackReader:
             raise PackMalformed(f"not a readable ZIP: {exc}") from None
         try:
             self.infos = self._check_container(self._zip)
+            self._check_layout(path, self._zip, self.infos)
         except PackInvalid:
             self._zip.close()
             raise
@@ -118,6 +120,28 @@ class PackReader:
                 raise PackMalformed(f"compression method {info.compress_type}", info.filename)
             infos[info.filename] = info
         return infos
+
+    @staticmethod
+    def _check_layout(path: Path, archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo]) -> None:
+        """Entries follow each other from offset 0 up to the central directory, with nothing between.
+
+        A streaming reader (Java's ``ZipInputStream``) walks the local headers rather than the central
+        directory; bytes hidden between entries could show it files that this check never saw.
+        """
+        expected = 0
+        with path.open("rb") as file:
+            for info in sorted(infos.values(), key=lambda info: info.header_offset):
+                if info.header_offset != expected:
+                    raise PackMalformed("unlisted bytes before this entry", info.filename)
+                file.seek(info.header_offset)
+                header = file.read(fmt.LOCAL_HEADER_SIZE)
+                if len(header) != fmt.LOCAL_HEADER_SIZE or not header.startswith(b"PK\x03\x04"):
+                    raise PackMalformed("no local header where the central directory points", info.filename)
+                name_length, extra_length = struct.unpack_from("<HH", header, 26)
+                expected = info.header_offset + fmt.LOCAL_HEADER_SIZE + name_length + extra_length
+                expected += info.compress_size
+        if expected != archive.start_dir:
+            raise PackMalformed("unlisted bytes before the central directory")
 
     def close(self) -> None:
         self._zip.close()

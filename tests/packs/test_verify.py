@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -17,9 +18,11 @@ from packs.errors import (
     UnknownKey,
     VersionDowngrade,
 )
+from packs.mediatypes import Compression
 from packs.signing import KeyRing, encode_signature, verification_keys_from
 from packs.verify import verify_pack
 from packs.writer import WrittenPack, write_pack
+from packs.zipwriter import ZipWriter
 from tests.packs.conftest import BUILT_AT, header
 
 
@@ -192,3 +195,20 @@ def test_files_that_are_not_packs_are_refused(
     truncated.write_bytes(pack.file.path.read_bytes()[:-30])
     with pytest.raises(PackMalformed):
         verify_pack(truncated, keyring.verification_keys())
+
+
+def test_bytes_hidden_outside_the_listed_entries_are_refused(
+    pack: WrittenPack, keyring: KeyRing, tmp_path: Path
+) -> None:
+    # A local entry smuggled in front: zipfile skips it (it trusts the central directory), but a streaming
+    # reader such as Java's ZipInputStream would read it first.
+    smuggled = io.BytesIO()
+    with ZipWriter(smuggled) as writer:
+        writer.add("media/evil.webp", io.BytesIO(b"RIFF"), size=4, compression=Compression.STORED)
+    local_entry = smuggled.getvalue()[: smuggled.getvalue().index(b"PK\x01\x02")]
+    forged = tmp_path / "forged.zip"
+    forged.write_bytes(local_entry + pack.file.path.read_bytes())
+    with zipfile.ZipFile(forged) as reader:
+        assert reader.testzip() is None  # the standard library alone does not notice
+    with pytest.raises(PackMalformed, match="unlisted bytes"):
+        verify_pack(forged, keyring.verification_keys())
