@@ -19,7 +19,7 @@ from io import BufferedWriter
 from pathlib import Path
 
 from packs.delta import decode_delta_info, plan_delta
-from packs.errors import DeltaMismatch
+from packs.errors import DeltaMismatch, EntryMissing
 from packs.manifest import Manifest, SignedManifest
 from packs.paths import DELTA_NAME, MANIFEST_NAME, SIGNATURE_NAME, validate_entry_path
 from packs.verify import MAX_MANIFEST_BYTES, PackReader, PublicKeys, check_file, verify_manifest
@@ -101,7 +101,7 @@ def apply_delta(root: Path, delta_zip: Path, public_keys: PublicKeys) -> Install
             for entry in new.entries:
                 target = staging / entry.path
                 if (entry.path, entry.sha256) in kept:
-                    _keep(current.file(entry.path), target)  # 2. N's files that M lists unchanged
+                    _keep(current.file(entry.path), target, entry.path)  # 2. N's files that M lists unchanged
                 else:
                     with _create(target) as sink:  # 3. the delta's files
                         reader.copy_entry(entry, sink)
@@ -127,7 +127,9 @@ def _create(path: Path) -> BufferedWriter:
     return path.open("xb")
 
 
-def _keep(source: Path, target: Path) -> None:
+def _keep(source: Path, target: Path, path: str) -> None:
+    if not source.is_file():
+        raise EntryMissing("not in the installed version", path)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(source, target)  # entries are immutable: sharing the inode costs no space or time

@@ -39,7 +39,15 @@ from packs.paths import MANIFEST_NAME, SIGNATURE_NAME, validate_entry_path
 from packs.signing import decode_signature
 from packs.zipwriter import CHUNK_SIZE
 
-__all__ = ["PackReader", "PublicKeys", "VerifiedPack", "check_file", "verify_manifest", "verify_pack"]
+__all__ = [
+    "MAX_MANIFEST_BYTES",
+    "PackReader",
+    "PublicKeys",
+    "VerifiedPack",
+    "check_file",
+    "verify_manifest",
+    "verify_pack",
+]
 
 PublicKeys = Mapping[str, Ed25519PublicKey]
 """The pinned keys, by kid (``signing.verification_keys_from`` builds it from the keys listing)."""

@@ -218,3 +218,25 @@ def test_a_delta_needs_an_installed_pack(versions: Versions, tmp_path: Path, pin
     delta = build_delta(tmp_path / "d.zip", versions.v1.manifest, versions.v2.signed, versions.open_entry)
     with pytest.raises(ValueError, match="no pack installed"):
         apply_delta(tmp_path / "phone", delta.path, pinned)
+
+
+@pytest.mark.parametrize("damage", ["delete", "corrupt"])
+def test_a_damaged_installed_file_stops_the_delta_and_keeps_version_1(
+    versions: Versions, tmp_path: Path, pinned: PublicKeys, damage: str
+) -> None:
+    phone = tmp_path / "phone"
+    first = install_pack(phone, versions.v1.file.path, pinned)
+    delta = build_delta(tmp_path / "d.zip", versions.v1.manifest, versions.v2.signed, versions.open_entry)
+    kept = next(
+        e.path
+        for e in versions.v2.manifest.entries
+        if e.path.endswith(".png") and e.path not in versions.changed
+    )
+    if damage == "delete":
+        first.file(kept).unlink()
+    else:
+        first.file(kept).write_bytes(b"\x89PNG damaged")
+    with pytest.raises(EntryMissing if damage == "delete" else EntryCorrupt) as raised:
+        apply_delta(phone, delta.path, pinned)
+    assert raised.value.path == kept
+    assert installed_pack(phone) == first
