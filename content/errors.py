@@ -24,7 +24,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class FieldError:
-    """One invalid field: ``field`` is a dotted path (``near``, ``features[3].geometry``, ``stops[2].title.fr``)."""
+    """One invalid field: ``field`` is a dotted path (``near``, ``features[3].geometry``,
+    ``stops[2].title.fr``)."""
 
     field: str
     message: str

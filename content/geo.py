@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -31,9 +32,7 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def line_length_m(coordinates: Sequence[Sequence[float]]) -> float:
     """Geodesic length in metres of a LineString given as ``[lon, lat]`` pairs."""
-    return sum(
-        haversine_m(a[1], a[0], b[1], b[0]) for a, b in zip(coordinates, coordinates[1:], strict=False)
-    )
+    return sum(haversine_m(a[1], a[0], b[1], b[0]) for a, b in itertools.pairwise(coordinates))
 
 
 def bbox_of(coordinates: Sequence[Sequence[float]]) -> BBox:
@@ -63,7 +62,7 @@ def point_to_line_m(lat: float, lon: float, coordinates: Sequence[Sequence[float
     k = math.cos(math.radians(lat))
     px, py = 0.0, 0.0
     best = math.inf
-    for a, b in zip(coordinates, coordinates[1:], strict=False):
+    for a, b in itertools.pairwise(coordinates):
         ax, ay = (a[0] - lon) * k, a[1] - lat
         bx, by = (b[0] - lon) * k, b[1] - lat
         dx, dy = bx - ax, by - ay

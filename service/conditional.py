@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from typing import Any
+from typing import Any, cast
 
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["ConditionalJSONMiddleware", "etag_matches"]
@@ -37,7 +38,7 @@ class ConditionalJSONMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in {"GET", "HEAD"}:
+        if scope["type"] != ScopeType.HTTP or scope["method"] not in {"GET", "HEAD"}:
             await self.app(scope, receive, send)
             return
         request_headers = dict(scope["headers"])
@@ -76,8 +77,12 @@ class ConditionalJSONMiddleware:
         await self.app(scope, receive, capture)
 
     @staticmethod
-    async def _finish(start: dict[str, Any], body: bytes, request_headers: dict[bytes, bytes], send: Send) -> None:
-        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() not in {b"content-length", b"vary"}]
+    async def _finish(
+        start: dict[str, Any], body: bytes, request_headers: dict[bytes, bytes], send: Send
+    ) -> None:
+        headers = [
+            (k, v) for k, v in start.get("headers", []) if k.lower() not in {b"content-length", b"vary"}
+        ]
         digest = hashlib.sha256(body).hexdigest()[:40]
         accepts_gzip = b"gzip" in request_headers.get(b"accept-encoding", b"")
         compress = accepts_gzip and len(body) >= _GZIP_MIN_BYTES
@@ -100,5 +105,5 @@ class ConditionalJSONMiddleware:
             body = gzip.compress(body, compresslevel=6, mtime=0)
             headers.append((b"content-encoding", b"gzip"))
         headers.append((b"content-length", str(len(body)).encode()))
-        await send({**start, "headers": headers})
+        await send(cast(Message, {**start, "headers": headers}))
         await send({"type": "http.response.body", "body": body, "more_body": False})

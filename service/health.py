@@ -8,7 +8,7 @@ import msgspec
 from litestar import get
 from litestar.datastructures import CacheControlHeader
 
-__all__ = ["Health", "VERSION", "health"]
+__all__ = ["VERSION", "Health", "health"]
 
 try:
     VERSION = metadata.version("odyssee")
