@@ -59,18 +59,12 @@ def problem_response(
     headers: dict[str, str] | None = None,
 ) -> Response[bytes]:
     body = Problem(type=f"/problems/{slug}", title=title, status=status, detail=detail, errors=fields or [])
-    return Response(
-        _encoder.encode(body), status_code=status, media_type=PROBLEM_JSON, headers=headers or {}
-    )
+    return Response(_encoder.encode(body), status_code=status, media_type=PROBLEM_JSON, headers=headers or {})
 
 
 def _domain_error(_: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     assert isinstance(exc, errors.OdysseeError)
-    for cls, status, slug in _STATUS:
-        if isinstance(exc, cls):
-            break
-    else:
-        status, slug = 400, "error"
+    status, slug = next(((code, name) for cls, code, name in _STATUS if isinstance(exc, cls)), (400, "error"))
     fields = [ProblemField(e.field, e.message) for e in getattr(exc, "errors", [])]
     headers = {}
     if isinstance(exc, errors.RateLimited):
@@ -115,9 +109,13 @@ def _detail(fields: list[ProblemField]) -> str:
 def _http_error(_: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     assert isinstance(exc, HTTPException)
     status = exc.status_code
-    slug = {404: "not-found", 405: "method-not-allowed", 401: "unauthenticated", 403: "forbidden"}.get(
-        status, "http-error"
-    )
+    slug = {
+        404: "not-found",
+        405: "method-not-allowed",
+        401: "unauthenticated",
+        403: "forbidden",
+        413: "payload-too-large",
+    }.get(status, "http-error")
     headers = dict(exc.headers or {})
     return problem_response(status, _reason(status), exc.detail, slug, headers=headers)
 
