@@ -6,13 +6,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 from importlib import import_module
+from typing import Any
 
 from content.settings import Settings, load_settings
 
 __all__ = ["add_common", "main", "settings_from"]
 
 # Sub-command modules under tools/commands, in --help order.
-_COMMANDS = ("serve",)
+_COMMANDS = ("serve", "offices", "users")
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
@@ -20,7 +21,7 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", help="data directory (env ODYSSEE_DATA_DIR, default ./data)")
 
 
-def settings_from(args: argparse.Namespace, **extra: object) -> Settings:
+def settings_from(args: argparse.Namespace, **extra: Any) -> Settings:
     return load_settings(data_dir=getattr(args, "data_dir", None), **extra)
 
 

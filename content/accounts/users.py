@@ -20,6 +20,7 @@ __all__ = [
     "UserPage",
     "find_user_row",
     "get_user",
+    "get_user_by_email",
     "list_users",
     "normalize_email",
     "user_etag",
@@ -106,6 +107,13 @@ async def get_user(conn: aiosqlite.Connection, user_id: str) -> User:
     row = await find_user_row(conn, user_id=user_id)
     if row is None:
         raise NotFound(f"no user {user_id!r}")
+    return user_from_row(row)
+
+
+async def get_user_by_email(conn: aiosqlite.Connection, email: str) -> User:
+    row = await find_user_row(conn, email=normalize_email(email))
+    if row is None:
+        raise NotFound(f"no account with the email {email.strip()!r}")
     return user_from_row(row)
 
 
