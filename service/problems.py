@@ -83,7 +83,10 @@ def _validation_error(request: Request[Any, Any, Any], exc: Exception) -> Respon
             continue
         source = item.get("source")
         in_body = in_body or source == "body"
-        key = item.get("key") or _field_from_message(str(item.get("message", ""))) or str(source or "body")
+        key = item.get("key")
+        if not key or (source == "body" and key == "data"):
+            # Litestar names the whole body "data"; msgspec's message says which field is at fault.
+            key = _field_from_message(str(item.get("message", ""))) or str(source or "body")
         fields.append(ProblemField(str(key), str(item.get("message", "invalid value"))))
     if not fields:
         in_body = request.method in {"POST", "PUT", "PATCH"}
@@ -94,12 +97,14 @@ def _validation_error(request: Request[Any, Any, Any], exc: Exception) -> Respon
 
 
 def _field_from_message(message: str) -> str | None:
-    # msgspec reports paths as "... - at `$.stops[2].title`" and unknown fields as "unknown field `x`".
-    if "- at `$." in message:
-        return message.rsplit("- at `$.", 1)[1].rstrip("`")
-    if "unknown field `" in message:
-        return message.split("unknown field `", 1)[1].split("`", 1)[0]
-    return None
+    # msgspec reports paths as "... - at `$.stops[2].title`", and unknown and missing fields as
+    # "unknown field `x`" and "missing required field `x`" (with the path of the object holding them).
+    path = message.rsplit("- at `$.", 1)[1].rstrip("`") if "- at `$." in message else None
+    for marker in ("unknown field `", "missing required field `"):
+        if marker in message:
+            name = message.split(marker, 1)[1].split("`", 1)[0]
+            return f"{path}.{name}" if path else name
+    return path
 
 
 def _detail(fields: list[ProblemField]) -> str:
