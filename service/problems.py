@@ -8,11 +8,19 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from content import errors
 
-__all__ = ["PROBLEM_JSON", "Problem", "ProblemField", "exception_handlers", "problem_response"]
+__all__ = [
+    "PROBLEM_JSON",
+    "Problem",
+    "ProblemField",
+    "exception_handlers",
+    "problem_response",
+    "problem_responses",
+]
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("odyssee.service")
@@ -147,3 +155,16 @@ exception_handlers: dict[type[Exception] | int, Any] = {
     HTTPException: _http_error,
     Exception: _unexpected,
 }
+
+
+def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """``responses=`` for a handler, so OpenAPI documents its error statuses as problem+json."""
+    return {
+        status: ResponseSpec(
+            data_container=Problem,
+            generate_examples=False,
+            description=_reason(status),
+            media_type=PROBLEM_JSON,
+        )
+        for status in statuses
+    }

@@ -16,6 +16,7 @@ from content.accounts.users import MAX_EMAIL_LENGTH
 from content.clock import rfc3339
 from service.auth.guards import BEARER_SECURITY, bearer_token, signed_in
 from service.deps import ClockDep, DatabaseDep, PrincipalDep, SettingsDep
+from service.problems import problem_responses
 
 __all__ = ["Credentials", "SignInAnswer", "auth_handlers", "me", "sign_in", "sign_out"]
 
@@ -38,6 +39,7 @@ class SignInAnswer(msgspec.Struct, frozen=True):
     status_code=200,
     tags=["auth"],
     cache_control=CacheControlHeader(no_store=True),
+    responses=problem_responses(401, 413, 422, 429),
     summary="Sign in",
 )
 async def sign_in(
@@ -68,6 +70,7 @@ async def sign_in(
     tags=["auth"],
     guards=[signed_in],
     security=BEARER_SECURITY,
+    responses=problem_responses(401),
     summary="Sign out",
 )
 async def sign_out(request: Request[Any, Any, Any], db: DatabaseDep, clock: ClockDep) -> None:
@@ -81,6 +84,7 @@ async def sign_out(request: Request[Any, Any, Any], db: DatabaseDep, clock: Cloc
     guards=[signed_in],
     security=BEARER_SECURITY,
     cache_control=CacheControlHeader(private=True, no_cache=True),
+    responses=problem_responses(401),
     summary="The current user",
 )
 async def me(principal: PrincipalDep) -> Principal:

@@ -11,6 +11,7 @@ from content.accounts.offices import NewOffice, Office, OfficePage, create_offic
 from service.auth.guards import BEARER_SECURITY, admin_only
 from service.deps import ClockDep, DatabaseDep, PrincipalDep
 from service.editor.http import EDITOR_CACHE, ETAG_HEADER, with_etag
+from service.problems import problem_responses
 
 __all__ = ["OfficesController"]
 
@@ -21,7 +22,7 @@ class OfficesController(Controller):
     security = BEARER_SECURITY
     tags = ("editor",)
 
-    @get(cache_control=EDITOR_CACHE, summary="List offices")
+    @get(cache_control=EDITOR_CACHE, responses=problem_responses(400, 401, 403), summary="List offices")
     async def list(
         self,
         db: DatabaseDep,
@@ -31,7 +32,12 @@ class OfficesController(Controller):
         async with db.read() as conn:
             return await list_offices(conn, limit, cursor)
 
-    @post(status_code=201, response_headers=ETAG_HEADER, summary="Create an office")
+    @post(
+        status_code=201,
+        response_headers=ETAG_HEADER,
+        responses=problem_responses(401, 403, 409, 413, 422),
+        summary="Create an office",
+    )
     async def create(
         self,
         request: Request[Any, Any, Any],

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, patch, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from content.accounts.user_changes import NewUser, UserChanges, change_user, create_user
@@ -16,6 +17,7 @@ from content.history import HistoryPage, list_history
 from service.auth.guards import BEARER_SECURITY, admin_only
 from service.deps import ClockDep, DatabaseDep, PrincipalDep
 from service.editor.http import EDITOR_CACHE, ETAG_HEADER, if_match, with_etag
+from service.problems import problem_responses
 
 __all__ = ["UsersController"]
 
@@ -29,12 +31,17 @@ class UsersController(Controller):
     security = BEARER_SECURITY
     tags = ("editor",)
 
-    @get(cache_control=EDITOR_CACHE, summary="List accounts")
+    @get(cache_control=EDITOR_CACHE, responses=problem_responses(400, 401, 403), summary="List accounts")
     async def list(self, db: DatabaseDep, limit: Limit = 50, cursor: Cursor = None) -> UserPage:
         async with db.read() as conn:
             return await list_users(conn, limit, cursor)
 
-    @post(status_code=201, response_headers=ETAG_HEADER, summary="Create an account")
+    @post(
+        status_code=201,
+        response_headers=ETAG_HEADER,
+        responses=problem_responses(401, 403, 409, 413, 422),
+        summary="Create an account",
+    )
     async def create(
         self,
         request: Request[Any, Any, Any],
@@ -47,7 +54,15 @@ class UsersController(Controller):
         user = await create_user(db, data, actor_id=principal.id, now=clock())
         return with_etag(request, user, user_etag(user), status_code=201, location=f"{self.path}/{user.id}")
 
-    @get("/{user_id:str}", response_headers=ETAG_HEADER, summary="Read an account")
+    @get(
+        "/{user_id:str}",
+        response_headers=ETAG_HEADER,
+        responses={
+            **problem_responses(401, 403, 404),
+            304: ResponseSpec(None, description="Not modified: If-None-Match names the current ETag"),
+        },
+        summary="Read an account",
+    )
     async def read(
         self, request: Request[Any, Any, Any], db: DatabaseDep, user_id: FromPath[str]
     ) -> Response[User]:
@@ -55,7 +70,12 @@ class UsersController(Controller):
             user = await get_user(conn, user_id)
         return with_etag(request, user, user_etag(user))
 
-    @patch("/{user_id:str}", response_headers=ETAG_HEADER, summary="Change an account")
+    @patch(
+        "/{user_id:str}",
+        response_headers=ETAG_HEADER,
+        responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 428),
+        summary="Change an account",
+    )
     async def change(
         self,
         request: Request[Any, Any, Any],
@@ -71,7 +91,12 @@ class UsersController(Controller):
         )
         return with_etag(request, user, user_etag(user))
 
-    @get("/{user_id:str}/history", cache_control=EDITOR_CACHE, summary="An account's history")
+    @get(
+        "/{user_id:str}/history",
+        cache_control=EDITOR_CACHE,
+        responses=problem_responses(400, 401, 403, 404),
+        summary="An account's history",
+    )
     async def read_history(
         self, db: DatabaseDep, user_id: FromPath[str], limit: Limit = 50, cursor: Cursor = None
     ) -> HistoryPage:
