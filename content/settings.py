@@ -23,6 +23,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     default_lang: str = "fr"
     db_readers: int = 4
     max_upload_bytes: int = 200 * 1024 * 1024
+    max_body_bytes: int = 1024 * 1024
     max_image_pixels: int = 64_000_000
     speech_bitrate: int = 48_000
     speech_sample_rate: int = 44_100

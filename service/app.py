@@ -13,11 +13,17 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler
 
+from content.clock import Clock, utc_now
 from content.db import Database
+from content.events import EventHub
 from content.settings import Settings, load_settings
+from service.auth import auth_handlers, provide_principal
+from service.bodies import BoundedJSONRequest
 from service.conditional import ConditionalJSONMiddleware
+from service.editor import OfficesController, UsersController
 from service.health import VERSION, health
 from service.problems import exception_handlers
 
@@ -26,13 +32,16 @@ __all__ = ["create_app"]
 
 def _route_handlers() -> Sequence[ControllerRouterHandler]:
     # Each feature adds its router here; the order is the OpenAPI document's order.
-    return [health]
+    return [health, *auth_handlers, OfficesController, UsersController]
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
-    """Build the app. Settings are read from the environment once, unless given."""
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Litestar:
+    """Build the app. Settings are read from the environment once, unless given; ``clock`` (for
+    token expiry and login throttling) is the system clock unless a test passes its own."""
     settings = settings or load_settings()
     db = Database(settings.db_path, readers=settings.db_readers)
+    now = clock or utc_now
+    events = EventHub()
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -48,9 +57,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def provide_settings() -> Settings:
         return settings
 
+    async def provide_clock() -> Clock:
+        return now
+
+    async def provide_events() -> EventHub:
+        return events
+
     dependencies: dict[str, Any] = {
         "db": Provide(provide_db),
         "settings": Provide(provide_settings),
+        "clock": Provide(provide_clock),
+        "events": Provide(provide_events),
+        "principal": Provide(provide_principal),
     }
     return Litestar(
         route_handlers=_route_handlers(),
@@ -58,6 +76,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[lifespan],
         exception_handlers=exception_handlers,
         middleware=[DefineMiddleware(ConditionalJSONMiddleware)],
+        request_class=BoundedJSONRequest,
+        # JSON bodies; the media upload handler sets its own, larger limit.
+        request_max_body_size=settings.max_body_bytes,
         cors_config=CORSConfig(allow_origins=["*"], allow_headers=["*"], expose_headers=["*"]),
         openapi_config=OpenAPIConfig(
             title="Odyssée API",
@@ -65,7 +86,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
             description="Stories, points of interest, producers and offline packs for rural territories.",
             path="/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(
+                        type="http",
+                        scheme="bearer",
+                        description="The token from POST /api/v1/auth/login.",
+                    )
+                }
+            ),
         ),
-        state=State({"settings": settings, "db": db}),
+        state=State({"settings": settings, "db": db, "clock": now, "events": events}),
         debug=False,
     )

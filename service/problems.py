@@ -8,11 +8,19 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from content import errors
 
-__all__ = ["PROBLEM_JSON", "Problem", "ProblemField", "exception_handlers", "problem_response"]
+__all__ = [
+    "PROBLEM_JSON",
+    "Problem",
+    "ProblemField",
+    "exception_handlers",
+    "problem_response",
+    "problem_responses",
+]
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("odyssee.service")
@@ -64,7 +72,7 @@ def problem_response(
 
 def _domain_error(_: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     assert isinstance(exc, errors.OdysseeError)
-    status, slug = next(((st, sl) for cls, st, sl in _STATUS if isinstance(exc, cls)), (400, "error"))
+    status, slug = next(((code, name) for cls, code, name in _STATUS if isinstance(exc, cls)), (400, "error"))
     fields = [ProblemField(e.field, e.message) for e in getattr(exc, "errors", [])]
     headers = {}
     if isinstance(exc, errors.RateLimited):
@@ -83,7 +91,10 @@ def _validation_error(request: Request[Any, Any, Any], exc: Exception) -> Respon
             continue
         source = item.get("source")
         in_body = in_body or source == "body"
-        key = item.get("key") or _field_from_message(str(item.get("message", ""))) or str(source or "body")
+        key = item.get("key")
+        if not key or (source == "body" and key == "data"):
+            # Litestar names the whole body "data"; msgspec's message says which field is at fault.
+            key = _field_from_message(str(item.get("message", ""))) or str(source or "body")
         fields.append(ProblemField(str(key), str(item.get("message", "invalid value"))))
     if not fields:
         in_body = request.method in {"POST", "PUT", "PATCH"}
@@ -94,12 +105,14 @@ def _validation_error(request: Request[Any, Any, Any], exc: Exception) -> Respon
 
 
 def _field_from_message(message: str) -> str | None:
-    # msgspec reports paths as "... - at `$.stops[2].title`" and unknown fields as "unknown field `x`".
-    if "- at `$." in message:
-        return message.rsplit("- at `$.", 1)[1].rstrip("`")
-    if "unknown field `" in message:
-        return message.split("unknown field `", 1)[1].split("`", 1)[0]
-    return None
+    # msgspec reports paths as "... - at `$.stops[2].title`", and unknown and missing fields as
+    # "unknown field `x`" and "missing required field `x`" (with the path of the object holding them).
+    path = message.rsplit("- at `$.", 1)[1].rstrip("`") if "- at `$." in message else None
+    for marker in ("unknown field `", "missing required field `"):
+        if marker in message:
+            name = message.split(marker, 1)[1].split("`", 1)[0]
+            return f"{path}.{name}" if path else name
+    return path
 
 
 def _detail(fields: list[ProblemField]) -> str:
@@ -109,9 +122,13 @@ def _detail(fields: list[ProblemField]) -> str:
 def _http_error(_: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     assert isinstance(exc, HTTPException)
     status = exc.status_code
-    slug = {404: "not-found", 405: "method-not-allowed", 401: "unauthenticated", 403: "forbidden"}.get(
-        status, "http-error"
-    )
+    slug = {
+        404: "not-found",
+        405: "method-not-allowed",
+        401: "unauthenticated",
+        403: "forbidden",
+        413: "payload-too-large",
+    }.get(status, "http-error")
     headers = dict(exc.headers or {})
     return problem_response(status, _reason(status), exc.detail, slug, headers=headers)
 
@@ -138,3 +155,16 @@ exception_handlers: dict[type[Exception] | int, Any] = {
     HTTPException: _http_error,
     Exception: _unexpected,
 }
+
+
+def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """``responses=`` for a handler, so OpenAPI documents its error statuses as problem+json."""
+    return {
+        status: ResponseSpec(
+            data_container=Problem,
+            generate_examples=False,
+            description=_reason(status),
+            media_type=PROBLEM_JSON,
+        )
+        for status in statuses
+    }

@@ -1,0 +1,137 @@
+"""The change log: who changed what, when, with the changed fields before and after.
+
+Written only by :func:`record`, inside the same write transaction as the change it describes, so a
+change and its history commit or roll back together. There is deliberately no way to edit or delete
+entries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+import msgspec
+
+from content.clock import rfc3339, utc_now
+from content.errors import InvalidParameter
+from content.keyset_cursor import decode_cursor, encode_cursor
+
+__all__ = ["MAX_PAGE", "HistoryEntry", "HistoryPage", "changed_fields", "list_history", "record"]
+
+MAX_PAGE = 500
+_NAME = re.compile(r"^[a-z][a-z_]{0,31}$")
+_encoder = msgspec.json.Encoder()
+_decoder = msgspec.json.Decoder(dict[str, Any])
+
+
+class HistoryEntry(msgspec.Struct, frozen=True):
+    """One change. ``user_id`` is null for changes made from the command line."""
+
+    id: int
+    entity_type: str
+    entity_id: str
+    revision: int
+    action: str
+    user_id: str | None
+    user_email: str | None
+    at: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+class HistoryPage(msgspec.Struct, frozen=True):
+    items: list[HistoryEntry]
+    next: str | None
+
+
+def changed_fields(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The fields whose values differ, as ``(before, after)``; a field absent on one side is ``None``."""
+    keys = [k for k in {**before, **after} if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+async def record(
+    conn: aiosqlite.Connection,
+    *,
+    entity_type: str,
+    entity_id: str,
+    revision: int,
+    action: str,
+    user_id: str | None,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    at: datetime | None = None,
+) -> None:
+    """Append one entry. Call it on the write connection, inside the change's own transaction.
+
+    ``entity_type`` is ``poi``, ``route``, ``producer``, ``offer``, ``user``, ``office``…;
+    ``action`` is ``create``, ``update``, ``publish``, ``unpublish``, ``archive``, ``withdraw``,
+    ``replace_stops``, ``disable``, ``enable``, ``password``… (lowercase words). ``before`` and
+    ``after`` hold only the changed fields (see :func:`changed_fields`); values must be JSON-encodable.
+    """
+    for name, value in (("entity_type", entity_type), ("action", action)):
+        if not _NAME.match(value):
+            raise ValueError(f"history {name} must be a lowercase word, got {value!r}")
+    if not conn.in_transaction:
+        raise RuntimeError("history.record must run inside the change's write transaction")
+    await conn.execute(
+        "INSERT INTO history (entity_type, entity_id, revision, action, user_id, at, before, after)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            entity_type,
+            entity_id,
+            revision,
+            action,
+            user_id,
+            rfc3339(at or utc_now()),
+            _encoder.encode(dict(before)).decode(),
+            _encoder.encode(dict(after)).decode(),
+        ),
+    )
+
+
+async def list_history(
+    conn: aiosqlite.Connection,
+    entity_type: str,
+    entity_id: str,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> HistoryPage:
+    """The entity's changes, newest first, ``limit`` at a time (``next`` is the following page's cursor)."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidParameter.field("limit", f"must be between 1 and {MAX_PAGE}")
+    list_name = f"history:{entity_type}:{entity_id}"
+    before_id = decode_cursor(list_name, cursor) if cursor else None
+    if before_id is not None and not isinstance(before_id, int):
+        raise InvalidParameter.field("cursor", "not a cursor from a previous page of this list")
+    rows = list(
+        await conn.execute_fetchall(
+            "SELECT h.id, h.entity_type, h.entity_id, h.revision, h.action, h.user_id, u.email AS user_email,"
+            " h.at, h.before, h.after FROM history h LEFT JOIN users u ON u.id = h.user_id"
+            " WHERE h.entity_type = ? AND h.entity_id = ? AND (? IS NULL OR h.id < ?)"
+            " ORDER BY h.id DESC LIMIT ?",
+            (entity_type, entity_id, before_id, before_id, limit + 1),
+        )
+    )
+    items = [
+        HistoryEntry(
+            id=row["id"],
+            entity_type=row["entity_type"],
+            entity_id=row["entity_id"],
+            revision=row["revision"],
+            action=row["action"],
+            user_id=row["user_id"],
+            user_email=row["user_email"],
+            at=row["at"],
+            before=_decoder.decode(row["before"]),
+            after=_decoder.decode(row["after"]),
+        )
+        for row in rows[:limit]
+    ]
+    more = len(rows) > limit
+    return HistoryPage(items=items, next=encode_cursor(list_name, items[-1].id) if more else None)

@@ -1,0 +1,52 @@
+"""``GET, POST /api/v1/editor/offices``: tourist offices, managed by admins."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import JSONBody, QueryParameter
+
+from content.accounts.offices import NewOffice, Office, OfficePage, create_office, list_offices, office_etag
+from service.auth.guards import BEARER_SECURITY, admin_only
+from service.deps import ClockDep, DatabaseDep, PrincipalDep
+from service.editor.http import EDITOR_CACHE, ETAG_HEADER, with_etag
+from service.problems import problem_responses
+
+__all__ = ["OfficesController"]
+
+
+class OfficesController(Controller):
+    path = "/api/v1/editor/offices"
+    guards = (admin_only,)
+    security = BEARER_SECURITY
+    tags = ("editor",)
+
+    @get(cache_control=EDITOR_CACHE, responses=problem_responses(400, 401, 403), summary="List offices")
+    async def list(
+        self,
+        db: DatabaseDep,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        cursor: Annotated[str | None, QueryParameter(max_length=1024)] = None,
+    ) -> OfficePage:
+        async with db.read() as conn:
+            return await list_offices(conn, limit, cursor)
+
+    @post(
+        status_code=201,
+        response_headers=ETAG_HEADER,
+        responses=problem_responses(401, 403, 409, 413, 422),
+        summary="Create an office",
+    )
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[NewOffice],
+        db: DatabaseDep,
+        principal: PrincipalDep,
+        clock: ClockDep,
+    ) -> Response[Office]:
+        """Body ``{id, name}``; the id is a slug kept for good. 409 if it is taken."""
+        async with db.write() as conn:
+            office = await create_office(conn, data, actor_id=principal.id, now=clock())
+        return with_etag(request, office, office_etag(office), status_code=201)

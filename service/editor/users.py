@@ -1,0 +1,105 @@
+"""``GET, POST /api/v1/editor/users`` and ``GET, PATCH /api/v1/editor/users/{id}``: accounts, for admins.
+
+Password hashes never leave the store; a user's history is at ``…/users/{id}/history``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from content.accounts.user_changes import NewUser, UserChanges, change_user, create_user
+from content.accounts.users import User, UserPage, get_user, list_users, user_etag
+from content.history import HistoryPage, list_history
+from service.auth.guards import BEARER_SECURITY, admin_only
+from service.deps import ClockDep, DatabaseDep, PrincipalDep
+from service.editor.http import EDITOR_CACHE, ETAG_HEADER, if_match, with_etag
+from service.problems import problem_responses
+
+__all__ = ["UsersController"]
+
+Limit = Annotated[int, QueryParameter(ge=1, le=500)]
+Cursor = Annotated[str | None, QueryParameter(max_length=1024)]
+
+
+class UsersController(Controller):
+    path = "/api/v1/editor/users"
+    guards = (admin_only,)
+    security = BEARER_SECURITY
+    tags = ("editor",)
+
+    @get(cache_control=EDITOR_CACHE, responses=problem_responses(400, 401, 403), summary="List accounts")
+    async def list(self, db: DatabaseDep, limit: Limit = 50, cursor: Cursor = None) -> UserPage:
+        async with db.read() as conn:
+            return await list_users(conn, limit, cursor)
+
+    @post(
+        status_code=201,
+        response_headers=ETAG_HEADER,
+        responses=problem_responses(401, 403, 409, 413, 422),
+        summary="Create an account",
+    )
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[NewUser],
+        db: DatabaseDep,
+        principal: PrincipalDep,
+        clock: ClockDep,
+    ) -> Response[User]:
+        """``staff`` needs ``office_id``, ``producer`` needs ``producer_id``. 409 if the email is taken."""
+        user = await create_user(db, data, actor_id=principal.id, now=clock())
+        return with_etag(request, user, user_etag(user), status_code=201, location=f"{self.path}/{user.id}")
+
+    @get(
+        "/{user_id:str}",
+        response_headers=ETAG_HEADER,
+        responses={
+            **problem_responses(401, 403, 404),
+            304: ResponseSpec(None, description="Not modified: If-None-Match names the current ETag"),
+        },
+        summary="Read an account",
+    )
+    async def read(
+        self, request: Request[Any, Any, Any], db: DatabaseDep, user_id: FromPath[str]
+    ) -> Response[User]:
+        async with db.read() as conn:
+            user = await get_user(conn, user_id)
+        return with_etag(request, user, user_etag(user))
+
+    @patch(
+        "/{user_id:str}",
+        response_headers=ETAG_HEADER,
+        responses=problem_responses(401, 403, 404, 409, 412, 413, 422, 428),
+        summary="Change an account",
+    )
+    async def change(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[UserChanges],
+        db: DatabaseDep,
+        principal: PrincipalDep,
+        clock: ClockDep,
+        user_id: FromPath[str],
+    ) -> Response[User]:
+        """Needs ``If-Match`` with the account's ETag (428 without, 412 if stale)."""
+        user = await change_user(
+            db, user_id, data, if_match=if_match(request), actor_id=principal.id, now=clock()
+        )
+        return with_etag(request, user, user_etag(user))
+
+    @get(
+        "/{user_id:str}/history",
+        cache_control=EDITOR_CACHE,
+        responses=problem_responses(400, 401, 403, 404),
+        summary="An account's history",
+    )
+    async def read_history(
+        self, db: DatabaseDep, user_id: FromPath[str], limit: Limit = 50, cursor: Cursor = None
+    ) -> HistoryPage:
+        async with db.read() as conn:
+            await get_user(conn, user_id)
+            return await list_history(conn, "user", user_id, limit, cursor)
