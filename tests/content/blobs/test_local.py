@@ -31,7 +31,9 @@ async def test_put_bytes_names_blob_by_sha256_in_fanout_dirs(store: LocalBlobSto
     assert _files(store.root) == [store.path_for(sha)]
 
 
-async def test_put_file_hashes_while_copying_and_leaves_no_temp(store: LocalBlobStore, fixtures_dir: Path) -> None:
+async def test_put_file_hashes_while_copying_and_leaves_no_temp(
+    store: LocalBlobStore, fixtures_dir: Path
+) -> None:
     source = fixtures_dir / "images" / "phone-photo.jpg"
     expected = hashlib.sha256(source.read_bytes()).hexdigest()
     stored = await store.put_file(source)
@@ -110,7 +112,9 @@ async def test_open_reader_is_a_sync_binary_reader(store: LocalBlobStore) -> Non
     "key",
     ["", "abc", "A" * 64, "g" * 64, "0" * 63, "0" * 65, "../" + "0" * 61, "0" * 63 + "\n", " " + "0" * 63],
 )
-async def test_every_entry_point_validates_the_key_before_touching_disk(store: LocalBlobStore, key: str) -> None:
+async def test_every_entry_point_validates_the_key_before_touching_disk(
+    store: LocalBlobStore, key: str
+) -> None:
     with pytest.raises(InvalidParameter) as caught:
         validate_key(key)
     assert caught.value.errors[0].field == "sha256"
