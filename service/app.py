@@ -15,10 +15,12 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.types import ControllerRouterHandler
 
+from content.blobs import BlobStore, open_blob_store
 from content.db import Database
 from content.settings import Settings, load_settings
 from service.conditional import ConditionalJSONMiddleware
 from service.health import VERSION, health
+from service.media import media_variant
 from service.problems import exception_handlers
 
 __all__ = ["create_app"]
@@ -26,13 +28,14 @@ __all__ = ["create_app"]
 
 def _route_handlers() -> Sequence[ControllerRouterHandler]:
     # Each feature adds its router here; the order is the OpenAPI document's order.
-    return [health]
+    return [health, media_variant]
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the app. Settings are read from the environment once, unless given."""
     settings = settings or load_settings()
     db = Database(settings.db_path, readers=settings.db_readers)
+    blobs = open_blob_store(settings)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -40,6 +43,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         try:
             yield
         finally:
+            await blobs.close()
             await db.close()
 
     async def provide_db() -> Database:
@@ -48,9 +52,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def provide_settings() -> Settings:
         return settings
 
+    async def provide_blobs() -> BlobStore:
+        return blobs
+
     dependencies: dict[str, Any] = {
         "db": Provide(provide_db),
         "settings": Provide(provide_settings),
+        "blobs": Provide(provide_blobs),
     }
     return Litestar(
         route_handlers=_route_handlers(),
@@ -66,6 +74,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             path="/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
         ),
-        state=State({"settings": settings, "db": db}),
+        state=State({"settings": settings, "db": db, "blobs": blobs}),
         debug=False,
     )
