@@ -104,7 +104,9 @@ def _open(path: Path, image_format: str, max_pixels: int) -> Image.Image:
         image = Image.open(path, formats=[image_format])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         # Pillow's own guard (or its warning, which the tests turn into an error) caught a huge header.
-        raise InvalidInput.field("file", f"image too large to decode safely ({exc})") from exc
+        raise InvalidInput.field(
+            "file", f"the image declares more than {max_pixels} pixels; refused before decoding"
+        ) from exc
     except (UnidentifiedImageError, *_DECODE_ERRORS) as exc:
         raise UnsupportedMedia.field("file", f"not a readable {image_format} image") from exc
     width, height = image.size
