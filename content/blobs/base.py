@@ -94,7 +94,8 @@ class BlobStore(ABC):
     def open_reader(self, sha256: str) -> BinaryIO:
         """A synchronous binary reader over the blob, for use inside a worker thread; the caller closes it.
 
-        Raises :class:`BlobNotFound`. Never call it on the event loop: it may block on disk or network.
+        Read it sequentially (an object-store body cannot seek). Raises :class:`BlobNotFound`. Never call it
+        on the event loop: it may block on disk or network.
         """
 
     @abstractmethod
