@@ -16,6 +16,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler
 
+from content.blobs import BlobStore, open_blob_store
 from content.clock import Clock, utc_now
 from content.db import Database
 from content.events import EventHub
@@ -25,6 +26,7 @@ from service.bodies import BoundedJSONRequest
 from service.conditional import ConditionalJSONMiddleware
 from service.editor import OfficesController, UsersController
 from service.health import VERSION, health
+from service.media import media_variant
 from service.problems import exception_handlers
 
 __all__ = ["create_app"]
@@ -32,7 +34,7 @@ __all__ = ["create_app"]
 
 def _route_handlers() -> Sequence[ControllerRouterHandler]:
     # Each feature adds its router here; the order is the OpenAPI document's order.
-    return [health, *auth_handlers, OfficesController, UsersController]
+    return [health, *auth_handlers, OfficesController, UsersController, media_variant]
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Litestar:
@@ -42,6 +44,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     db = Database(settings.db_path, readers=settings.db_readers)
     now = clock or utc_now
     events = EventHub()
+    blobs = open_blob_store(settings)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -49,6 +52,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         try:
             yield
         finally:
+            await blobs.close()
             await db.close()
 
     async def provide_db() -> Database:
@@ -63,12 +67,16 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     async def provide_events() -> EventHub:
         return events
 
+    async def provide_blobs() -> BlobStore:
+        return blobs
+
     dependencies: dict[str, Any] = {
         "db": Provide(provide_db),
         "settings": Provide(provide_settings),
         "clock": Provide(provide_clock),
         "events": Provide(provide_events),
         "principal": Provide(provide_principal),
+        "blobs": Provide(provide_blobs),
     }
     return Litestar(
         route_handlers=_route_handlers(),
@@ -96,6 +104,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 }
             ),
         ),
-        state=State({"settings": settings, "db": db, "clock": now, "events": events}),
+        state=State({"settings": settings, "db": db, "clock": now, "events": events, "blobs": blobs}),
         debug=False,
     )

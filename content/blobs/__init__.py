@@ -1,0 +1,17 @@
+"""Content-addressed blob storage for media originals, media variants and packs."""
+
+from __future__ import annotations
+
+from content.blobs.base import DEFAULT_CHUNK_BYTES, BlobNotFound, BlobStore, StoredBlob, validate_key
+from content.blobs.factory import open_blob_store
+from content.blobs.local import LocalBlobStore
+
+__all__ = [
+    "DEFAULT_CHUNK_BYTES",
+    "BlobNotFound",
+    "BlobStore",
+    "LocalBlobStore",
+    "StoredBlob",
+    "open_blob_store",
+    "validate_key",
+]

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from content.blobs import BlobNotFound, LocalBlobStore, open_blob_store, validate_key
+from content.errors import InvalidParameter
+from content.settings import Settings, load_settings
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> LocalBlobStore:
+    return LocalBlobStore(tmp_path / "blobs")
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+async def test_put_bytes_names_blob_by_sha256_in_fanout_dirs(store: LocalBlobStore) -> None:
+    data = b"narration bytes"
+    sha = hashlib.sha256(data).hexdigest()
+    stored = await store.put_bytes(data)
+    assert (stored.sha256, stored.size, stored.created) == (sha, len(data), True)
+    assert store.path_for(sha) == store.root / sha[:2] / sha[2:4] / sha
+    assert store.path_for(sha).read_bytes() == data
+    again = await store.put_bytes(data)
+    assert (again.sha256, again.created) == (sha, False)
+    assert _files(store.root) == [store.path_for(sha)]
+
+
+async def test_put_file_hashes_while_copying_and_leaves_no_temp(
+    store: LocalBlobStore, fixtures_dir: Path
+) -> None:
+    source = fixtures_dir / "images" / "phone-photo.jpg"
+    expected = hashlib.sha256(source.read_bytes()).hexdigest()
+    stored = await store.put_file(source)
+    assert (stored.sha256, stored.size, stored.created) == (expected, source.stat().st_size, True)
+    assert store.path_for(expected).read_bytes() == source.read_bytes()
+    assert (await store.put_file(source)).created is False
+    assert _files(store.root) == [store.path_for(expected)]
+
+
+async def test_failed_put_leaves_neither_final_name_nor_temp(
+    store: LocalBlobStore, fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing_fsync(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("content.blobs.local.os.fsync", failing_fsync)
+    with pytest.raises(OSError, match="No space"):
+        await store.put_file(fixtures_dir / "audio" / "narration-fr.mp3")
+    with pytest.raises(OSError, match="No space"):
+        await store.put_bytes(b"half")
+    assert _files(store.root) == []
+
+
+async def test_put_replaces_a_damaged_blob(store: LocalBlobStore) -> None:
+    data = b"0123456789"
+    stored = await store.put_bytes(data)
+    store.path_for(stored.sha256).write_bytes(b"01234")
+    assert (await store.put_bytes(data)).created is True
+    assert store.path_for(stored.sha256).read_bytes() == data
+
+
+async def test_exists_size_delete(store: LocalBlobStore) -> None:
+    stored = await store.put_bytes(b"x" * 1000)
+    assert await store.exists(stored.sha256)
+    assert await store.size(stored.sha256) == 1000
+    assert await store.delete(stored.sha256) is True
+    assert await store.delete(stored.sha256) is False
+    assert not await store.exists(stored.sha256)
+    with pytest.raises(BlobNotFound):
+        await store.size(stored.sha256)
+
+
+async def test_read_range_streams_bounded_chunks(store: LocalBlobStore) -> None:
+    data = bytes(range(256)) * 1000
+    sha = (await store.put_bytes(data)).sha256
+    chunks = [chunk async for chunk in store.read_range(sha, chunk_bytes=4096)]
+    assert b"".join(chunks) == data
+    assert max(len(c) for c in chunks) == 4096
+    part = b"".join([c async for c in store.read_range(sha, 1000, 5000, chunk_bytes=3000)])
+    assert part == data[1000:6000]
+    tail = b"".join([c async for c in store.read_range(sha, len(data) - 7)])
+    assert tail == data[-7:]
+    assert [c async for c in store.read_range(sha, len(data), 0)] == []
+
+
+async def test_read_range_rejects_missing_blob_and_outside_ranges(store: LocalBlobStore) -> None:
+    sha = (await store.put_bytes(b"abc")).sha256
+    with pytest.raises(ValueError, match="outside"):
+        [c async for c in store.read_range(sha, 2, 5)]
+    with pytest.raises(ValueError, match="bad range"):
+        [c async for c in store.read_range(sha, -1)]
+    with pytest.raises(BlobNotFound):
+        [c async for c in store.read_range("0" * 64)]
+
+
+async def test_open_reader_is_a_sync_binary_reader(store: LocalBlobStore) -> None:
+    sha = (await store.put_bytes(b"pack entry")).sha256
+    with store.open_reader(sha) as reader:
+        reader.seek(5)
+        assert reader.read() == b"entry"
+    with pytest.raises(BlobNotFound):
+        store.open_reader("f" * 64)
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["", "abc", "A" * 64, "g" * 64, "0" * 63, "0" * 65, "../" + "0" * 61, "0" * 63 + "\n", " " + "0" * 63],
+)
+async def test_every_entry_point_validates_the_key_before_touching_disk(
+    store: LocalBlobStore, key: str
+) -> None:
+    with pytest.raises(InvalidParameter) as caught:
+        validate_key(key)
+    assert caught.value.errors[0].field == "sha256"
+    with pytest.raises(InvalidParameter):
+        await store.exists(key)
+    with pytest.raises(InvalidParameter):
+        await store.size(key)
+    with pytest.raises(InvalidParameter):
+        await store.delete(key)
+    with pytest.raises(InvalidParameter):
+        store.open_reader(key)
+    with pytest.raises(InvalidParameter):
+        [c async for c in store.read_range(key)]
+    with pytest.raises(InvalidParameter):
+        store.public_url(key)
+    assert not store.root.exists()
+
+
+def test_local_store_has_no_public_url(store: LocalBlobStore) -> None:
+    assert store.public_url("a" * 64) is None
+
+
+def test_factory_opens_local_store_in_blob_dir(settings: Settings) -> None:
+    store = open_blob_store(settings)
+    assert isinstance(store, LocalBlobStore)
+    assert store.root == settings.blob_dir
+
+
+def test_factory_refuses_s3_until_it_exists(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="s3"):
+        open_blob_store(load_settings(env={}, data_dir=tmp_path, storage="s3"))
