@@ -1,0 +1,1 @@
+"""Producers of the "Goûter le Perche" network and their offers: vocabulary, editor bodies, rules."""
