@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import HttpMethod, Request, route
+from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from litestar.response.base import ASGIResponse
@@ -54,8 +55,8 @@ _DESCRIPTION = (
 )
 async def media_variant(
     request: Request[Any, Any, Any],
-    db: Database,
-    blobs: BlobStore,
+    db: NamedDependency[Database],
+    blobs: NamedDependency[BlobStore],
     media_id: Annotated[str, Parameter(description="The media id from a media ref")],
     variant: Annotated[str, Parameter(description="`thumb`, `screen` (images) or `speech` (audio)")],
 ) -> ASGIResponse:

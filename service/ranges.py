@@ -34,7 +34,9 @@ __all__ = [
 ]
 
 IMMUTABLE = "public, max-age=31536000, immutable"
-STREAM_CHUNK_BYTES = 256 * 1024
+# Memory per download is about one chunk. 64 KiB chunks halve throughput (a thread hop and an ASGI message
+# per chunk); 512 KiB reach about 0.8 of nginx's sendfile on loopback (tools/bench/range.py).
+STREAM_CHUNK_BYTES = 512 * 1024
 # Longer Range headers are ignored (served whole): nothing legitimate needs them, and parsing is then bounded.
 _MAX_RANGE_HEADER = 1024
 _SPEC = re.compile(r"(\d*)-(\d*)")

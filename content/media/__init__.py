@@ -5,7 +5,7 @@ from __future__ import annotations
 from content.media.ingestion import TEXT_LIMITS, ingest
 from content.media.profiles import PUBLIC_VARIANTS
 from content.media.queries import VariantFile, find_public_variant
-from content.media.refs import load_media_refs, variant_url
+from content.media.refs import load_media_refs, media_kinds, variant_url
 
 __all__ = [
     "PUBLIC_VARIANTS",
@@ -14,5 +14,6 @@ __all__ = [
     "find_public_variant",
     "ingest",
     "load_media_refs",
+    "media_kinds",
     "variant_url",
 ]

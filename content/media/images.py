@@ -27,7 +27,6 @@ __all__ = ["IMAGE_FORMATS", "ImageVariant", "ProcessedImage", "process_image"]
 IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "AVIF")
 _ORIENTATION_TAG = 0x0112
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.error)
-_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 _ICC_MODES = {"RGB ": "RGB", "GRAY": "L", "CMYK": "CMYK"}
 
 
@@ -168,8 +167,10 @@ def _icc_to_srgb(image: Image.Image, icc: bytes) -> Image.Image | None:
             if mode == "CMYK" or image.mode == "CMYK":
                 return None  # a profile that does not describe the pixels is ignored
             image = image.convert(mode)
+        # A fresh sRGB profile per call: LittleCMS profile handles are not documented as thread-safe.
+        srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
         converted = ImageCms.profileToProfile(
-            image, source, _SRGB, renderingIntent=ImageCms.Intent.PERCEPTUAL, outputMode="RGB"
+            image, source, srgb, renderingIntent=ImageCms.Intent.PERCEPTUAL, outputMode="RGB"
         )
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
         return None

@@ -12,7 +12,7 @@ import aiosqlite
 from content.media.profiles import PUBLIC_VARIANTS
 from content.model import MediaRef, MediaVariant
 
-__all__ = ["load_media_refs", "variant_url"]
+__all__ = ["load_media_refs", "media_kinds", "variant_url"]
 
 _PUBLIC_JSON = json.dumps(PUBLIC_VARIANTS)
 _VARIANT_ORDER = {name: index for index, name in enumerate(PUBLIC_VARIANTS)}
@@ -87,3 +87,14 @@ def _ref(row: dict[str, Any], variants: list[tuple[int, str, MediaVariant]]) -> 
         caption=row["alt"],
         duration_s=row["duration_s"],
     )
+
+
+async def media_kinds(conn: aiosqlite.Connection, ids: Iterable[str]) -> dict[str, str]:
+    """``{id: "image" | "audio"}`` for the ids that exist (one query), to check references before writing."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    cursor = await conn.execute(
+        "SELECT id, kind FROM media WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(wanted),)
+    )
+    return {row["id"]: row["kind"] for row in await cursor.fetchall()}

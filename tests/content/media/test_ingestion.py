@@ -12,7 +12,7 @@ import pytest
 from content.blobs import LocalBlobStore
 from content.db import Database
 from content.errors import InvalidInput, PayloadTooLarge, UnsupportedMedia
-from content.media import ingest, load_media_refs
+from content.media import ingest, load_media_refs, media_kinds
 from content.media.audio import mp4_top_level_boxes
 from content.model import MediaRef
 from content.settings import Settings, load_settings
@@ -290,3 +290,13 @@ async def test_load_media_refs_uses_one_query(
     assert refs == {image.id: image, audio.id: audio}
     assert list(refs) == [image.id, audio.id]
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+
+
+async def test_media_kinds(
+    database: Database, store: LocalBlobStore, settings: Settings, fixtures_dir: Path
+) -> None:
+    image = await ingest(database, store, settings, fixtures_dir / "images" / "coffee.png")
+    audio = await ingest(database, store, settings, fixtures_dir / "audio" / "short-fr.wav")
+    async with database.read() as conn:
+        assert await media_kinds(conn, [audio.id, "nope", image.id]) == {audio.id: "audio", image.id: "image"}
+        assert await media_kinds(conn, []) == {}
