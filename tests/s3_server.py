@@ -42,7 +42,7 @@ def _answers(endpoint: str) -> bool:
 
 
 @contextlib.contextmanager
-def moto_server() -> Iterator[str]:
+def moto_server(module: str = "moto.server") -> Iterator[str]:
     """Start ``python -m moto.server`` on a free 127.0.0.1 port; yield its endpoint URL; stop it.
 
     Raises ``RuntimeError`` naming the cause (moto missing, the process dying, no answer in time).
@@ -51,7 +51,7 @@ def moto_server() -> Iterator[str]:
     endpoint = f"http://127.0.0.1:{port}"
     env = {**os.environ, **DUMMY_CREDENTIALS, "PYTHONWARNINGS": "ignore"}
     with tempfile.TemporaryFile() as log:
-        command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+        command = [sys.executable, "-m", module, "-H", "127.0.0.1", "-p", str(port)]
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
         try:
             deadline = time.monotonic() + _START_TIMEOUT_S

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_s3.type_defs import GetObjectOutputTypeDef, HeadObjectOutputTypeDef
 
-__all__ = ["CACHE_CONTROL", "BucketNotFound", "S3BlobStore"]
+__all__ = ["CACHE_CONTROL", "MULTIPART_THRESHOLD_BYTES", "PART_BYTES", "BucketNotFound", "S3BlobStore"]
 
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 MULTIPART_THRESHOLD_BYTES = 8 * 1024 * 1024

@@ -159,6 +159,21 @@ async def test_ensure_bucket_creates_once(s3_settings: Settings) -> None:
         await fresh.close()
 
 
+async def test_ensure_bucket_outside_us_east_1(s3_settings: Settings) -> None:
+    paris = msgspec.structs.replace(
+        s3_settings, s3_bucket=s3_settings.s3_bucket + "-par", s3_region="eu-west-3"
+    )
+    store = S3BlobStore(paris)
+    try:
+        assert await store.ensure_bucket() is True
+        location = store.client.get_bucket_location(Bucket=store.bucket)["LocationConstraint"]
+        assert location == "eu-west-3"
+        stored = await store.put_bytes(b"in Paris")
+        assert await store.size(stored.sha256) == 8
+    finally:
+        await store.close()
+
+
 async def test_a_missing_bucket_is_an_operator_error_not_a_missing_blob(s3_settings: Settings) -> None:
     store = S3BlobStore(msgspec.structs.replace(s3_settings, s3_bucket="odyssee-no-such-bucket"))
     try:
