@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 from content.errors import InvalidParameter, NotFound
 
-__all__ = ["DEFAULT_CHUNK_BYTES", "BlobNotFound", "BlobStore", "StoredBlob", "validate_key"]
+__all__ = ["DEFAULT_CHUNK_BYTES", "BlobNotFound", "BlobStore", "SourceChanged", "StoredBlob", "validate_key"]
 
 DEFAULT_CHUNK_BYTES = 64 * 1024
 
@@ -42,6 +42,10 @@ class BlobNotFound(NotFound):
         self.sha256 = sha256
 
 
+class SourceChanged(OSError):
+    """A file's bytes changed while it was being stored; nothing was stored under its key."""
+
+
 @dataclass(frozen=True, slots=True)
 class StoredBlob:
     """What a ``put_*`` stored. ``created`` is False when the store already held these bytes."""
@@ -56,7 +60,9 @@ class BlobStore(ABC):
 
     @abstractmethod
     async def put_file(self, path: Path, *, content_type: str | None = None) -> StoredBlob:
-        """Store a local file's bytes, hashing them while copying. Atomic: a blob is whole or absent.
+        """Store a local file's bytes. Atomic: a blob is whole or absent, and a key only ever names the
+        bytes that hash to it (a backend that hashes before sending raises ``SourceChanged``, storing
+        nothing, if the file changes meanwhile).
 
         ``content_type`` is kept where the backend can serve it (object metadata); the local folder
         ignores it.
@@ -92,7 +98,8 @@ class BlobStore(ABC):
 
     @abstractmethod
     def open_reader(self, sha256: str) -> BinaryIO:
-        """A synchronous binary reader over the blob, for use inside a worker thread; the caller closes it.
+        """A synchronous, seekable binary reader over the blob, for use inside a worker thread; the caller
+        closes it. Read it sequentially: on an object store a seek costs a new request.
 
         Read it sequentially (an object-store body cannot seek). Raises :class:`BlobNotFound`. Never call it
         on the event loop: it may block on disk or network.
@@ -100,7 +107,7 @@ class BlobStore(ABC):
 
     @abstractmethod
     async def delete(self, sha256: str) -> bool:
-        """Remove the blob; returns whether it existed."""
+        """Remove the blob; returns whether it existed (on an object store, whether it did just before)."""
 
     def public_url(self, sha256: str) -> str | None:
         """An immutable public URL serving the blob with Range support, or None (the local store has none)."""

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from content.blobs.base import BlobStore
 from content.blobs.local import LocalBlobStore
+from content.blobs.s3 import S3BlobStore
 from content.settings import Settings
 
 __all__ = ["open_blob_store"]
 
 
 def open_blob_store(settings: Settings) -> BlobStore:
-    """The configured backend. Raises ``ValueError`` (a settings error) for a backend this build lacks."""
-    if settings.storage == "local":
-        return LocalBlobStore(settings.blob_dir)
-    raise ValueError(
-        f"ODYSSEE_STORAGE={settings.storage!r}: this build has no {settings.storage} blob backend yet;"
-        " use ODYSSEE_STORAGE=local"
-    )
+    """The configured backend: a local folder (the default) or an S3-compatible bucket.
+
+    Opening touches neither disk nor network; an S3 bucket must already exist (``odyssee storage init``).
+    """
+    if settings.storage == "s3":
+        return S3BlobStore(settings)
+    return LocalBlobStore(settings.blob_dir)

@@ -1,3 +1,7 @@
+"""What only the local folder does: its layout on disk, atomic renames, repairs. The behaviour every
+backend shares is in ``test_backends.py``.
+"""
+
 from __future__ import annotations
 
 import hashlib
@@ -5,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from content.blobs import BlobNotFound, LocalBlobStore, open_blob_store, validate_key
+from content.blobs import LocalBlobStore, open_blob_store, validate_key
 from content.errors import InvalidParameter
-from content.settings import Settings, load_settings
+from content.settings import Settings
 
 
 @pytest.fixture
@@ -65,49 +69,6 @@ async def test_put_replaces_a_damaged_blob(store: LocalBlobStore) -> None:
     assert store.path_for(stored.sha256).read_bytes() == data
 
 
-async def test_exists_size_delete(store: LocalBlobStore) -> None:
-    stored = await store.put_bytes(b"x" * 1000)
-    assert await store.exists(stored.sha256)
-    assert await store.size(stored.sha256) == 1000
-    assert await store.delete(stored.sha256) is True
-    assert await store.delete(stored.sha256) is False
-    assert not await store.exists(stored.sha256)
-    with pytest.raises(BlobNotFound):
-        await store.size(stored.sha256)
-
-
-async def test_read_range_streams_bounded_chunks(store: LocalBlobStore) -> None:
-    data = bytes(range(256)) * 1000
-    sha = (await store.put_bytes(data)).sha256
-    chunks = [chunk async for chunk in store.read_range(sha, chunk_bytes=4096)]
-    assert b"".join(chunks) == data
-    assert max(len(c) for c in chunks) == 4096
-    part = b"".join([c async for c in store.read_range(sha, 1000, 5000, chunk_bytes=3000)])
-    assert part == data[1000:6000]
-    tail = b"".join([c async for c in store.read_range(sha, len(data) - 7)])
-    assert tail == data[-7:]
-    assert [c async for c in store.read_range(sha, len(data), 0)] == []
-
-
-async def test_read_range_rejects_missing_blob_and_outside_ranges(store: LocalBlobStore) -> None:
-    sha = (await store.put_bytes(b"abc")).sha256
-    with pytest.raises(ValueError, match="outside"):
-        [c async for c in store.read_range(sha, 2, 5)]
-    with pytest.raises(ValueError, match="bad range"):
-        [c async for c in store.read_range(sha, -1)]
-    with pytest.raises(BlobNotFound):
-        [c async for c in store.read_range("0" * 64)]
-
-
-async def test_open_reader_is_a_sync_binary_reader(store: LocalBlobStore) -> None:
-    sha = (await store.put_bytes(b"pack entry")).sha256
-    with store.open_reader(sha) as reader:
-        reader.seek(5)
-        assert reader.read() == b"entry"
-    with pytest.raises(BlobNotFound):
-        store.open_reader("f" * 64)
-
-
 @pytest.mark.parametrize(
     "key",
     ["", "abc", "A" * 64, "g" * 64, "0" * 63, "0" * 65, "../" + "0" * 61, "0" * 63 + "\n", " " + "0" * 63],
@@ -141,8 +102,3 @@ def test_factory_opens_local_store_in_blob_dir(settings: Settings) -> None:
     store = open_blob_store(settings)
     assert isinstance(store, LocalBlobStore)
     assert store.root == settings.blob_dir
-
-
-def test_factory_refuses_s3_until_it_exists(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="s3"):
-        open_blob_store(load_settings(env={}, data_dir=tmp_path, storage="s3"))
