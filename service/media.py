@@ -62,4 +62,4 @@ async def media_variant(
 ) -> ASGIResponse:
     async with db.read() as conn:
         found = await find_public_variant(conn, media_id, variant)
-    return blob_response(request, blobs, sha256=found.sha256, size=found.size, media_type=found.type)
+    return await blob_response(request, blobs, sha256=found.sha256, size=found.size, media_type=found.type)

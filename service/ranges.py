@@ -9,7 +9,7 @@ they are never content-encoded.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,7 +139,7 @@ def plan_response(
     return Plan(206, byte_range)
 
 
-def blob_response(
+async def blob_response(
     request: Request[Any, Any, Any],
     store: BlobStore,
     *,
@@ -186,12 +186,23 @@ def blob_response(
         return ASGIResponse(
             status_code=plan.status, headers=common, media_type=media_type, is_head_response=True
         )
+    # Read the first chunk before committing to a status: a blob missing from the store (or a storage
+    # failure) then becomes a problem+json answer instead of a truncated 200.
+    chunks = store.read_range(sha256, byte_range.start, length, chunk_bytes=chunk_bytes)
+    first = await anext(chunks, b"")
     return ASGIStreamingResponse(
-        iterator=store.read_range(sha256, byte_range.start, length, chunk_bytes=chunk_bytes),
+        iterator=_prepend(first, chunks),
         status_code=plan.status,
         headers=common,
         media_type=media_type,
     )
+
+
+async def _prepend(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    if first:
+        yield first
+    async for chunk in rest:
+        yield chunk
 
 
 def _problem(

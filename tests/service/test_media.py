@@ -240,3 +240,13 @@ async def test_openapi_documents_get_and_head(client: AsyncTestClient[Litestar])
     operations = paths["/api/v1/media/{media_id}/{variant}"]
     assert {"get", "head"} <= operations.keys()
     assert {"206", "304", "404", "412", "416"} <= operations["get"]["responses"].keys()
+
+
+async def test_variant_whose_blob_is_missing_is_a_problem_not_a_truncated_200(
+    client: AsyncTestClient[Litestar], app: Litestar, photo: MediaRef
+) -> None:
+    thumb = photo.variants["thumb"]
+    _store(app).path_for(thumb.sha256).unlink()
+    response = await client.get(thumb.url)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/problem+json")
