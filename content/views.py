@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+import msgspec
+
 from content.localize import FeatureLanguage
 from content.model import MediaRef
 
-__all__ = ["LocalAudio", "Text", "audio_of", "images_of", "round_m"]
+__all__ = ["LocalAudio", "Text", "audio_of", "images_of", "round_m", "unset"]
 
 # One translation, every translation (``lang=*``), or null when the field is empty.
 Text = str | dict[str, str] | None
@@ -32,3 +34,12 @@ def audio_of(
 def round_m(metres: float) -> float:
     """Distances and lengths to the decimetre: more would be noise, less loses short hops."""
     return round(metres, 1)
+
+
+def unset() -> msgspec.UnsetType:
+    """A ``default_factory`` for optional dataclass fields of read models.
+
+    msgspec leaves ``UNSET`` values out of the JSON; going through a factory rather than ``= UNSET``
+    lets the OpenAPI document show the field as optional without trying to print ``UNSET``.
+    """
+    return msgspec.UNSET

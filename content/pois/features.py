@@ -1,8 +1,15 @@
-"""Public POI read models (GeoJSON, API.md names) and their rendering from records in one language."""
+"""Public POI read models (GeoJSON, API.md names) and their rendering from records in one language.
+
+Models that hold ``audio`` (a ref, or a ``{lang: ref}`` map with ``lang=*``) are frozen dataclasses, not
+Structs: msgspec's schema introspection, which the OpenAPI document uses, refuses a union of a Struct and
+a dict inside a Struct. msgspec encodes both equally well.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
 
 import msgspec
 
@@ -10,7 +17,7 @@ from content.geojson import Point, point_of
 from content.localize import Localizer
 from content.model import MediaRef
 from content.pois.model import Contact, PoiRecord, Wheelchair
-from content.views import LocalAudio, Text, audio_of, images_of, round_m
+from content.views import LocalAudio, Text, audio_of, images_of, round_m, unset
 
 __all__ = [
     "AccessibilityView",
@@ -28,7 +35,8 @@ class AccessibilityView(msgspec.Struct, frozen=True, omit_defaults=True):
     notes: Text = None
 
 
-class PoiProperties(msgspec.Struct, frozen=True, omit_defaults=True):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PoiProperties:
     """A public POI. ``distance_m`` comes with ``near``; ``lang`` names the language of a fallback."""
 
     id: str
@@ -43,19 +51,23 @@ class PoiProperties(msgspec.Struct, frozen=True, omit_defaults=True):
     images: list[MediaRef]
     audio: LocalAudio
     updated_at: str
-    distance_m: float | None = None
-    lang: str | None = None
+    distance_m: float | msgspec.UnsetType = field(default_factory=unset)
+    lang: str | msgspec.UnsetType = field(default_factory=unset)
 
 
-class PoiFeature(msgspec.Struct, frozen=True, tag_field="type", tag="Feature"):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PoiFeature:
+    type: Literal["Feature"]
     id: str
     geometry: Point
     properties: PoiProperties
 
 
-class PoiCollection(msgspec.Struct, frozen=True, tag_field="type", tag="FeatureCollection"):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PoiCollection:
     """A page of POIs; ``next`` is the cursor of the following page, or null on the last one."""
 
+    type: Literal["FeatureCollection"]
     features: list[PoiFeature]
     next: str | None
 
@@ -88,11 +100,11 @@ def render_poi(
         images=images_of(record.images, media),
         audio=audio_of(record.audio, media, language),
         updated_at=record.updated_at,
-        distance_m=None if distance_m is None else round_m(distance_m),
-        lang=language.fallback,
+        distance_m=msgspec.UNSET if distance_m is None else round_m(distance_m),
+        lang=msgspec.UNSET if language.fallback is None else language.fallback,
     )
     lon, lat = record.geometry.coordinates[0], record.geometry.coordinates[1]
-    return PoiFeature(id=record.id, geometry=point_of(lon, lat), properties=properties)
+    return PoiFeature(type="Feature", id=record.id, geometry=point_of(lon, lat), properties=properties)
 
 
 def render_pois(
@@ -108,4 +120,4 @@ def render_pois(
         render_poi(record, media, localizer, distance)
         for record, distance in zip(records, distances, strict=True)
     ]
-    return PoiCollection(features=features, next=next_cursor)
+    return PoiCollection(type="FeatureCollection", features=features, next=next_cursor)
