@@ -17,14 +17,16 @@ from content.db import Database
 from content.settings import Settings, load_settings
 from service.conditional import ConditionalJSONMiddleware
 from service.health import VERSION, health
+from service.pois import PoiController
 from service.problems import exception_handlers
+from service.routes import RouteController
 
 __all__ = ["create_app"]
 
 
 def _route_handlers() -> Sequence[ControllerRouterHandler]:
     # Each feature adds its router here; the order is the OpenAPI document's order.
-    return [health]
+    return [health, RouteController, PoiController]
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

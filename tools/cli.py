@@ -12,7 +12,7 @@ from content.settings import Settings, load_settings
 __all__ = ["add_common", "main", "settings_from"]
 
 # Sub-command modules under tools/commands, in --help order.
-_COMMANDS = ("serve",)
+_COMMANDS = ("serve", "demo", "geojson_io")
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
