@@ -6,7 +6,8 @@ from typing import Annotated
 
 from litestar import Controller, Response, get
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import PathParameter, QueryParameter
 
 from content.db import Database
 from content.errors import NotFound
@@ -19,12 +20,11 @@ from content.pois.queries import PoiQuery
 from content.settings import Settings
 from service.cursors import cursor_codec, cursor_scope, read_cursor
 from service.params import parse_choice, parse_language, parse_limit, parse_place, parse_q
-from service.public import GEO_JSON, LIST_CACHE, content_language
+from service.public import GEO_JSON, LIST_CACHE, AcceptLanguage, content_language
 
 __all__ = ["PoiController"]
 
 OptionalQuery = str | None
-AcceptLanguage = Annotated[str | None, Parameter(header="Accept-Language", required=False)]
 
 
 class PoiController(Controller):
@@ -33,22 +33,22 @@ class PoiController(Controller):
     @get("/", media_type=GEO_JSON, cache_control=LIST_CACHE, tags=["public"])
     async def list_pois(
         self,
-        db: Database,
-        settings: Settings,
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
         state: State,
         accept_language: AcceptLanguage = None,
-        near: Annotated[OptionalQuery, Parameter(description="lat,lon; results sorted by distance")] = None,
+        near: Annotated[OptionalQuery, QueryParameter(description="lat,lon; results sorted by distance")] = None,
         radius_m: Annotated[
-            OptionalQuery, Parameter(description="with near: (0, 100000], default 10000")
+            OptionalQuery, QueryParameter(description="with near: (0, 100000], default 10000")
         ] = None,
-        bbox: Annotated[OptionalQuery, Parameter(description="minLon,minLat,maxLon,maxLat")] = None,
-        category: Annotated[OptionalQuery, Parameter(description=", ".join(POI_CATEGORIES))] = None,
-        q: Annotated[OptionalQuery, Parameter(description="text search, accents folded")] = None,
+        bbox: Annotated[OptionalQuery, QueryParameter(description="minLon,minLat,maxLon,maxLat")] = None,
+        category: Annotated[OptionalQuery, QueryParameter(description=", ".join(POI_CATEGORIES))] = None,
+        q: Annotated[OptionalQuery, QueryParameter(description="text search, accents folded")] = None,
         lang: Annotated[
-            OptionalQuery, Parameter(description="language tag, or * for every translation")
+            OptionalQuery, QueryParameter(description="language tag, or * for every translation")
         ] = None,
-        limit: Annotated[OptionalQuery, Parameter(description="1 to 500, default 50")] = None,
-        cursor: Annotated[OptionalQuery, Parameter(description="the previous page's next")] = None,
+        limit: Annotated[OptionalQuery, QueryParameter(description="1 to 500, default 50")] = None,
+        cursor: Annotated[OptionalQuery, QueryParameter(description="the previous page's next")] = None,
     ) -> Response[PoiCollection]:
         """Published POIs in one FeatureCollection page, filtered by place, category and text."""
         where, box = parse_place(near, radius_m, bbox)
@@ -75,12 +75,12 @@ class PoiController(Controller):
     @get("/{poi_id:str}", media_type=GEO_JSON, cache_control=LIST_CACHE, tags=["public"])
     async def get_poi(
         self,
-        db: Database,
-        settings: Settings,
-        poi_id: str,
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
+        poi_id: Annotated[str, PathParameter(description="the POI id")],
         accept_language: AcceptLanguage = None,
         lang: Annotated[
-            OptionalQuery, Parameter(description="language tag, or * for every translation")
+            OptionalQuery, QueryParameter(description="language tag, or * for every translation")
         ] = None,
     ) -> Response[PoiFeature]:
         """One published POI as a GeoJSON Feature."""

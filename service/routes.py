@@ -6,7 +6,8 @@ from typing import Annotated
 
 from litestar import Controller, Response, get
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import PathParameter, QueryParameter
 
 from content.db import Database
 from content.errors import NotFound
@@ -19,15 +20,14 @@ from content.routes.queries import RouteQuery
 from content.settings import Settings
 from service.cursors import cursor_codec, cursor_scope, read_cursor
 from service.params import parse_choice, parse_language, parse_limit, parse_near
-from service.public import GEO_JSON, LIST_CACHE, content_language
+from service.public import GEO_JSON, LIST_CACHE, AcceptLanguage, content_language
 
 __all__ = ["RouteController"]
 
 OptionalQuery = str | None
-AcceptLanguage = Annotated[str | None, Parameter(header="Accept-Language", required=False)]
 LangParam = Annotated[
     OptionalQuery,
-    Parameter(description="language tag (lists keep only routes complete in it), or * for every translation"),
+    QueryParameter(description="language tag (lists keep only routes complete in it), or * for every translation"),
 ]
 
 
@@ -37,18 +37,18 @@ class RouteController(Controller):
     @get("/", cache_control=LIST_CACHE, tags=["public"])
     async def list_routes(
         self,
-        db: Database,
-        settings: Settings,
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
         state: State,
         accept_language: AcceptLanguage = None,
-        near: Annotated[OptionalQuery, Parameter(description="lat,lon; routes passing nearest first")] = None,
+        near: Annotated[OptionalQuery, QueryParameter(description="lat,lon; routes passing nearest first")] = None,
         radius_m: Annotated[
-            OptionalQuery, Parameter(description="with near: (0, 100000], default 10000")
+            OptionalQuery, QueryParameter(description="with near: (0, 100000], default 10000")
         ] = None,
-        theme: Annotated[OptionalQuery, Parameter(description=", ".join(ROUTE_THEMES))] = None,
+        theme: Annotated[OptionalQuery, QueryParameter(description=", ".join(ROUTE_THEMES))] = None,
         lang: LangParam = None,
-        limit: Annotated[OptionalQuery, Parameter(description="1 to 500, default 50")] = None,
-        cursor: Annotated[OptionalQuery, Parameter(description="the previous page's next")] = None,
+        limit: Annotated[OptionalQuery, QueryParameter(description="1 to 500, default 50")] = None,
+        cursor: Annotated[OptionalQuery, QueryParameter(description="the previous page's next")] = None,
     ) -> Response[RouteList]:
         """Published route summaries (``{items, next}``), filtered by place, theme and language."""
         where = parse_near(near, radius_m)
@@ -73,12 +73,12 @@ class RouteController(Controller):
     @get("/{route_id:str}", media_type=GEO_JSON, cache_control=LIST_CACHE, tags=["public"])
     async def get_route(
         self,
-        db: Database,
-        settings: Settings,
-        route_id: str,
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
+        route_id: Annotated[str, PathParameter(description="the route id")],
         accept_language: AcceptLanguage = None,
         lang: Annotated[
-            OptionalQuery, Parameter(description="language tag, or * for every translation")
+            OptionalQuery, QueryParameter(description="language tag, or * for every translation")
         ] = None,
     ) -> Response[RouteDetail]:
         """A published route: its LineString feature, then one Point feature per stop, in order."""
