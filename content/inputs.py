@@ -23,7 +23,8 @@ def field_of_validation_error(exc: msgspec.ValidationError | msgspec.DecodeError
     match = _AT_PATH.match(str(exc))
     assert match is not None  # the pattern matches any string
     message = match.group("message")
-    path = (match.group("path") or "").lstrip(".")
+    # msgspec shows a value inside a map as ``name[...]``; the map itself is the field to name.
+    path = (match.group("path") or "").lstrip(".").replace("[...]", "")
     named = _NAMED.match(message)
     if named:
         name = named.group("name")

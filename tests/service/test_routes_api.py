@@ -79,9 +79,7 @@ async def test_list_gives_summaries_with_the_contract_fields(demo: Client) -> No
     assert legends["cover"] is None
     assert legends["bbox"] == [0.5521, 48.3752, 0.5655, 48.4043]
     assert mortagne["languages"] == ["fr"]
-    line = next(r for r in demo_routes() if r["id"] == "legendes-foret-de-belleme")["geometry"][
-        "coordinates"
-    ]
+    line = next(r for r in demo_routes() if r["id"] == "legendes-foret-de-belleme")["geometry"]["coordinates"]
     assert legends["length_m"] == pytest.approx(line_length_m(line), abs=0.1)
 
 
@@ -115,9 +113,7 @@ async def test_near_keeps_routes_passing_within_the_radius(demo: Client) -> None
     lat, lon = 48.39, 0.57  # just east of the forest path
     body = (await demo.get(f"/api/v1/routes?near={lat},{lon}&radius_m=5000")).json()
     assert [item["id"] for item in body["items"]] == ["legendes-foret-de-belleme"]
-    line = next(r for r in demo_routes() if r["id"] == "legendes-foret-de-belleme")["geometry"][
-        "coordinates"
-    ]
+    line = next(r for r in demo_routes() if r["id"] == "legendes-foret-de-belleme")["geometry"]["coordinates"]
     assert body["items"][0]["distance_m"] == pytest.approx(point_to_line_m(lat, lon, line), abs=0.1)
     both = (await demo.get(f"/api/v1/routes?near={lat},{lon}&radius_m=60000")).json()["items"]
     assert [item["id"] for item in both] == ["legendes-foret-de-belleme", "mortagne-cite-perchee"]
