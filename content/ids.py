@@ -46,9 +46,16 @@ def new_uuid_id() -> str:
     return uuid.uuid4().hex
 
 
+# Letters that do not decompose into an ASCII base letter plus accents.
+_LIGATURES = str.maketrans(
+    {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L"}
+)
+
+
 def slugify(text: str, max_length: int = 48) -> str:
     """ASCII slug of ``text``: ``Église Notre-Dame`` → ``eglise-notre-dame``; may be empty."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    folded = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
     return slug[:max_length].rstrip("-")
 

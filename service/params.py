@@ -35,8 +35,8 @@ __all__ = [
 MAX_RADIUS_M = 100_000.0
 Near = tuple[float, float, float]  # lat, lon, radius_m
 
-# Plain decimal numbers only: float() would also take " 1", "1_0", "nan" and "inf".
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?")
+# Plain ASCII decimal numbers only: float() would also take " 1", "1_0", "nan", "inf" and "٣".
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 
 
 def _bad(name: str, message: str) -> InvalidParameter:
