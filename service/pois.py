@@ -37,7 +37,9 @@ class PoiController(Controller):
         settings: NamedDependency[Settings],
         state: State,
         accept_language: AcceptLanguage = None,
-        near: Annotated[OptionalQuery, QueryParameter(description="lat,lon; results sorted by distance")] = None,
+        near: Annotated[
+            OptionalQuery, QueryParameter(description="lat,lon; results sorted by distance")
+        ] = None,
         radius_m: Annotated[
             OptionalQuery, QueryParameter(description="with near: (0, 100000], default 10000")
         ] = None,

@@ -27,7 +27,9 @@ __all__ = ["RouteController"]
 OptionalQuery = str | None
 LangParam = Annotated[
     OptionalQuery,
-    QueryParameter(description="language tag (lists keep only routes complete in it), or * for every translation"),
+    QueryParameter(
+        description="language tag (lists keep only routes complete in it), or * for every translation"
+    ),
 ]
 
 
@@ -41,7 +43,9 @@ class RouteController(Controller):
         settings: NamedDependency[Settings],
         state: State,
         accept_language: AcceptLanguage = None,
-        near: Annotated[OptionalQuery, QueryParameter(description="lat,lon; routes passing nearest first")] = None,
+        near: Annotated[
+            OptionalQuery, QueryParameter(description="lat,lon; routes passing nearest first")
+        ] = None,
         radius_m: Annotated[
             OptionalQuery, QueryParameter(description="with near: (0, 100000], default 10000")
         ] = None,
