@@ -27,14 +27,24 @@ from service.conditional import ConditionalJSONMiddleware
 from service.editor import OfficesController, UsersController
 from service.health import VERSION, health
 from service.media import media_variant
+from service.pois import PoiController
 from service.problems import exception_handlers
+from service.routes import RouteController
 
 __all__ = ["create_app"]
 
 
 def _route_handlers() -> Sequence[ControllerRouterHandler]:
     # Each feature adds its router here; the order is the OpenAPI document's order.
-    return [health, *auth_handlers, OfficesController, UsersController, media_variant]
+    return [
+        health,
+        RouteController,
+        PoiController,
+        *auth_handlers,
+        OfficesController,
+        UsersController,
+        media_variant,
+    ]
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Litestar:

@@ -1,0 +1,171 @@
+"""POIs in and out as a GeoJSON FeatureCollection (``odyssee import`` / ``odyssee export``).
+
+A feature's ``properties`` use the editor shape (multilingual maps, media ids); its ``id`` is the POI id.
+Export writes published POIs in id order; importing an export into another store gives the same POIs.
+Import is all or nothing: every problem is reported as ``features[i].properties.field`` (or
+``features[i].geometry``, ``features[i].id``) and nothing is written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, Literal
+
+import msgspec
+
+from content.db import Database
+from content.errors import FieldError, InvalidInput
+from content.geojson import Point
+from content.inputs import decode_input, field_of_validation_error
+from content.model import Status
+from content.paging import PUBLIC
+from content.pois.model import Accessibility, Contact, PoiInput, PoiRecord
+from content.pois.queries import PoiQuery, list_pois
+from content.pois.store import insert_pois
+
+__all__ = ["ExportFeature", "ExportProperties", "export_pois", "import_pois", "parse_features"]
+
+_MAX_ERRORS = 50
+_EXPORT_PAGE = 500
+_ITEM_FIELD = re.compile(r"^\[(?P<index>\d+)\](?:\.(?P<field>.*))?$")
+
+
+class _RawFeature(msgspec.Struct):
+    type: Literal["Feature"]
+    geometry: dict[str, Any] | None
+    properties: dict[str, Any] | None
+    id: str | int | None = None
+
+
+class _RawCollection(msgspec.Struct):
+    type: Literal["FeatureCollection"]
+    features: list[_RawFeature]
+
+
+class ExportProperties(msgspec.Struct, kw_only=True, frozen=True):
+    category: str
+    name: dict[str, str]
+    description: dict[str, str]
+    address: str | None
+    commune: str | None
+    opening_hours: str | None
+    contact: Contact
+    accessibility: Accessibility
+    images: list[str]
+    audio: dict[str, str]
+
+
+class ExportFeature(msgspec.Struct, frozen=True, tag_field="type", tag="Feature"):
+    id: str
+    geometry: Point
+    properties: ExportProperties
+
+
+def _feature_path(index: int, field: str, id_in_properties: bool) -> str:
+    """Where ``field`` of the POI built from feature ``index`` came from in the document."""
+    head = f"features[{index}]"
+    if field == "geometry" or field.startswith(("geometry.", "geometry[")):
+        return f"{head}.{field}"
+    if field == "id" and not id_in_properties:
+        return f"{head}.id"
+    return f"{head}.properties.{field}" if field else f"{head}.properties"
+
+
+def _feature_input(index: int, feature: _RawFeature) -> tuple[PoiInput | None, list[FieldError]]:
+    properties = dict(feature.properties or {})
+    id_in_properties = "id" in properties
+    if feature.id is not None:
+        feature_id = str(feature.id)
+        if id_in_properties and properties["id"] != feature_id:
+            return None, [FieldError(f"features[{index}].id", "differs from properties.id")]
+        properties["id"] = feature_id
+    properties["geometry"] = feature.geometry
+    try:
+        return msgspec.convert(properties, PoiInput), []
+    except msgspec.ValidationError as exc:
+        field, message = field_of_validation_error(exc)
+        return None, [FieldError(_feature_path(index, field, id_in_properties), message)]
+
+
+def parse_features(data: bytes) -> tuple[list[PoiInput], Callable[[str], str]]:
+    """Decode a FeatureCollection of POIs; returns the inputs and a mapper from ``[i].field`` to the
+    feature's own path, for errors found later."""
+    collection = decode_input(data, _RawCollection)
+    inputs: list[PoiInput] = []
+    errors: list[FieldError] = []
+    in_properties: list[bool] = []
+    for index, feature in enumerate(collection.features):
+        in_properties.append(bool(feature.properties and "id" in feature.properties))
+        poi, problems = _feature_input(index, feature)
+        errors += problems
+        if poi is not None:
+            inputs.append(poi)
+        if len(errors) >= _MAX_ERRORS:
+            break
+    if errors:
+        raise InvalidInput(errors)
+
+    def locate(item_field: str) -> str:
+        match = _ITEM_FIELD.match(item_field)
+        if match is None:
+            return item_field
+        index = int(match.group("index"))
+        return _feature_path(index, match.group("field") or "", in_properties[index])
+
+    return inputs, locate
+
+
+async def import_pois(
+    db: Database,
+    data: bytes,
+    *,
+    office_id: str | None,
+    status: Status,
+    user_id: str | None,
+    updated_at: str,
+) -> list[str]:
+    """Insert every POI of a FeatureCollection in one transaction; returns the new ids."""
+    inputs, locate = parse_features(data)
+    try:
+        async with db.write() as conn:
+            return await insert_pois(
+                conn, inputs, office_id=office_id, status=status, user_id=user_id, updated_at=updated_at
+            )
+    except InvalidInput as exc:
+        raise InvalidInput([FieldError(locate(e.field), e.message) for e in exc.errors]) from None
+
+
+def _export_feature(record: PoiRecord) -> ExportFeature:
+    properties = ExportProperties(
+        category=record.category,
+        name=record.name,
+        description=record.description,
+        address=record.address,
+        commune=record.commune,
+        opening_hours=record.opening_hours,
+        contact=record.contact,
+        accessibility=record.accessibility,
+        images=record.images,
+        audio=record.audio,
+    )
+    return ExportFeature(id=record.id, geometry=record.geometry, properties=properties)
+
+
+async def export_pois(db: Database, write: Callable[[bytes], object]) -> int:
+    """Stream published POIs, by id, as a FeatureCollection through ``write``; returns the count."""
+    encoder = msgspec.json.Encoder()
+    write(b'{"type":"FeatureCollection","features":[')
+    count = 0
+    after = None
+    while True:
+        async with db.read() as conn:
+            page = await list_pois(conn, PoiQuery(statuses=PUBLIC, limit=_EXPORT_PAGE, after=after))
+        for record in page.items:
+            write((b",\n" if count else b"\n") + encoder.encode(_export_feature(record)))
+            count += 1
+        if page.next_key is None:
+            break
+        after = page.next_key
+    write(b"\n]}\n")
+    return count

@@ -1,0 +1,152 @@
+"""The POI aggregate's shapes: editor input, partial update, and the stored record (editor representation)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, get_args
+
+import msgspec
+
+from content.geojson import Point
+from content.ids import EntityId
+from content.model import POI_CATEGORIES, Status
+from content.references import MediaId
+
+__all__ = [
+    "Accessibility",
+    "Contact",
+    "PoiCategory",
+    "PoiInput",
+    "PoiPatch",
+    "PoiRecord",
+    "Wheelchair",
+]
+
+PoiCategory = Literal[
+    "heritage",
+    "museum",
+    "church_abbey",
+    "castle",
+    "manor",
+    "nature",
+    "forest",
+    "viewpoint",
+    "legend_site",
+    "farm_shop",
+    "market",
+    "restaurant",
+    "cafe",
+    "lodging",
+    "tourist_office",
+    "parking",
+    "picnic_area",
+    "toilets",
+    "other",
+]
+if get_args(PoiCategory) != POI_CATEGORIES:  # one closed list; the Literal only exists for validation
+    raise RuntimeError("PoiCategory is out of step with content.model.POI_CATEGORIES")
+
+Wheelchair = Literal["yes", "limited", "no"]
+LangMap = dict[str, str]
+Phone = Annotated[
+    str, msgspec.Meta(pattern=r"^\+?[0-9][0-9 ().-]{2,39}$", description="digits and + ( ) . -")
+]
+Email = Annotated[str, msgspec.Meta(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Website = Annotated[str, msgspec.Meta(max_length=2000, pattern=r"^https?://[^\s/$.?#][^\s]*$")]
+Address = Annotated[str, msgspec.Meta(max_length=300)]
+Commune = Annotated[str, msgspec.Meta(max_length=120)]
+OpeningHours = Annotated[str, msgspec.Meta(max_length=500, description="OSM opening_hours syntax")]
+Images = Annotated[list[MediaId], msgspec.Meta(max_length=50)]
+
+
+class Contact(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    phone: Phone | None = None
+    email: Email | None = None
+    website: Website | None = None
+
+
+class Accessibility(
+    msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True, omit_defaults=True
+):
+    """Step-free access and free-text notes (multilingual)."""
+
+    wheelchair: Wheelchair | None = None
+    notes: LangMap = {}
+
+
+class PoiInput(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """A POI as an editor sends it (create): multilingual fields as ``{lang: text}``, media by id.
+
+    ``id`` is generated from the French name (or a UUID) when absent.
+    """
+
+    id: EntityId | None = None
+    category: PoiCategory
+    name: LangMap
+    description: LangMap = {}
+    address: Address | None = None
+    commune: Commune | None = None
+    opening_hours: OpeningHours | None = None
+    contact: Contact = Contact()
+    accessibility: Accessibility = Accessibility()
+    images: Images = []
+    audio: dict[str, MediaId] = {}
+    geometry: Point
+
+
+class PoiPatch(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """A partial update: only the fields present change; ``null`` clears a nullable field.
+
+    A multilingual map, ``contact`` or ``accessibility`` replaces the whole previous value.
+    """
+
+    category: PoiCategory | msgspec.UnsetType = msgspec.UNSET
+    name: LangMap | msgspec.UnsetType = msgspec.UNSET
+    description: LangMap | msgspec.UnsetType = msgspec.UNSET
+    address: Address | msgspec.UnsetType | None = msgspec.UNSET
+    commune: Commune | msgspec.UnsetType | None = msgspec.UNSET
+    opening_hours: OpeningHours | msgspec.UnsetType | None = msgspec.UNSET
+    contact: Contact | msgspec.UnsetType = msgspec.UNSET
+    accessibility: Accessibility | msgspec.UnsetType = msgspec.UNSET
+    images: Images | msgspec.UnsetType = msgspec.UNSET
+    audio: dict[str, MediaId] | msgspec.UnsetType = msgspec.UNSET
+    geometry: Point | msgspec.UnsetType = msgspec.UNSET
+
+
+class PoiRecord(msgspec.Struct, kw_only=True, frozen=True):
+    """A stored POI: exactly the editor representation (``msgspec.json.encode`` it as is)."""
+
+    id: str
+    status: Status
+    revision: int
+    office_id: str | None
+    category: PoiCategory
+    name: LangMap
+    description: LangMap
+    address: str | None
+    commune: str | None
+    opening_hours: str | None
+    contact: Contact
+    accessibility: Accessibility
+    images: list[str]
+    audio: dict[str, str]
+    geometry: Point
+    created_at: str
+    updated_at: str
+    updated_by: str | None
+
+    def to_input(self) -> PoiInput:
+        """The record as an input, e.g. to apply a patch and validate the result as a whole."""
+        return PoiInput(
+            id=self.id,
+            category=self.category,
+            name=self.name,
+            description=self.description,
+            address=self.address,
+            commune=self.commune,
+            opening_hours=self.opening_hours,
+            contact=self.contact,
+            accessibility=self.accessibility,
+            images=self.images,
+            audio=self.audio,
+            geometry=self.geometry,
+        )

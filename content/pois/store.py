@@ -1,0 +1,225 @@
+"""Writing POIs: create, partial update, status change, and bulk insert (import). Writer connection only.
+
+Every function runs inside the caller's ``db.write()`` transaction and raises a domain error before any
+row is touched when the input is invalid, so nothing is ever half-written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import aiosqlite
+import msgspec
+
+from content.changes import Change, Updated, diff_fields
+from content.errors import Conflict, FieldError, InvalidInput, NotFound, PreconditionFailed
+from content.ids import slugify, unique_id, unique_slug
+from content.model import STATUSES, Status
+from content.paging import EVERY_STATUS
+from content.pois.model import PoiInput, PoiPatch, PoiRecord
+from content.pois.queries import get_poi
+from content.pois.rows import INSERT_POI, insert_params, poi_params
+from content.pois.validate import PoiValues, check_poi, check_poi_references, poi_media_uses
+from content.references import check_media, check_office
+
+__all__ = ["create_poi", "insert_pois", "set_poi_status", "update_poi"]
+
+_UPDATE_POI = """
+UPDATE pois SET category = :category, name = :name, description = :description, lat = :lat, lon = :lon,
+    address = :address, commune = :commune, opening_hours = :opening_hours, contact = :contact,
+    accessibility = :accessibility, images = :images, audio = :audio,
+    revision = revision + 1, updated_at = :updated_at, updated_by = :updated_by
+WHERE id = :id
+"""
+_SET_STATUS = """
+UPDATE pois SET status = :status, revision = revision + 1, updated_at = :updated_at, updated_by = :updated_by
+WHERE id = :id
+"""
+_MAX_REPORTED_ERRORS = 50
+
+
+def _name_for_id(values: PoiValues) -> str:
+    return values.name.get("fr") or next(iter(values.name.values()))
+
+
+async def _current(conn: aiosqlite.Connection, poi_id: str, expected_revision: int | None) -> PoiRecord:
+    record = await get_poi(conn, poi_id, statuses=EVERY_STATUS)
+    if record is None:
+        raise NotFound(f"no POI {poi_id!r}")
+    if expected_revision is not None and record.revision != expected_revision:
+        raise PreconditionFailed(
+            f"POI {poi_id!r} is at revision {record.revision}, not {expected_revision}; read it again"
+        )
+    return record
+
+
+async def _reread(conn: aiosqlite.Connection, poi_id: str) -> PoiRecord:
+    record = await get_poi(conn, poi_id, statuses=EVERY_STATUS)
+    assert record is not None
+    return record
+
+
+async def create_poi(
+    conn: aiosqlite.Connection,
+    poi: PoiInput,
+    *,
+    office_id: str | None,
+    user_id: str | None,
+    updated_at: str,
+    status: Status = "draft",
+) -> PoiRecord:
+    """Insert a new POI at revision 1 and return it. ``Conflict`` if ``poi.id`` is taken."""
+    values = check_poi(poi)
+    await check_office(conn, office_id)
+    await check_poi_references(conn, values)
+    if poi.id is not None:
+        if await get_poi(conn, poi.id, statuses=EVERY_STATUS) is not None:
+            raise Conflict(f"a POI with id {poi.id!r} already exists")
+        poi_id = poi.id
+    else:
+        poi_id = await unique_id(conn, "pois", _name_for_id(values))
+    params = insert_params(
+        poi_id, values, office_id=office_id, status=status, user_id=user_id, updated_at=updated_at
+    )
+    await conn.execute(INSERT_POI, params)
+    return await _reread(conn, poi_id)
+
+
+async def update_poi(
+    conn: aiosqlite.Connection,
+    poi_id: str,
+    patch: PoiPatch,
+    *,
+    user_id: str | None,
+    updated_at: str,
+    expected_revision: int | None = None,
+) -> Updated[PoiRecord]:
+    """Apply a partial update, validated as a whole; bumps the revision only if something changed.
+
+    ``NotFound`` for an unknown id, ``PreconditionFailed`` if ``expected_revision`` is stale.
+    """
+    record = await _current(conn, poi_id, expected_revision)
+    provided = {name: getattr(patch, name) for name in patch.__struct_fields__}
+    merged = _replace(record.to_input(), provided)
+    values = check_poi(merged)
+    await check_poi_references(conn, values)
+    before, after = diff_fields(_stored_fields(record), values.fields())
+    if not after:
+        return Updated(record, Change(entity_id=poi_id, revision=record.revision, before={}, after={}))
+    await conn.execute(
+        _UPDATE_POI, {"id": poi_id, "updated_at": updated_at, "updated_by": user_id, **poi_params(values)}
+    )
+    updated = await _reread(conn, poi_id)
+    return Updated(updated, Change(entity_id=poi_id, revision=updated.revision, before=before, after=after))
+
+
+def _stored_fields(record: PoiRecord) -> dict[str, Any]:
+    """The record in the same shape as ``PoiValues.fields()``, to diff against."""
+    return {name: msgspec.to_builtins(getattr(record, name)) for name in PoiValues.__struct_fields__}
+
+
+def _replace(poi: PoiInput, provided: dict[str, object]) -> PoiInput:
+    changes = {name: value for name, value in provided.items() if value is not msgspec.UNSET}
+    return msgspec.structs.replace(poi, **changes)
+
+
+async def set_poi_status(
+    conn: aiosqlite.Connection,
+    poi_id: str,
+    status: Status,
+    *,
+    user_id: str | None,
+    updated_at: str,
+    expected_revision: int | None = None,
+) -> Updated[PoiRecord]:
+    """Publish, unpublish (draft) or archive; a no-op (same revision) if the status is already ``status``."""
+    if status not in STATUSES:
+        raise InvalidInput.field("status", f"must be one of {', '.join(STATUSES)}")
+    record = await _current(conn, poi_id, expected_revision)
+    if record.status == status:
+        return Updated(record, Change(entity_id=poi_id, revision=record.revision, before={}, after={}))
+    await conn.execute(
+        _SET_STATUS, {"id": poi_id, "status": status, "updated_at": updated_at, "updated_by": user_id}
+    )
+    updated = await _reread(conn, poi_id)
+    change = Change(
+        entity_id=poi_id,
+        revision=updated.revision,
+        before={"status": record.status},
+        after={"status": status},
+    )
+    return Updated(updated, change)
+
+
+async def insert_pois(
+    conn: aiosqlite.Connection,
+    pois: Sequence[PoiInput],
+    *,
+    office_id: str | None,
+    user_id: str | None,
+    updated_at: str,
+    status: Status = "published",
+) -> list[str]:
+    """Insert many new POIs in one statement batch (import); returns their ids in input order.
+
+    Everything is checked first; errors name the item as ``[index].field`` (``[12].category``) and
+    nothing is inserted. Given ids must be new; missing ids are generated from the names.
+    """
+    errors: list[FieldError] = []
+    checked: list[PoiValues | None] = []
+    for index, poi in enumerate(pois):
+        try:
+            checked.append(check_poi(poi, prefix=f"[{index}]"))
+        except InvalidInput as exc:
+            errors.extend(exc.errors)
+            checked.append(None)
+        if len(errors) >= _MAX_REPORTED_ERRORS:
+            break
+    if errors:
+        raise InvalidInput(errors[:_MAX_REPORTED_ERRORS])
+    all_values = [v for v in checked if v is not None]
+    await check_office(conn, office_id)
+    uses = [use for index, v in enumerate(all_values) for use in poi_media_uses(v, prefix=f"[{index}]")]
+    await check_media(conn, uses)
+    ids = await _assign_ids(conn, pois, all_values)
+    await conn.executemany(
+        INSERT_POI,
+        (
+            insert_params(
+                poi_id, values, office_id=office_id, status=status, user_id=user_id, updated_at=updated_at
+            )
+            for poi_id, values in zip(ids, all_values, strict=True)
+        ),
+    )
+    return ids
+
+
+async def _assign_ids(
+    conn: aiosqlite.Connection, pois: Sequence[PoiInput], values: Sequence[PoiValues]
+) -> list[str]:
+    taken = {row[0] for row in await conn.execute_fetchall("SELECT id FROM pois")}
+    errors = []
+    given: set[str] = set()
+    for index, poi in enumerate(pois):
+        if poi.id is None:
+            continue
+        if poi.id in taken:
+            errors.append(FieldError(f"[{index}].id", f"a POI with id {poi.id!r} already exists"))
+        elif poi.id in given:
+            errors.append(FieldError(f"[{index}].id", f"id {poi.id!r} appears twice in the import"))
+        given.add(poi.id)
+        if len(errors) >= _MAX_REPORTED_ERRORS:
+            break
+    if errors:
+        raise InvalidInput(errors)
+    taken |= given
+    ids = []
+    for poi, poi_values in zip(pois, values, strict=True):
+        if poi.id is not None:
+            ids.append(poi.id)
+            continue
+        new_id = unique_slug(slugify(_name_for_id(poi_values)), taken)
+        taken.add(new_id)
+        ids.append(new_id)
+    return ids

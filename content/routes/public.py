@@ -1,0 +1,42 @@
+"""The public route reads, whole: query, resolve media in one batch, render in the asked language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import aiosqlite
+
+from content.cursor import SortKey
+from content.errors import NotFound
+from content.localize import Localizer
+from content.media import load_media_refs
+from content.routes.features import RouteDetail, RouteList, render_route, render_routes, route_media_ids
+from content.routes.queries import RouteQuery, get_route, get_stops, list_routes
+
+__all__ = ["public_route", "public_routes"]
+
+
+async def public_routes(
+    conn: aiosqlite.Connection,
+    query: RouteQuery,
+    localizer: Localizer,
+    cursor_of: Callable[[SortKey], str],
+) -> RouteList:
+    """A page of published route summaries; ``cursor_of`` turns the next key into ``next``."""
+    page = await list_routes(conn, query)
+    media = await load_media_refs(conn, route_media_ids(page.items))
+    next_cursor = cursor_of(page.next_key) if page.next_key is not None else None
+    return render_routes(page.items, media, localizer, next_cursor=next_cursor, distances_m=page.distances_m)
+
+
+async def public_route(conn: aiosqlite.Connection, route_id: str, localizer: Localizer) -> RouteDetail:
+    """A published route with its stops; ``NotFound`` for drafts, archived and unknown ids alike.
+
+    Run it on a snapshot (``db.snapshot()``) so the route and its stops come from the same state.
+    """
+    route = await get_route(conn, route_id)
+    if route is None:
+        raise NotFound(f"no published route {route_id!r}")
+    stops = await get_stops(conn, route_id)
+    media = await load_media_refs(conn, route_media_ids([route], stops))
+    return render_route(route, stops, media, localizer)

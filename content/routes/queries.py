@@ -1,0 +1,140 @@
+"""Reading routes: one by id with its ordered stops, and keyset-paged summaries (theme, language, near).
+
+``near`` takes candidates whose box meets the circle's box (R*Tree), then keeps those whose line passes
+within ``radius_m`` of the point, nearest first. Routes are few, so that last step runs in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import aiosqlite
+import msgspec
+
+from content.cursor import SortKey
+from content.geo import bbox_around, point_to_line_m
+from content.geojson import LineString
+from content.model import STATUSES, Status
+from content.paging import DEFAULT_LIMIT, PUBLIC, Page
+from content.pois.queries import DEFAULT_RADIUS_M
+from content.routes.model import RouteRecord, RouteSummaryRecord, StopRecord
+from content.routes.rows import (
+    ROUTE_COLUMNS,
+    ROUTE_SUMMARY_COLUMNS,
+    STOP_COLUMNS,
+    route_from_row,
+    stop_from_row,
+    summary_from_row,
+)
+
+__all__ = ["RouteQuery", "get_route", "get_stops", "list_routes"]
+
+_encode = msgspec.json.Encoder().encode
+_line = msgspec.json.Decoder(LineString).decode
+
+_GET_ROUTE = (
+    f"SELECT {ROUTE_COLUMNS} FROM routes AS r"  # noqa: S608  # constant column list
+    " WHERE r.id = ? AND r.status IN (SELECT value FROM json_each(?))"
+)
+_GET_STOPS = f"SELECT {STOP_COLUMNS} FROM stops WHERE route_id = ? ORDER BY position"  # noqa: S608
+_SUMMARIES_BY_ID = (
+    f"SELECT {ROUTE_SUMMARY_COLUMNS} FROM routes AS r"  # noqa: S608
+    " WHERE r.id IN (SELECT value FROM json_each(?))"
+)
+# A route written in "en" serves a request for "en-GB", and one in "en-GB" a request for "en".
+_HAS_LANGUAGE = (
+    "EXISTS (SELECT 1 FROM json_each(r.languages) AS l"
+    " WHERE l.value = :lang OR l.value = :lang_primary OR l.value LIKE :lang_primary || '-%')"
+)
+
+
+class RouteQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """Filters for :func:`list_routes`. ``near`` is ``(lat, lon)``; ``lang`` keeps routes complete in it."""
+
+    statuses: tuple[Status, ...] = PUBLIC
+    office_id: str | None = None
+    near: tuple[float, float] | None = None
+    radius_m: float = DEFAULT_RADIUS_M
+    theme: str | None = None
+    lang: str | None = None
+    limit: int = DEFAULT_LIMIT
+    after: SortKey | None = None
+
+
+async def get_route(
+    conn: aiosqlite.Connection, route_id: str, *, statuses: Sequence[Status] = PUBLIC
+) -> RouteRecord | None:
+    rows = list(await conn.execute_fetchall(_GET_ROUTE, (route_id, _encode(list(statuses)).decode())))
+    return route_from_row(rows[0]) if rows else None
+
+
+async def get_stops(conn: aiosqlite.Connection, route_id: str) -> list[StopRecord]:
+    """The route's stops in order (positions 1..n)."""
+    return [stop_from_row(row) for row in await conn.execute_fetchall(_GET_STOPS, (route_id,))]
+
+
+def _filters(query: RouteQuery) -> tuple[list[str], dict[str, Any]]:
+    where = ["r.status IN (SELECT value FROM json_each(:statuses))"]
+    params: dict[str, Any] = {"statuses": _encode(list(query.statuses)).decode()}
+    if query.office_id is not None:
+        where.append("r.office_id = :office_id")
+        params["office_id"] = query.office_id
+    if query.theme is not None:
+        where.append("r.theme = :theme")
+        params["theme"] = query.theme
+    if query.lang is not None:
+        where.append(_HAS_LANGUAGE)
+        params.update(lang=query.lang, lang_primary=query.lang.split("-")[0])
+    return where, params
+
+
+async def list_routes(conn: aiosqlite.Connection, query: RouteQuery) -> Page[RouteSummaryRecord]:
+    if not query.statuses or not set(query.statuses) <= set(STATUSES):
+        raise ValueError(f"statuses must be among {STATUSES}")
+    if query.near is not None:
+        return await _list_near(conn, query)
+    where, params = _filters(query)
+    if query.after is not None:
+        where.append("r.id > :after_id")
+        params["after_id"] = query.after[1]
+    statement = (
+        f"SELECT {ROUTE_SUMMARY_COLUMNS} FROM routes AS r WHERE {' AND '.join(where)}"  # noqa: S608
+        " ORDER BY r.id LIMIT :limit"
+    )
+    rows = list(await conn.execute_fetchall(statement, {**params, "limit": query.limit + 1}))
+    items = [summary_from_row(row) for row in rows[: query.limit]]
+    next_key = (0.0, items[-1].id) if len(rows) > query.limit and items else None
+    return Page(items=items, next_key=next_key)
+
+
+async def _list_near(conn: aiosqlite.Connection, query: RouteQuery) -> Page[RouteSummaryRecord]:
+    assert query.near is not None
+    lat, lon = query.near
+    where, params = _filters(query)
+    box = bbox_around(lat, lon, query.radius_m)
+    where.append(
+        "t.max_lon >= :min_lon AND t.min_lon <= :max_lon AND t.max_lat >= :min_lat AND t.min_lat <= :max_lat"
+    )
+    params.update(min_lon=box[0], min_lat=box[1], max_lon=box[2], max_lat=box[3])
+    statement = (
+        "SELECT r.id, r.geometry FROM routes_rtree AS t JOIN routes AS r ON r.rowid = t.id"  # noqa: S608
+        f" WHERE {' AND '.join(where)}"
+    )
+    ranked: list[SortKey] = []
+    for row in await conn.execute_fetchall(statement, params):
+        distance = point_to_line_m(lat, lon, _line(row["geometry"]).coordinates)
+        if distance <= query.radius_m:
+            ranked.append((distance, row["id"]))
+    ranked.sort()
+    if query.after is not None:
+        ranked = [key for key in ranked if key > query.after]
+    page_keys = ranked[: query.limit]
+    rows = await conn.execute_fetchall(_SUMMARIES_BY_ID, (_encode([key[1] for key in page_keys]).decode(),))
+    by_id = {row["id"]: summary_from_row(row) for row in rows}
+    # A route deleted between the two statements is skipped rather than failing the page.
+    found = [key for key in page_keys if key[1] in by_id]
+    next_key = page_keys[-1] if len(ranked) > query.limit and page_keys else None
+    return Page(
+        items=[by_id[key[1]] for key in found], next_key=next_key, distances_m=[key[0] for key in found]
+    )

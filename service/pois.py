@@ -1,0 +1,95 @@
+"""``GET /api/v1/pois`` and ``GET /api/v1/pois/{id}``: published POIs as GeoJSON."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Response, get
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import PathParameter, QueryParameter
+
+from content.db import Database
+from content.errors import NotFound
+from content.ids import is_valid_id
+from content.localize import Localizer
+from content.model import POI_CATEGORIES
+from content.pois.features import PoiCollection, PoiFeature
+from content.pois.public import public_poi, public_pois
+from content.pois.queries import PoiQuery
+from content.settings import Settings
+from service.cursors import cursor_codec, cursor_scope, read_cursor
+from service.params import parse_choice, parse_language, parse_limit, parse_place, parse_q
+from service.public import GEO_JSON, LIST_CACHE, AcceptLanguage, content_language
+
+__all__ = ["PoiController"]
+
+OptionalQuery = str | None
+
+
+class PoiController(Controller):
+    path = "/api/v1/pois"
+
+    @get("/", media_type=GEO_JSON, cache_control=LIST_CACHE, tags=["public"])
+    async def list_pois(
+        self,
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
+        state: State,
+        accept_language: AcceptLanguage = None,
+        near: Annotated[
+            OptionalQuery, QueryParameter(description="lat,lon; results sorted by distance")
+        ] = None,
+        radius_m: Annotated[
+            OptionalQuery, QueryParameter(description="with near: (0, 100000], default 10000")
+        ] = None,
+        bbox: Annotated[OptionalQuery, QueryParameter(description="minLon,minLat,maxLon,maxLat")] = None,
+        category: Annotated[OptionalQuery, QueryParameter(description=", ".join(POI_CATEGORIES))] = None,
+        q: Annotated[OptionalQuery, QueryParameter(description="text search, accents folded")] = None,
+        lang: Annotated[
+            OptionalQuery, QueryParameter(description="language tag, or * for every translation")
+        ] = None,
+        limit: Annotated[OptionalQuery, QueryParameter(description="1 to 500, default 50")] = None,
+        cursor: Annotated[OptionalQuery, QueryParameter(description="the previous page's next")] = None,
+    ) -> Response[PoiCollection]:
+        """Published POIs in one FeatureCollection page, filtered by place, category and text."""
+        where, box = parse_place(near, radius_m, bbox)
+        chosen = parse_choice(category, "category", POI_CATEGORIES)
+        text = parse_q(q)
+        choice, _ = parse_language(lang, accept_language)
+        page_size = parse_limit(limit)
+        codec = await cursor_codec(state, db)
+        scope = cursor_scope("pois", where, box, chosen, text)
+        query = PoiQuery(
+            near=None if where is None else (where[0], where[1]),
+            radius_m=PoiQuery.radius_m if where is None else where[2],
+            bbox=box,
+            category=chosen,
+            q=text,
+            limit=page_size,
+            after=read_cursor(codec, cursor, scope),
+        )
+        localizer = Localizer(choice, settings.default_lang)
+        async with db.read() as conn:
+            collection = await public_pois(conn, query, localizer, lambda key: codec.encode(scope, key))
+        return Response(collection, media_type=GEO_JSON, headers=content_language(localizer))
+
+    @get("/{poi_id:str}", media_type=GEO_JSON, cache_control=LIST_CACHE, tags=["public"])
+    async def get_poi(
+        self,
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
+        poi_id: Annotated[str, PathParameter(description="the POI id")],
+        accept_language: AcceptLanguage = None,
+        lang: Annotated[
+            OptionalQuery, QueryParameter(description="language tag, or * for every translation")
+        ] = None,
+    ) -> Response[PoiFeature]:
+        """One published POI as a GeoJSON Feature."""
+        choice, _ = parse_language(lang, accept_language)
+        if not is_valid_id(poi_id):
+            raise NotFound(f"no published POI {poi_id[:80]!r}")
+        localizer = Localizer(choice, settings.default_lang)
+        async with db.read() as conn:
+            feature = await public_poi(conn, poi_id, localizer)
+        return Response(feature, media_type=GEO_JSON, headers=content_language(localizer))

@@ -1,0 +1,95 @@
+"""``GET /api/v1/routes`` (summaries) and ``GET /api/v1/routes/{id}`` (GeoJSON line and stops)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Response, get
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import PathParameter, QueryParameter
+
+from content.db import Database
+from content.errors import NotFound
+from content.ids import is_valid_id
+from content.localize import Localizer
+from content.model import ROUTE_THEMES
+from content.routes.features import RouteDetail, RouteList
+from content.routes.public import public_route, public_routes
+from content.routes.queries import RouteQuery
+from content.settings import Settings
+from service.cursors import cursor_codec, cursor_scope, read_cursor
+from service.params import parse_choice, parse_language, parse_limit, parse_near
+from service.public import GEO_JSON, LIST_CACHE, AcceptLanguage, content_language
+
+__all__ = ["RouteController"]
+
+OptionalQuery = str | None
+LangParam = Annotated[
+    OptionalQuery,
+    QueryParameter(
+        description="language tag (lists keep only routes complete in it), or * for every translation"
+    ),
+]
+
+
+class RouteController(Controller):
+    path = "/api/v1/routes"
+
+    @get("/", cache_control=LIST_CACHE, tags=["public"])
+    async def list_routes(
+        self,
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
+        state: State,
+        accept_language: AcceptLanguage = None,
+        near: Annotated[
+            OptionalQuery, QueryParameter(description="lat,lon; routes passing nearest first")
+        ] = None,
+        radius_m: Annotated[
+            OptionalQuery, QueryParameter(description="with near: (0, 100000], default 10000")
+        ] = None,
+        theme: Annotated[OptionalQuery, QueryParameter(description=", ".join(ROUTE_THEMES))] = None,
+        lang: LangParam = None,
+        limit: Annotated[OptionalQuery, QueryParameter(description="1 to 500, default 50")] = None,
+        cursor: Annotated[OptionalQuery, QueryParameter(description="the previous page's next")] = None,
+    ) -> Response[RouteList]:
+        """Published route summaries (``{items, next}``), filtered by place, theme and language."""
+        where = parse_near(near, radius_m)
+        chosen = parse_choice(theme, "theme", ROUTE_THEMES)
+        choice, only_lang = parse_language(lang, accept_language)
+        page_size = parse_limit(limit)
+        codec = await cursor_codec(state, db)
+        scope = cursor_scope("routes", where, chosen, only_lang)
+        query = RouteQuery(
+            near=None if where is None else (where[0], where[1]),
+            radius_m=RouteQuery.radius_m if where is None else where[2],
+            theme=chosen,
+            lang=only_lang,
+            limit=page_size,
+            after=read_cursor(codec, cursor, scope),
+        )
+        localizer = Localizer(choice, settings.default_lang)
+        async with db.read() as conn:
+            routes = await public_routes(conn, query, localizer, lambda key: codec.encode(scope, key))
+        return Response(routes, headers=content_language(localizer))
+
+    @get("/{route_id:str}", media_type=GEO_JSON, cache_control=LIST_CACHE, tags=["public"])
+    async def get_route(
+        self,
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
+        route_id: Annotated[str, PathParameter(description="the route id")],
+        accept_language: AcceptLanguage = None,
+        lang: Annotated[
+            OptionalQuery, QueryParameter(description="language tag, or * for every translation")
+        ] = None,
+    ) -> Response[RouteDetail]:
+        """A published route: its LineString feature, then one Point feature per stop, in order."""
+        choice, _ = parse_language(lang, accept_language)
+        if not is_valid_id(route_id):
+            raise NotFound(f"no published route {route_id[:80]!r}")
+        localizer = Localizer(choice, settings.default_lang)
+        async with db.snapshot() as conn:
+            detail = await public_route(conn, route_id, localizer)
+        return Response(detail, media_type=GEO_JSON, headers=content_language(localizer))

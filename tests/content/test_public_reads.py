@@ -1,0 +1,68 @@
+"""The public read path resolves a whole page in a fixed number of statements, whatever its size."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from content.cursor import CursorCodec
+from content.db import Database
+from content.inputs import convert_input
+from content.localize import LanguageChoice, Localizer
+from content.pois.model import PoiInput
+from content.pois.public import public_pois
+from content.pois.queries import PoiQuery
+from content.pois.store import insert_pois
+from tests.media_rows import add_audio, add_image
+
+AT = "2025-06-01T08:00:00Z"
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    async with Database(tmp_path / "store.sqlite3") as database:
+        async with database.write() as conn:
+            for n in range(30):
+                await add_image(conn, f"img-{n}")
+            await add_audio(conn, "voice")
+            pois = [
+                convert_input(
+                    {
+                        "category": "heritage",
+                        "name": {"fr": f"Lieu {n}"},
+                        "images": [f"img-{n}", f"img-{(n + 1) % 30}"],
+                        "audio": {"fr": "voice"},
+                        "geometry": {"type": "Point", "coordinates": [0.5 + n * 0.001, 48.5]},
+                    },
+                    PoiInput,
+                )
+                for n in range(30)
+            ]
+            await insert_pois(conn, pois, office_id=None, user_id=None, updated_at=AT)
+        yield database
+
+
+@pytest.mark.parametrize(
+    "query",
+    [PoiQuery(limit=25), PoiQuery(near=(48.5, 0.5), radius_m=5000, limit=25), PoiQuery(q="lieu", limit=25)],
+)
+async def test_a_page_costs_two_statements(db: Database, query: PoiQuery) -> None:
+    codec = CursorCodec(bytes(32))
+    statements: list[str] = []
+    async with db.read() as conn:
+        await conn.set_trace_callback(statements.append)
+        try:
+            collection = await public_pois(
+                conn, query, Localizer(LanguageChoice(), "fr"), lambda k: codec.encode("s", k)
+            )
+        finally:
+            await conn.set_trace_callback(None)
+    assert len(collection.features) == 25
+    assert collection.next is not None
+    assert all(len(f.properties.images) == 2 for f in collection.features)
+    # SQLite also traces what virtual tables run inside a statement ("-- …", "'main'.…"); not ours.
+    ours = [sql for sql in statements if not sql.startswith("--") and "'main'" not in sql]
+    assert len(ours) == 2, ours
+    assert "FROM media" in ours[1]
