@@ -2,7 +2,7 @@
 dependencies marked, and 3.0 will require it): ``db: DatabaseDep``, ``principal: PrincipalDep``…
 
 The parameter name is what selects the dependency: ``db``, ``settings``, ``clock``, ``events``,
-``principal`` (the signed-in account; 401 without a live token).
+``principal`` (the signed-in account; 401 without a live token), ``blobs`` (the blob store).
 """
 
 from __future__ import annotations
@@ -10,15 +10,17 @@ from __future__ import annotations
 from litestar.di import NamedDependency
 
 from content.accounts.principal import Principal
+from content.blobs import BlobStore
 from content.clock import Clock
 from content.db import Database
 from content.events import EventHub
 from content.settings import Settings
 
-__all__ = ["ClockDep", "DatabaseDep", "EventsDep", "PrincipalDep", "SettingsDep"]
+__all__ = ["BlobsDep", "ClockDep", "DatabaseDep", "EventsDep", "PrincipalDep", "SettingsDep"]
 
 DatabaseDep = NamedDependency[Database]
 SettingsDep = NamedDependency[Settings]
 ClockDep = NamedDependency[Clock]
 EventsDep = NamedDependency[EventHub]
 PrincipalDep = NamedDependency[Principal]
+BlobsDep = NamedDependency[BlobStore]
