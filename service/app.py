@@ -25,10 +25,12 @@ from service.auth import auth_handlers, provide_principal
 from service.bodies import BoundedJSONRequest
 from service.conditional import ConditionalJSONMiddleware
 from service.editor import OfficesController, UsersController
+from service.editor.producers import ProducerEditorController
 from service.health import VERSION, health
 from service.media import media_variant
 from service.pois import PoiController
 from service.problems import exception_handlers
+from service.producers import ProducerController
 from service.routes import RouteController
 
 __all__ = ["create_app"]
@@ -40,9 +42,11 @@ def _route_handlers() -> Sequence[ControllerRouterHandler]:
         health,
         RouteController,
         PoiController,
+        ProducerController,
         *auth_handlers,
         OfficesController,
         UsersController,
+        ProducerEditorController,
         media_variant,
     ]
 

@@ -1,0 +1,140 @@
+"""What the producer editor endpoints read beyond the store: the create body, pages, and the
+producer's history with its offers' changes interleaved."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import aiosqlite
+import msgspec
+from msgspec import Meta
+
+from content.accounts.permissions import require_list, require_read
+from content.accounts.principal import Principal
+from content.errors import InvalidParameter, NotFound
+from content.history import MAX_PAGE, HistoryEntry, HistoryPage
+from content.keyset_cursor import decode_cursor, encode_cursor
+from content.model import Status
+from content.paging import EVERY_STATUS
+from content.producers.model import SLUG_PATTERN, ProducerInput
+from content.producers.queries import get_producer, list_producers, offers_of
+from content.producers.records import OfferRecord, ProducerRecord
+
+__all__ = [
+    "NewProducer",
+    "OfferList",
+    "ProducerPage",
+    "editor_offers",
+    "editor_producer",
+    "editor_producers",
+    "producer_history",
+]
+
+_decode_map = msgspec.json.Decoder(dict[str, Any]).decode
+_HISTORY = """
+SELECT h.id, h.entity_type, h.entity_id, h.revision, h.action, h.user_id, u.email AS user_email, h.at,
+       h.before, h.after
+FROM history h LEFT JOIN users u ON u.id = h.user_id
+WHERE ((h.entity_type = 'producer' AND h.entity_id = :id)
+       OR (h.entity_type = 'offer' AND h.entity_id IN (SELECT id FROM offers WHERE producer_id = :id)))
+  AND (:before IS NULL OR h.id < :before)
+ORDER BY h.id DESC LIMIT :limit
+"""
+
+
+class NewProducer(ProducerInput, frozen=True, kw_only=True):
+    """``POST /api/v1/editor/producers``: a profile, plus an optional id (a slug kept for good;
+    made from the name when absent) and the owning office."""
+
+    id: Annotated[str, Meta(pattern=SLUG_PATTERN)] | None = None
+    office_id: Annotated[str, Meta(pattern=SLUG_PATTERN)] | None = None
+
+    def profile(self) -> ProducerInput:
+        return ProducerInput(**{name: getattr(self, name) for name in ProducerInput.__struct_fields__})
+
+
+class ProducerPage(msgspec.Struct, frozen=True):
+    items: list[ProducerRecord]
+    next: str | None
+
+
+class OfferList(msgspec.Struct, frozen=True):
+    """A producer's offers, expired ones included (the editor renews them), withdrawn ones on request."""
+
+    items: list[OfferRecord]
+
+
+async def editor_producers(
+    conn: aiosqlite.Connection,
+    principal: Principal,
+    *,
+    status: Status | None,
+    limit: int,
+    cursor: str | None,
+) -> ProducerPage:
+    """Producers ``principal`` may read (a producer account sees its own), drafts included, by id."""
+    require_list(principal, "producer")
+    after = decode_cursor("editor:producers", cursor) if cursor else None
+    if after is not None and not isinstance(after, str):
+        raise InvalidParameter.field("cursor", "not a cursor from a previous page of this list")
+    own = principal.producer_id if principal.role == "producer" else None
+    if principal.role == "producer" and own is None:
+        return ProducerPage(items=[], next=None)
+    items, last = await list_producers(
+        conn,
+        statuses=EVERY_STATUS if status is None else (status,),
+        producer_id=own,
+        after=after,
+        limit=limit,
+    )
+    return ProducerPage(items=items, next=None if last is None else encode_cursor("editor:producers", last))
+
+
+async def editor_producer(
+    conn: aiosqlite.Connection, principal: Principal, producer_id: str
+) -> ProducerRecord:
+    """The producer, any status, if ``principal`` may read it: ``NotFound`` or ``Forbidden``."""
+    record = await get_producer(conn, producer_id, statuses=EVERY_STATUS)
+    if record is None:
+        raise NotFound(f"no producer {producer_id!r}")
+    require_read(principal, "producer", record.office_id, record.id)
+    return record
+
+
+async def editor_offers(
+    conn: aiosqlite.Connection, principal: Principal, producer_id: str, *, include_withdrawn: bool
+) -> OfferList:
+    record = await editor_producer(conn, principal, producer_id)
+    offers = await offers_of(conn, [record.id], include_withdrawn=include_withdrawn)
+    return OfferList(items=offers[record.id])
+
+
+async def producer_history(
+    conn: aiosqlite.Connection, producer_id: str, limit: int = 50, cursor: str | None = None
+) -> HistoryPage:
+    """The producer's changes and its offers' (``entity_type`` says which), newest first."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidParameter.field("limit", f"must be between 1 and {MAX_PAGE}")
+    list_name = f"history:producer:{producer_id}"
+    before = decode_cursor(list_name, cursor) if cursor else None
+    if before is not None and not isinstance(before, int):
+        raise InvalidParameter.field("cursor", "not a cursor from a previous page of this list")
+    params = {"id": producer_id, "before": before, "limit": limit + 1}
+    rows = list(await conn.execute_fetchall(_HISTORY, params))
+    items = [
+        HistoryEntry(
+            id=row["id"],
+            entity_type=row["entity_type"],
+            entity_id=row["entity_id"],
+            revision=row["revision"],
+            action=row["action"],
+            user_id=row["user_id"],
+            user_email=row["user_email"],
+            at=row["at"],
+            before=_decode_map(row["before"]),
+            after=_decode_map(row["after"]),
+        )
+        for row in rows[:limit]
+    ]
+    more = len(rows) > limit
+    return HistoryPage(items=items, next=encode_cursor(list_name, items[-1].id) if more else None)
