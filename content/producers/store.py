@@ -94,9 +94,8 @@ def _user(actor: Principal | None) -> str | None:
 
 
 def _builtins(struct: msgspec.Struct) -> dict[str, Any]:
-    value = msgspec.to_builtins(struct)
-    assert isinstance(value, dict)
-    return value
+    # Field by field: the bodies omit defaults when encoded, and history must show every changed value.
+    return {name: msgspec.to_builtins(getattr(struct, name)) for name in struct.__struct_fields__}
 
 
 def _image_uses(images: Sequence[str], field: str = "images") -> list[MediaUse]:
