@@ -14,6 +14,7 @@ from content.errors import InvalidInput
 from content.settings import Settings
 from content.territory import LoadReport, load_territory, parse_territory
 from tools.cli import add_common, settings_from
+from tools.demo_producer_loader import load_demo_producers_with_accounts, print_producer_report
 
 __all__ = ["DEMO_TERRITORY", "load_demo", "register"]
 
@@ -59,4 +60,13 @@ def run(args: argparse.Namespace) -> int:
         f"demo territory loaded into {settings.data_dir}: "
         f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged"
     )
+    if data is None:
+        # The demo producers belong to the bundled territory's offices, so they come with it only.
+        try:
+            loaded = asyncio.run(load_demo_producers_with_accounts(settings))
+        except InvalidInput as exc:
+            for error in exc.errors:
+                print(f"odyssee demo: {error.field}: {error.message}", file=sys.stderr)
+            return 1
+        print_producer_report(*loaded)
     return 0
