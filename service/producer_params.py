@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 from content.errors import FieldError, InvalidParameter
 from content.producers.vocabulary import LABELS, OFFER_CATEGORIES
@@ -20,6 +20,7 @@ __all__ = [
 
 # API.md's example list says "cider"; the vocabulary's value is "cider_perry". Both are accepted.
 CATEGORY_ALIASES = {"cider": "cider_perry"}
+_MIN_YEAR, _MAX_YEAR = 1970, 2200
 _RFC3339 = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
@@ -39,9 +40,13 @@ def parse_at(at: str | None, now: datetime) -> datetime:
     # fromisoformat takes at most microseconds; finer digits carry no meaning for opening hours.
     text = re.sub(r"(\.[0-9]{6})[0-9]+", r"\1", text)
     try:
-        return datetime.fromisoformat(text)
-    except ValueError:
+        instant = datetime.fromisoformat(text).astimezone(UTC)
+    except (ValueError, OverflowError):
         raise _bad("at", f"{at[:40]!r} is not a valid date-time") from None
+    # Opening hours and holidays are computed for real dates; far years only invite overflow.
+    if not _MIN_YEAR <= instant.year <= _MAX_YEAR:
+        raise _bad("at", f"the year must be from {_MIN_YEAR} to {_MAX_YEAR}")
+    return instant
 
 
 def parse_open_now(open_now: str | None) -> bool:

@@ -17,13 +17,14 @@ from content.keyset_cursor import decode_cursor, encode_cursor
 from content.model import Status
 from content.paging import EVERY_STATUS
 from content.producers.model import SLUG_PATTERN, ProducerInput
-from content.producers.queries import get_producer, list_producers, offers_of
+from content.producers.queries import get_offer, get_producer, list_producers, offers_of
 from content.producers.records import OfferRecord, ProducerRecord
 
 __all__ = [
     "NewProducer",
     "OfferList",
     "ProducerPage",
+    "editor_offer",
     "editor_offers",
     "editor_producer",
     "editor_producers",
@@ -107,6 +108,17 @@ async def editor_offers(
     record = await editor_producer(conn, principal, producer_id)
     offers = await offers_of(conn, [record.id], include_withdrawn=include_withdrawn)
     return OfferList(items=offers[record.id])
+
+
+async def editor_offer(
+    conn: aiosqlite.Connection, principal: Principal, producer_id: str, offer_id: str
+) -> OfferRecord:
+    """One offer of the producer (withdrawn included), if ``principal`` may read the producer."""
+    record = await editor_producer(conn, principal, producer_id)
+    offer = await get_offer(conn, record.id, offer_id)
+    if offer is None:
+        raise NotFound(f"producer {producer_id!r} has no offer {offer_id!r}")
+    return offer
 
 
 async def producer_history(

@@ -143,7 +143,9 @@ async def test_sold_out_from_the_phone_shows_at_once(
     assert [o["id"] for o in current["items"]] == [network.offers["cider"]]
     read = await client.get(f"{EDITOR}/cidrerie-des-coteaux/offers", headers=auth["admin"])
     assert read.status_code == 200
-    offer_etag = etag_for("offer", network.offers["cider"], 1)
+    one = await client.get(url, headers=auth["staff"])
+    offer_etag = one.headers["etag"]
+    assert offer_etag == etag_for("offer", network.offers["cider"], 1)
     sold = await client.patch(
         url, json={"availability": "sold_out"}, headers={**auth["staff"], "If-Match": offer_etag}
     )
