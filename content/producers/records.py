@@ -35,7 +35,8 @@ PRODUCER_COLUMNS = (
 OFFER_COLUMNS = (
     "o.id, o.producer_id, o.status, o.revision, o.product, o.category, o.price_amount_cents,"
     " o.price_currency, o.price_unit, o.availability, o.season_months, o.valid_until, o.images,"
-    " o.created_at, o.updated_at, o.updated_by"
+    " o.created_at, o.updated_at, o.updated_by,"
+    " (SELECT office_id FROM producers WHERE producers.id = o.producer_id) AS office_id"
 )
 
 _encode = msgspec.json.Encoder().encode
@@ -80,12 +81,14 @@ class ProducerRecord(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class OfferRecord(msgspec.Struct, frozen=True, kw_only=True):
-    """An offer as the editor sees it; ``withdrawn`` offers are kept for the history, never shown."""
+    """An offer as the editor sees it; ``withdrawn`` offers are kept for the history, never shown.
+    ``office_id`` is its producer's (offers have no owner of their own)."""
 
     id: str
     producer_id: str
     status: OfferStatus
     revision: int
+    office_id: str | None
     product: dict[str, str]
     category: str
     price: Price | None
@@ -174,6 +177,7 @@ def offer_from_row(row: sqlite3.Row) -> OfferRecord:
         producer_id=row["producer_id"],
         status=row["status"],
         revision=row["revision"],
+        office_id=row["office_id"],
         product=_lang_map(row["product"]),
         category=row["category"],
         price=price,

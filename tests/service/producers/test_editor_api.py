@@ -236,6 +236,7 @@ async def test_history_withdraw_and_events(
         headers={**auth["staff"], "If-Match": etag_for("offer", eggs, 1)},
     )
     assert sold.status_code == 200
+    assert sold.json()["office_id"] == "ot-perche"
     assert seen == [ContentChanged(producers=frozenset({"ferme-du-tertre"}))]
     gone = await client.delete(url, headers={**auth["staff"], "If-Match": sold.headers["etag"]})
     assert gone.status_code == 200
