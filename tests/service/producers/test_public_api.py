@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -198,3 +199,12 @@ async def test_bad_at_on_one_producer(client: AsyncTestClient[Litestar], network
     response = await client.get(f"{PUBLIC}/ferme-du-tertre", params={"at": "14/07/2026"})
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "at"
+
+
+async def test_open_now_defaults_to_the_app_clock(
+    client: AsyncTestClient[Litestar], network: Network, clock: ManualClock
+) -> None:
+    clock.now = datetime(2026, 7, 21, 8, 30, tzinfo=UTC)  # a Tuesday, 10:30 in Paris
+    assert await ids(client, "open_now=true") == ["ferme-du-tertre"]
+    clock.now = datetime(2026, 7, 14, 8, 30, tzinfo=UTC)  # Bastille Day
+    assert await ids(client, "open_now=true") == []
