@@ -25,6 +25,7 @@ from service.auth import auth_handlers, provide_principal
 from service.bodies import BoundedJSONRequest
 from service.conditional import ConditionalJSONMiddleware
 from service.editor import OfficesController, UsersController
+from service.editor.offers import OfferEditorController
 from service.editor.producers import ProducerEditorController
 from service.health import VERSION, health
 from service.media import media_variant
@@ -47,6 +48,7 @@ def _route_handlers() -> Sequence[ControllerRouterHandler]:
         OfficesController,
         UsersController,
         ProducerEditorController,
+        OfferEditorController,
         media_variant,
     ]
 

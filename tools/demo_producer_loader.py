@@ -23,14 +23,9 @@ from content.db import Database
 from content.errors import FieldError, Gone, InvalidInput
 from content.paging import EVERY_STATUS
 from content.producers.model import OfferPatch, ProducerPatch
+from content.producers.offer_store import create_offer, update_offer
 from content.producers.queries import get_offer, get_producer
-from content.producers.store import (
-    create_offer,
-    create_producer,
-    set_producer_status,
-    update_offer,
-    update_producer,
-)
+from content.producers.store import create_producer, set_producer_status, update_producer
 from content.settings import Settings
 from tools.demo_producers import DEMO_PRODUCERS_PATH, SeedOffer, SeedProducer, read_demo_producers
 

@@ -1,5 +1,4 @@
-"""The producer editor: profiles, offers (the phone fast path is ``PATCH …/offers/{id}`` with
-``{"availability": "sold_out"}``), publishing and history.
+"""The producer editor: profiles, publishing and history (offers: ``service.editor.offers``).
 
 Who may do what is decided by ``content.accounts.permissions`` inside the store functions; every
 write needs ``If-Match`` (428 without, 412 stale), runs in one transaction with its history entry and
@@ -11,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 
@@ -20,39 +19,29 @@ from content.history import HistoryPage
 from content.model import Status
 from content.producers.editor import (
     NewProducer,
-    OfferList,
     ProducerPage,
-    editor_offer,
-    editor_offers,
     editor_producer,
     editor_producers,
     producer_history,
 )
-from content.producers.model import OfferInput, OfferPatch, ProducerPatch
-from content.producers.records import OfferRecord, ProducerRecord
-from content.producers.store import (
-    create_offer,
-    create_producer,
-    set_producer_status,
-    update_offer,
-    update_producer,
-    withdraw_offer,
-)
+from content.producers.model import ProducerPatch
+from content.producers.records import ProducerRecord
+from content.producers.store import create_producer, set_producer_status, update_producer
 from service.auth.guards import BEARER_SECURITY, signed_in
 from service.deps import ClockDep, DatabaseDep, EventsDep, PrincipalDep
 from service.editor.http import EDITOR_CACHE, ETAG_HEADER, if_match, with_etag
 from service.problems import problem_responses
 
-__all__ = ["ProducerEditorController"]
+__all__ = ["READ_RESPONSES", "WRITE_RESPONSES", "ProducerEditorController"]
 
 Limit = Annotated[int, QueryParameter(ge=1, le=500)]
 Cursor = Annotated[str | None, QueryParameter(max_length=1024)]
 AnyRequest = Request[Any, Any, Any]
-_READ_RESPONSES = {
+READ_RESPONSES = {
     **problem_responses(401, 403, 404),
     304: ResponseSpec(None, description="Not modified: If-None-Match names the current ETag"),
 }
-_WRITE_RESPONSES = problem_responses(401, 403, 404, 410, 412, 413, 422, 428)
+WRITE_RESPONSES = problem_responses(401, 403, 404, 410, 412, 413, 422, 428)
 
 
 class ProducerEditorController(Controller):
@@ -103,7 +92,7 @@ class ProducerEditorController(Controller):
         location = f"{self.path}/{record.id}"
         return with_etag(request, record, record.etag, status_code=201, location=location)
 
-    @get("/{producer_id:str}", response_headers=ETAG_HEADER, responses=_READ_RESPONSES, summary="A producer")
+    @get("/{producer_id:str}", response_headers=ETAG_HEADER, responses=READ_RESPONSES, summary="A producer")
     async def read(
         self, request: AnyRequest, db: DatabaseDep, principal: PrincipalDep, producer_id: FromPath[str]
     ) -> Response[ProducerRecord]:
@@ -114,7 +103,7 @@ class ProducerEditorController(Controller):
     @patch(
         "/{producer_id:str}",
         response_headers=ETAG_HEADER,
-        responses=_WRITE_RESPONSES,
+        responses=WRITE_RESPONSES,
         summary="Edit a producer",
     )
     async def change(
@@ -156,7 +145,7 @@ class ProducerEditorController(Controller):
         "/{producer_id:str}/publish",
         status_code=200,
         response_headers=ETAG_HEADER,
-        responses=_WRITE_RESPONSES,
+        responses=WRITE_RESPONSES,
         summary="Publish a producer",
     )
     async def publish(
@@ -175,7 +164,7 @@ class ProducerEditorController(Controller):
         "/{producer_id:str}/unpublish",
         status_code=200,
         response_headers=ETAG_HEADER,
-        responses=_WRITE_RESPONSES,
+        responses=WRITE_RESPONSES,
         summary="Unpublish a producer",
     )
     async def unpublish(
@@ -208,119 +197,3 @@ class ProducerEditorController(Controller):
             record = await editor_producer(conn, principal, producer_id)
             require_edit(principal, "producer", record.office_id, record.id)
             return await producer_history(conn, producer_id, limit, cursor)
-
-    @get(
-        "/{producer_id:str}/offers",
-        cache_control=EDITOR_CACHE,
-        responses=problem_responses(401, 403, 404),
-        summary="A producer's offers",
-    )
-    async def list_offers(
-        self,
-        db: DatabaseDep,
-        principal: PrincipalDep,
-        producer_id: FromPath[str],
-        withdrawn: Annotated[bool, QueryParameter()] = False,
-    ) -> OfferList:
-        """Expired offers included (to renew them); withdrawn ones with ``withdrawn=true``."""
-        async with db.read() as conn:
-            return await editor_offers(conn, principal, producer_id, include_withdrawn=withdrawn)
-
-    @post(
-        "/{producer_id:str}/offers",
-        status_code=201,
-        response_headers=ETAG_HEADER,
-        responses=problem_responses(401, 403, 404, 409, 413, 422),
-        summary="Add an offer",
-    )
-    async def create_offer(
-        self,
-        request: AnyRequest,
-        data: JSONBody[OfferInput],
-        db: DatabaseDep,
-        principal: PrincipalDep,
-        clock: ClockDep,
-        events: EventsDep,
-        producer_id: FromPath[str],
-    ) -> Response[OfferRecord]:
-        """``valid_until`` within the next 120 days."""
-        async with events.write(db) as pending:
-            offer = await create_offer(pending.conn, producer_id, data, actor=principal, now=clock())
-            pending.touch(producers={producer_id})
-        location = f"{self.path}/{producer_id}/offers/{offer.id}"
-        return with_etag(request, offer, offer.etag, status_code=201, location=location)
-
-    @get(
-        "/{producer_id:str}/offers/{offer_id:str}",
-        response_headers=ETAG_HEADER,
-        responses=_READ_RESPONSES,
-        summary="An offer",
-    )
-    async def read_offer(
-        self,
-        request: AnyRequest,
-        db: DatabaseDep,
-        principal: PrincipalDep,
-        producer_id: FromPath[str],
-        offer_id: FromPath[str],
-    ) -> Response[OfferRecord]:
-        """With the ETag to send back in ``If-Match`` (not in API.md's table; added for that)."""
-        async with db.read() as conn:
-            offer = await editor_offer(conn, principal, producer_id, offer_id)
-        return with_etag(request, offer, offer.etag)
-
-    @patch(
-        "/{producer_id:str}/offers/{offer_id:str}",
-        response_headers=ETAG_HEADER,
-        responses=_WRITE_RESPONSES,
-        summary="Edit an offer",
-    )
-    async def change_offer(
-        self,
-        request: AnyRequest,
-        data: JSONBody[OfferPatch],
-        db: DatabaseDep,
-        principal: PrincipalDep,
-        clock: ClockDep,
-        events: EventsDep,
-        producer_id: FromPath[str],
-        offer_id: FromPath[str],
-    ) -> Response[OfferRecord]:
-        """Partial update with ``If-Match``; ``{"availability": "sold_out"}`` is the fast path."""
-        async with events.write(db) as pending:
-            offer = await update_offer(
-                pending.conn,
-                producer_id,
-                offer_id,
-                data,
-                if_match=if_match(request),
-                actor=principal,
-                now=clock(),
-            )
-            pending.touch(producers={producer_id})
-        return with_etag(request, offer, offer.etag)
-
-    @delete(
-        "/{producer_id:str}/offers/{offer_id:str}",
-        status_code=200,
-        response_headers=ETAG_HEADER,
-        responses=_WRITE_RESPONSES,
-        summary="Withdraw an offer",
-    )
-    async def withdraw_offer(
-        self,
-        request: AnyRequest,
-        db: DatabaseDep,
-        principal: PrincipalDep,
-        clock: ClockDep,
-        events: EventsDep,
-        producer_id: FromPath[str],
-        offer_id: FromPath[str],
-    ) -> Response[OfferRecord]:
-        """Takes the offer off sale for good (kept for the history); needs ``If-Match``."""
-        async with events.write(db) as pending:
-            offer = await withdraw_offer(
-                pending.conn, producer_id, offer_id, if_match=if_match(request), actor=principal, now=clock()
-            )
-            pending.touch(producers={producer_id})
-        return with_etag(request, offer, offer.etag)

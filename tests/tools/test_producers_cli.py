@@ -15,7 +15,8 @@ from content.accounts.offices import NewOffice, create_office
 from content.clock import utc_now
 from content.db import Database
 from content.producers.model import Contact, OfferInput, PointGeometry, ProducerInput
-from content.producers.store import create_offer, create_producer
+from content.producers.offer_store import create_offer
+from content.producers.store import create_producer
 from tools.cli import main
 from tools.demo_producers import DEMO_PRODUCERS_PATH
 

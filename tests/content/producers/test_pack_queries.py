@@ -12,8 +12,9 @@ import pytest
 from content.clock import utc_now
 from content.db import Database
 from content.producers.model import OfferInput, PointGeometry, ProducerInput
+from content.producers.offer_store import create_offer
 from content.producers.public import list_published_producers_in_bbox, list_published_producers_near_line
-from content.producers.store import create_offer, create_producer
+from content.producers.store import create_producer
 
 NOW = utc_now()
 
