@@ -186,6 +186,13 @@ async def test_a_producer_reaches_only_its_own_offers(
     assert [p["id"] for p in listed.json()["items"]] == ["cidrerie-des-coteaux"]
     mine = await client.get(f"{EDITOR}/ferme-des-bois/offers", headers=ferme)
     assert [o["id"] for o in mine.json()["items"]] == [network.offers["bois"]]
+    profile = await client.get(f"{EDITOR}/ferme-des-bois", headers=ferme)
+    hours = {"opening_hours": "Sa 09:00-12:00"}
+    changed = await client.patch(
+        f"{EDITOR}/ferme-des-bois", json=hours, headers={**ferme, "If-Match": profile.headers["etag"]}
+    )
+    assert changed.status_code == 200
+    assert changed.json()["opening_hours"] == "Sa 09:00-12:00"
 
 
 async def test_staff_edit_their_office_producers_and_admins_all(
