@@ -24,7 +24,13 @@ from content.settings import Settings, load_settings
 from service.auth import auth_handlers, provide_principal
 from service.bodies import BoundedJSONRequest
 from service.conditional import ConditionalJSONMiddleware
-from service.editor import OfficesController, UsersController
+from service.editor import (
+    OfficesController,
+    PoiEditorController,
+    RouteEditorController,
+    UsersController,
+    media_upload,
+)
 from service.health import VERSION, health
 from service.media import media_variant
 from service.pois import PoiController
@@ -34,7 +40,7 @@ from service.routes import RouteController
 __all__ = ["create_app"]
 
 
-def _route_handlers() -> Sequence[ControllerRouterHandler]:
+def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
     # Each feature adds its router here; the order is the OpenAPI document's order.
     return [
         health,
@@ -43,6 +49,9 @@ def _route_handlers() -> Sequence[ControllerRouterHandler]:
         *auth_handlers,
         OfficesController,
         UsersController,
+        PoiEditorController,
+        RouteEditorController,
+        media_upload(settings),
         media_variant,
     ]
 
@@ -89,7 +98,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         "blobs": Provide(provide_blobs),
     }
     return Litestar(
-        route_handlers=_route_handlers(),
+        route_handlers=_route_handlers(settings),
         dependencies=dependencies,
         lifespan=[lifespan],
         exception_handlers=exception_handlers,

@@ -39,11 +39,11 @@ class StopInput(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields
 
     id: EntityId | None = None
     title: LangMap
-    story: LangMap = {}
+    story: LangMap = msgspec.field(default_factory=dict)
     geometry: Point
     trigger_radius_m: TriggerRadius = DEFAULT_TRIGGER_RADIUS_M
-    audio: dict[str, MediaId] = {}
-    images: Images = []
+    audio: dict[str, MediaId] = msgspec.field(default_factory=dict)
+    images: Images = msgspec.field(default_factory=list)
     poi_id: EntityId | None = None
 
 
@@ -52,15 +52,17 @@ class RouteInput(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_field
 
     id: EntityId | None = None
     title: LangMap
-    summary: LangMap = {}
-    description: LangMap = {}
+    summary: LangMap = msgspec.field(default_factory=dict)
+    description: LangMap = msgspec.field(default_factory=dict)
     theme: RouteTheme
     mode: RouteMode
     difficulty: Difficulty
     duration_min: DurationMin
     cover: MediaId | None = None
     geometry: LineString
-    stops: Annotated[list[StopInput], msgspec.Meta(max_length=MAX_STOPS)] = []
+    stops: Annotated[list[StopInput], msgspec.Meta(max_length=MAX_STOPS)] = msgspec.field(
+        default_factory=list
+    )
 
 
 class RoutePatch(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
