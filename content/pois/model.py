@@ -81,7 +81,9 @@ class PoiInput(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
 
     id: EntityId | None = None
     category: PoiCategory
-    name: LangMap
+    name: Annotated[
+        LangMap, msgspec.Meta(examples=[{"fr": "Église Saint-Sauveur", "en": "Saint-Sauveur church"}])
+    ]
     description: LangMap = msgspec.field(default_factory=dict)
     address: Address | None = None
     commune: Commune | None = None

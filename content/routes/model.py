@@ -38,7 +38,7 @@ class StopInput(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields
     """One stop as an editor sends it; ``id`` is kept when given (phones remember visited stops)."""
 
     id: EntityId | None = None
-    title: LangMap
+    title: Annotated[LangMap, msgspec.Meta(examples=[{"fr": "La porte Saint-Sauveur"}])]
     story: LangMap = msgspec.field(default_factory=dict)
     geometry: Point
     trigger_radius_m: TriggerRadius = DEFAULT_TRIGGER_RADIUS_M
@@ -51,7 +51,7 @@ class RouteInput(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_field
     """A route as an editor sends it (create). ``length_m`` and ``bbox`` are computed, never sent."""
 
     id: EntityId | None = None
-    title: LangMap
+    title: Annotated[LangMap, msgspec.Meta(examples=[{"fr": "Légendes de la forêt", "en": "Forest legends"}])]
     summary: LangMap = msgspec.field(default_factory=dict)
     description: LangMap = msgspec.field(default_factory=dict)
     theme: RouteTheme

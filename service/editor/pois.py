@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import State
-from litestar.params import FromPath, JSONBody
+from litestar.openapi.spec import Example
+from litestar.params import JSONBody, PathParameter
 
 from content.editor import (
     PoiEditorPage,
@@ -40,6 +41,9 @@ from service.problems import problem_responses
 __all__ = ["PoiEditorController"]
 
 _ID = "/{poi_id:str}"
+PoiId = Annotated[
+    str, PathParameter(description="the POI id", examples=[Example(value="eglise-saint-sauveur")])
+]
 
 
 class PoiEditorController(Controller):
@@ -90,7 +94,7 @@ class PoiEditorController(Controller):
 
     @get(_ID, response_headers=ETAG_HEADER, responses=READ_RESPONSES, summary="Read a POI")
     async def read(
-        self, request: Request[Any, Any, Any], db: DatabaseDep, principal: PrincipalDep, poi_id: FromPath[str]
+        self, request: Request[Any, Any, Any], db: DatabaseDep, principal: PrincipalDep, poi_id: PoiId
     ) -> Response[PoiRecord]:
         record = await poi_for_editor(db, principal, poi_id)
         return with_etag(request, record, poi_etag(record))
@@ -104,7 +108,7 @@ class PoiEditorController(Controller):
         events: EventsDep,
         principal: PrincipalDep,
         clock: ClockDep,
-        poi_id: FromPath[str],
+        poi_id: PoiId,
     ) -> Response[PoiRecord]:
         """Only the fields sent change. Needs ``If-Match`` (428 without, 412 if stale)."""
         record = await edit_poi(events, db, principal, poi_id, data, if_match=if_match(request), now=clock())
@@ -120,7 +124,7 @@ class PoiEditorController(Controller):
         events: EventsDep,
         principal: PrincipalDep,
         clock: ClockDep,
-        poi_id: FromPath[str],
+        poi_id: PoiId,
     ) -> Response[PoiRecord]:
         """Archives (never deletes): the POI leaves the public API and keeps its history."""
         record = await archive_poi(events, db, principal, poi_id, if_match=if_match(request), now=clock())
@@ -140,7 +144,7 @@ class PoiEditorController(Controller):
         events: EventsDep,
         principal: PrincipalDep,
         clock: ClockDep,
-        poi_id: FromPath[str],
+        poi_id: PoiId,
     ) -> Response[PoiRecord]:
         record = await change_poi_status(
             events, db, principal, poi_id, "published", if_match=if_match(request), now=clock()
@@ -161,7 +165,7 @@ class PoiEditorController(Controller):
         events: EventsDep,
         principal: PrincipalDep,
         clock: ClockDep,
-        poi_id: FromPath[str],
+        poi_id: PoiId,
     ) -> Response[PoiRecord]:
         record = await change_poi_status(
             events, db, principal, poi_id, "draft", if_match=if_match(request), now=clock()
@@ -178,7 +182,7 @@ class PoiEditorController(Controller):
         self,
         db: DatabaseDep,
         principal: PrincipalDep,
-        poi_id: FromPath[str],
+        poi_id: PoiId,
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> HistoryPage:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.datastructures import State
-from litestar.params import FromPath, JSONBody
+from litestar.openapi.spec import Example
+from litestar.params import JSONBody, PathParameter
 
 from content.editor import (
     EditorRoute,
@@ -42,6 +43,9 @@ from service.problems import problem_responses
 __all__ = ["RouteEditorController"]
 
 _ID = "/{route_id:str}"
+RouteId = Annotated[
+    str, PathParameter(description="the route id", examples=[Example(value="legendes-de-la-foret")])
+]
 
 
 class RouteEditorController(Controller):
@@ -96,7 +100,7 @@ class RouteEditorController(Controller):
         request: Request[Any, Any, Any],
         db: DatabaseDep,
         principal: PrincipalDep,
-        route_id: FromPath[str],
+        route_id: RouteId,
     ) -> Response[EditorRoute]:
         record = await route_for_editor(db, principal, route_id)
         return with_etag(request, record, route_etag(record))
@@ -110,7 +114,7 @@ class RouteEditorController(Controller):
         events: EventsDep,
         principal: PrincipalDep,
         clock: ClockDep,
-        route_id: FromPath[str],
+        route_id: RouteId,
     ) -> Response[EditorRoute]:
         """Only the fields sent change. Needs ``If-Match`` (428 without, 412 if stale)."""
         record = await edit_route(
@@ -127,7 +131,7 @@ class RouteEditorController(Controller):
         events: EventsDep,
         principal: PrincipalDep,
         clock: ClockDep,
-        route_id: FromPath[str],
+        route_id: RouteId,
     ) -> Response[EditorRoute]:
         """The body is the whole ordered stop list; it replaces the old one in one transaction. Stops
         sent with their ``id`` keep it. Needs ``If-Match``."""
@@ -150,7 +154,7 @@ class RouteEditorController(Controller):
         events: EventsDep,
         principal: PrincipalDep,
         clock: ClockDep,
-        route_id: FromPath[str],
+        route_id: RouteId,
     ) -> Response[EditorRoute]:
         """Archives (never deletes): the route leaves the public API and keeps its history."""
         record = await archive_route(events, db, principal, route_id, if_match=if_match(request), now=clock())
@@ -170,7 +174,7 @@ class RouteEditorController(Controller):
         events: EventsDep,
         principal: PrincipalDep,
         clock: ClockDep,
-        route_id: FromPath[str],
+        route_id: RouteId,
     ) -> Response[EditorRoute]:
         record = await change_route_status(
             events, db, principal, route_id, "published", if_match=if_match(request), now=clock()
@@ -191,7 +195,7 @@ class RouteEditorController(Controller):
         events: EventsDep,
         principal: PrincipalDep,
         clock: ClockDep,
-        route_id: FromPath[str],
+        route_id: RouteId,
     ) -> Response[EditorRoute]:
         record = await change_route_status(
             events, db, principal, route_id, "draft", if_match=if_match(request), now=clock()
@@ -208,7 +212,7 @@ class RouteEditorController(Controller):
         self,
         db: DatabaseDep,
         principal: PrincipalDep,
-        route_id: FromPath[str],
+        route_id: RouteId,
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> HistoryPage:
