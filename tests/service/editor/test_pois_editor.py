@@ -70,6 +70,11 @@ async def test_limits_and_bad_filters_are_4xx(client: AsyncTestClient[Litestar],
         assert response.status_code == 400, (params, response.text)
         assert response.headers["content-type"].startswith("application/problem+json")
         assert response.json()["errors"][0]["field"] == next(iter(params))
+    created = await create(client, auth["staff"])
+    for path in ("/api/v1/editor/routes", f"{POIS}/{created.json()['id']}/history"):
+        response = await client.get(path, params={"limit": 10**6}, headers=auth["staff"])
+        assert response.status_code == 400, path
+        assert response.json()["errors"][0]["field"] == "limit"
 
 
 async def test_patch_needs_if_match_and_records_history(

@@ -93,13 +93,25 @@ async def test_staff_drafts_narrates_and_publishes_a_route(
     assert [item["id"] for item in listed.json()["items"]] == [route["id"]]
 
 
+async def second_staff_of_the_same_office(client: AsyncTestClient[Litestar], auth: Auth) -> dict[str, str]:
+    account = {"email": "guide2@perche.example", "password": "another long secret", "role": "staff",
+               "office_id": "ot-perche"}  # fmt: skip
+    created = await client.post("/api/v1/editor/users", json=account, headers=auth["admin"])
+    assert created.status_code == 201, created.text
+    login = await client.post(
+        "/api/v1/auth/login", json={"email": account["email"], "password": account["password"]}
+    )
+    return {"Authorization": f"Bearer {login.json()['token']}"}
+
+
 async def test_second_stale_save_gets_412_and_overwrites_nothing(
-    client: AsyncTestClient[Litestar], auth: Auth, accounts: Accounts, db: Database
+    client: AsyncTestClient[Litestar], auth: Auth, db: Database
 ) -> None:
+    colleague = await second_staff_of_the_same_office(client, auth)
     created = await create(client, auth["staff"])
     url = f"{ROUTES}/{created.json()['id']}"
     first_read = await client.get(url, headers=auth["staff"])
-    second_read = await client.get(url, headers=auth["admin"])
+    second_read = await client.get(url, headers=colleague)
     assert first_read.headers["etag"] == second_read.headers["etag"]
     first = await client.patch(
         url,
@@ -111,12 +123,12 @@ async def test_second_stale_save_gets_412_and_overwrites_nothing(
     second = await client.patch(
         url,
         json={"duration_min": 45, "title": {"fr": "Autre"}},
-        headers={**auth["admin"], "If-Match": second_read.headers["etag"]},
+        headers={**colleague, "If-Match": second_read.headers["etag"]},
     )
     assert second.status_code == 412
     assert second.headers["content-type"].startswith("application/problem+json")
     stale_stops = await client.put(
-        f"{url}/stops", json=[], headers={**auth["admin"], "If-Match": second_read.headers["etag"]}
+        f"{url}/stops", json=[], headers={**colleague, "If-Match": second_read.headers["etag"]}
     )
     assert stale_stops.status_code == 412
     for method, path, body in (("PATCH", url, {"duration_min": 5}), ("PUT", f"{url}/stops", []),
@@ -252,3 +264,35 @@ async def test_events_name_the_routes_a_poi_change_reaches(
         f"{ROUTES}/linked/publish", headers={**auth["staff"], "If-Match": linked.headers["etag"]}
     )
     assert events == [ContentChanged(routes=frozenset({"linked"}))]
+
+
+async def test_editing_published_routes_emits_one_event_per_change(
+    client: AsyncTestClient[Litestar], auth: Auth, events: list[ContentChanged]
+) -> None:
+    created = await create(client, auth["staff"], id="loop")
+    url = f"{ROUTES}/loop"
+    published = await client.post(
+        f"{url}/publish", headers={**auth["staff"], "If-Match": created.headers["etag"]}
+    )
+    edited = await client.patch(
+        url, json={"duration_min": 30}, headers={**auth["staff"], "If-Match": published.headers["etag"]}
+    )
+    unchanged = await client.patch(
+        url, json={"duration_min": 30}, headers={**auth["staff"], "If-Match": edited.headers["etag"]}
+    )
+    assert unchanged.json()["revision"] == edited.json()["revision"]
+    stops = await client.put(
+        f"{url}/stops", json=[new_stop("Seule", 0.56, 48.38)],
+        headers={**auth["staff"], "If-Match": unchanged.headers["etag"]},
+    )  # fmt: skip
+    archived = await client.delete(url, headers={**auth["staff"], "If-Match": stops.headers["etag"]})
+    assert archived.json()["status"] == "archived"
+    assert events == [ContentChanged(routes=frozenset({"loop"}))] * 4
+    events.clear()
+    draft = await create(client, auth["staff"], id="draft-only")
+    await client.patch(
+        f"{ROUTES}/draft-only",
+        json={"duration_min": 30},
+        headers={**auth["staff"], "If-Match": draft.headers["etag"]},
+    )
+    assert events == []
