@@ -26,7 +26,10 @@ COORDINATE_DECIMALS = 6
 MAX_LINE_POINTS = 20_000
 
 Position = Annotated[
-    list[float], msgspec.Meta(min_length=2, max_length=3, description="[lon, lat] or [lon, lat, alt]")
+    list[float],
+    msgspec.Meta(
+        min_length=2, max_length=3, description="[lon, lat] or [lon, lat, alt]", examples=[[0.5634, 48.3752]]
+    ),
 ]
 
 
@@ -39,7 +42,12 @@ class Point(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag_field="
 class LineString(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag_field="type", tag="LineString"):
     """A GeoJSON LineString of at least two positions."""
 
-    coordinates: Annotated[list[Position], msgspec.Meta(min_length=2, max_length=MAX_LINE_POINTS)]
+    coordinates: Annotated[
+        list[Position],
+        msgspec.Meta(
+            min_length=2, max_length=MAX_LINE_POINTS, examples=[[[0.5634, 48.3752], [0.5655, 48.3838]]]
+        ),
+    ]
 
 
 def _position_error(position: Sequence[float]) -> str | None:

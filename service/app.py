@@ -24,7 +24,13 @@ from content.settings import Settings, load_settings
 from service.auth import auth_handlers, provide_principal
 from service.bodies import BoundedJSONRequest
 from service.conditional import ConditionalJSONMiddleware
-from service.editor import OfficesController, UsersController
+from service.editor import (
+    OfficesController,
+    PoiEditorController,
+    RouteEditorController,
+    UsersController,
+    media_upload,
+)
 from service.editor.offers import OfferEditorController
 from service.editor.producers import ProducerEditorController
 from service.health import VERSION, health
@@ -37,7 +43,7 @@ from service.routes import RouteController
 __all__ = ["create_app"]
 
 
-def _route_handlers() -> Sequence[ControllerRouterHandler]:
+def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
     # Each feature adds its router here; the order is the OpenAPI document's order.
     return [
         health,
@@ -47,6 +53,9 @@ def _route_handlers() -> Sequence[ControllerRouterHandler]:
         *auth_handlers,
         OfficesController,
         UsersController,
+        PoiEditorController,
+        RouteEditorController,
+        media_upload(settings),
         ProducerEditorController,
         OfferEditorController,
         media_variant,
@@ -95,7 +104,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         "blobs": Provide(provide_blobs),
     }
     return Litestar(
-        route_handlers=_route_handlers(),
+        route_handlers=_route_handlers(settings),
         dependencies=dependencies,
         lifespan=[lifespan],
         exception_handlers=exception_handlers,

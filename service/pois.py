@@ -20,6 +20,7 @@ from content.pois.queries import PoiQuery
 from content.settings import Settings
 from service.cursors import cursor_codec, cursor_scope, read_cursor
 from service.params import parse_choice, parse_language, parse_limit, parse_place, parse_q
+from service.problems import problem_responses
 from service.public import GEO_JSON, LIST_CACHE, AcceptLanguage, content_language
 
 __all__ = ["PoiController"]
@@ -30,7 +31,9 @@ OptionalQuery = str | None
 class PoiController(Controller):
     path = "/api/v1/pois"
 
-    @get("/", media_type=GEO_JSON, cache_control=LIST_CACHE, tags=["public"])
+    @get(
+        "/", media_type=GEO_JSON, cache_control=LIST_CACHE, tags=["public"], responses=problem_responses(400)
+    )
     async def list_pois(
         self,
         db: NamedDependency[Database],
@@ -74,7 +77,13 @@ class PoiController(Controller):
             collection = await public_pois(conn, query, localizer, lambda key: codec.encode(scope, key))
         return Response(collection, media_type=GEO_JSON, headers=content_language(localizer))
 
-    @get("/{poi_id:str}", media_type=GEO_JSON, cache_control=LIST_CACHE, tags=["public"])
+    @get(
+        "/{poi_id:str}",
+        media_type=GEO_JSON,
+        cache_control=LIST_CACHE,
+        tags=["public"],
+        responses=problem_responses(400, 404),
+    )
     async def get_poi(
         self,
         db: NamedDependency[Database],

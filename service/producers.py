@@ -18,6 +18,7 @@ from content.producers.vocabulary import LABELS, OFFER_CATEGORIES
 from service.cursors import cursor_codec, cursor_scope, read_cursor
 from service.deps import ClockDep, DatabaseDep, SettingsDep
 from service.params import parse_language, parse_limit, parse_place
+from service.problems import problem_responses
 from service.producer_params import parse_at, parse_available, parse_category, parse_label, parse_open_now
 from service.public import GEO_JSON, AcceptLanguage, content_language
 
@@ -36,7 +37,13 @@ LangQuery = Annotated[OptionalQuery, QueryParameter(description="language tag, o
 class ProducerController(Controller):
     path = "/api/v1/producers"
 
-    @get("/", media_type=GEO_JSON, cache_control=PRODUCER_CACHE, tags=["public"])
+    @get(
+        "/",
+        media_type=GEO_JSON,
+        cache_control=PRODUCER_CACHE,
+        tags=["public"],
+        responses=problem_responses(400),
+    )
     async def list_producers(
         self,
         db: DatabaseDep,
@@ -99,7 +106,13 @@ class ProducerController(Controller):
             collection = await public_producers(conn, query, localizer, lambda key: codec.encode(scope, key))
         return Response(collection, media_type=GEO_JSON, headers=content_language(localizer))
 
-    @get("/{producer_id:str}", media_type=GEO_JSON, cache_control=PRODUCER_CACHE, tags=["public"])
+    @get(
+        "/{producer_id:str}",
+        media_type=GEO_JSON,
+        cache_control=PRODUCER_CACHE,
+        tags=["public"],
+        responses=problem_responses(400, 404),
+    )
     async def get_producer(
         self,
         db: DatabaseDep,

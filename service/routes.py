@@ -20,6 +20,7 @@ from content.routes.queries import RouteQuery
 from content.settings import Settings
 from service.cursors import cursor_codec, cursor_scope, read_cursor
 from service.params import parse_choice, parse_language, parse_limit, parse_near
+from service.problems import problem_responses
 from service.public import GEO_JSON, LIST_CACHE, AcceptLanguage, content_language
 
 __all__ = ["RouteController"]
@@ -36,7 +37,7 @@ LangParam = Annotated[
 class RouteController(Controller):
     path = "/api/v1/routes"
 
-    @get("/", cache_control=LIST_CACHE, tags=["public"])
+    @get("/", cache_control=LIST_CACHE, tags=["public"], responses=problem_responses(400))
     async def list_routes(
         self,
         db: NamedDependency[Database],
@@ -74,7 +75,13 @@ class RouteController(Controller):
             routes = await public_routes(conn, query, localizer, lambda key: codec.encode(scope, key))
         return Response(routes, headers=content_language(localizer))
 
-    @get("/{route_id:str}", media_type=GEO_JSON, cache_control=LIST_CACHE, tags=["public"])
+    @get(
+        "/{route_id:str}",
+        media_type=GEO_JSON,
+        cache_control=LIST_CACHE,
+        tags=["public"],
+        responses=problem_responses(400, 404),
+    )
     async def get_route(
         self,
         db: NamedDependency[Database],

@@ -70,7 +70,7 @@ class Accessibility(
     """Step-free access and free-text notes (multilingual)."""
 
     wheelchair: Wheelchair | None = None
-    notes: LangMap = {}
+    notes: LangMap = msgspec.field(default_factory=dict)
 
 
 class PoiInput(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
@@ -81,15 +81,17 @@ class PoiInput(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
 
     id: EntityId | None = None
     category: PoiCategory
-    name: LangMap
-    description: LangMap = {}
+    name: Annotated[
+        LangMap, msgspec.Meta(examples=[{"fr": "Église Saint-Sauveur", "en": "Saint-Sauveur church"}])
+    ]
+    description: LangMap = msgspec.field(default_factory=dict)
     address: Address | None = None
     commune: Commune | None = None
     opening_hours: OpeningHours | None = None
-    contact: Contact = Contact()
-    accessibility: Accessibility = Accessibility()
-    images: Images = []
-    audio: dict[str, MediaId] = {}
+    contact: Contact = msgspec.field(default_factory=Contact)
+    accessibility: Accessibility = msgspec.field(default_factory=Accessibility)
+    images: Images = msgspec.field(default_factory=list)
+    audio: dict[str, MediaId] = msgspec.field(default_factory=dict)
     geometry: Point
 
 

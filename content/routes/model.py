@@ -38,12 +38,12 @@ class StopInput(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields
     """One stop as an editor sends it; ``id`` is kept when given (phones remember visited stops)."""
 
     id: EntityId | None = None
-    title: LangMap
-    story: LangMap = {}
+    title: Annotated[LangMap, msgspec.Meta(examples=[{"fr": "La porte Saint-Sauveur"}])]
+    story: LangMap = msgspec.field(default_factory=dict)
     geometry: Point
     trigger_radius_m: TriggerRadius = DEFAULT_TRIGGER_RADIUS_M
-    audio: dict[str, MediaId] = {}
-    images: Images = []
+    audio: dict[str, MediaId] = msgspec.field(default_factory=dict)
+    images: Images = msgspec.field(default_factory=list)
     poi_id: EntityId | None = None
 
 
@@ -51,16 +51,18 @@ class RouteInput(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_field
     """A route as an editor sends it (create). ``length_m`` and ``bbox`` are computed, never sent."""
 
     id: EntityId | None = None
-    title: LangMap
-    summary: LangMap = {}
-    description: LangMap = {}
+    title: Annotated[LangMap, msgspec.Meta(examples=[{"fr": "Légendes de la forêt", "en": "Forest legends"}])]
+    summary: LangMap = msgspec.field(default_factory=dict)
+    description: LangMap = msgspec.field(default_factory=dict)
     theme: RouteTheme
     mode: RouteMode
     difficulty: Difficulty
     duration_min: DurationMin
     cover: MediaId | None = None
     geometry: LineString
-    stops: Annotated[list[StopInput], msgspec.Meta(max_length=MAX_STOPS)] = []
+    stops: Annotated[list[StopInput], msgspec.Meta(max_length=MAX_STOPS)] = msgspec.field(
+        default_factory=list
+    )
 
 
 class RoutePatch(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
