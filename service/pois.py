@@ -14,7 +14,7 @@ from content.errors import NotFound
 from content.ids import is_valid_id
 from content.localize import Localizer
 from content.model import POI_CATEGORIES
-from content.pois.features import PoiCollection, PoiFeature
+from content.pois.features import PoiCollection, PoiCollectionAll, PoiFeature, PoiFeatureAll
 from content.pois.public import public_poi, public_pois
 from content.pois.queries import PoiQuery
 from content.settings import Settings
@@ -51,7 +51,7 @@ class PoiController(Controller):
         ] = None,
         limit: Annotated[OptionalQuery, QueryParameter(description="1 to 500, default 50")] = None,
         cursor: Annotated[OptionalQuery, QueryParameter(description="the previous page's next")] = None,
-    ) -> Response[PoiCollection]:
+    ) -> Response[PoiCollection | PoiCollectionAll]:
         """Published POIs in one FeatureCollection page, filtered by place, category and text."""
         where, box = parse_place(near, radius_m, bbox)
         chosen = parse_choice(category, "category", POI_CATEGORIES)
@@ -84,7 +84,7 @@ class PoiController(Controller):
         lang: Annotated[
             OptionalQuery, QueryParameter(description="language tag, or * for every translation")
         ] = None,
-    ) -> Response[PoiFeature]:
+    ) -> Response[PoiFeature | PoiFeatureAll]:
         """One published POI as a GeoJSON Feature."""
         choice, _ = parse_language(lang, accept_language)
         if not is_valid_id(poi_id):

@@ -33,10 +33,21 @@ _lang_map = msgspec.json.Decoder(dict[str, str]).decode
 _id_list = msgspec.json.Decoder(list[str]).decode
 _contact = msgspec.json.Decoder(Contact).decode
 _accessibility = msgspec.json.Decoder(Accessibility).decode
+_NO_CONTACT = Contact()
+_NO_ACCESSIBILITY = Accessibility()
 
 
 def _json(value: object) -> str:
     return _encode(value).decode()
+
+
+def _map(text: str) -> dict[str, str]:
+    # Most optional maps are empty; skipping the decoder for them is measurable on list pages.
+    return {} if text == "{}" else _lang_map(text)
+
+
+def _ids(text: str) -> list[str]:
+    return [] if text == "[]" else _id_list(text)
 
 
 def poi_params(values: PoiValues) -> dict[str, Any]:
@@ -84,14 +95,16 @@ def poi_from_row(row: sqlite3.Row) -> PoiRecord:
         office_id=row["office_id"],
         category=row["category"],
         name=_lang_map(row["name"]),
-        description=_lang_map(row["description"]),
+        description=_map(row["description"]),
         address=row["address"],
         commune=row["commune"],
         opening_hours=row["opening_hours"],
-        contact=_contact(row["contact"]),
-        accessibility=_accessibility(row["accessibility"]),
-        images=_id_list(row["images"]),
-        audio=_lang_map(row["audio"]),
+        contact=_NO_CONTACT if row["contact"] == "{}" else _contact(row["contact"]),
+        accessibility=_NO_ACCESSIBILITY
+        if row["accessibility"] == "{}"
+        else _accessibility(row["accessibility"]),
+        images=_ids(row["images"]),
+        audio=_map(row["audio"]),
         geometry=Point(coordinates=[row["lon"], row["lat"]]),
         created_at=row["created_at"],
         updated_at=row["updated_at"],
