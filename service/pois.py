@@ -6,10 +6,8 @@ from typing import Annotated
 
 from litestar import Controller, Response, get
 from litestar.datastructures import State
-from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 
-from content.db import Database
 from content.errors import NotFound
 from content.ids import is_valid_id
 from content.localize import Localizer
@@ -17,10 +15,9 @@ from content.model import POI_CATEGORIES
 from content.pois.features import PoiCollection, PoiCollectionAll, PoiFeature, PoiFeatureAll
 from content.pois.public import public_poi, public_pois
 from content.pois.queries import PoiQuery
-from content.settings import Settings
 from service.cursors import cursor_codec, cursor_scope, read_cursor
 from service.params import parse_choice, parse_language, parse_limit, parse_place, parse_q
-from service.public import GEO_JSON, LIST_CACHE, AcceptLanguage, content_language
+from service.public import GEO_JSON, LIST_CACHE, AcceptLanguage, content_language, store_of
 
 __all__ = ["PoiController"]
 
@@ -33,8 +30,6 @@ class PoiController(Controller):
     @get("/", media_type=GEO_JSON, cache_control=LIST_CACHE, tags=["public"])
     async def list_pois(
         self,
-        db: NamedDependency[Database],
-        settings: NamedDependency[Settings],
         state: State,
         accept_language: AcceptLanguage = None,
         near: Annotated[
@@ -53,6 +48,7 @@ class PoiController(Controller):
         cursor: Annotated[OptionalQuery, QueryParameter(description="the previous page's next")] = None,
     ) -> Response[PoiCollection | PoiCollectionAll]:
         """Published POIs in one FeatureCollection page, filtered by place, category and text."""
+        db, settings = store_of(state)
         where, box = parse_place(near, radius_m, bbox)
         chosen = parse_choice(category, "category", POI_CATEGORIES)
         text = parse_q(q)
@@ -77,8 +73,7 @@ class PoiController(Controller):
     @get("/{poi_id:str}", media_type=GEO_JSON, cache_control=LIST_CACHE, tags=["public"])
     async def get_poi(
         self,
-        db: NamedDependency[Database],
-        settings: NamedDependency[Settings],
+        state: State,
         poi_id: Annotated[str, PathParameter(description="the POI id")],
         accept_language: AcceptLanguage = None,
         lang: Annotated[
@@ -86,6 +81,7 @@ class PoiController(Controller):
         ] = None,
     ) -> Response[PoiFeature | PoiFeatureAll]:
         """One published POI as a GeoJSON Feature."""
+        db, settings = store_of(state)
         choice, _ = parse_language(lang, accept_language)
         if not is_valid_id(poi_id):
             raise NotFound(f"no published POI {poi_id[:80]!r}")

@@ -14,12 +14,31 @@ from content.pois.validate import PoiValues
 
 __all__ = ["INSERT_POI", "POI_COLUMNS", "insert_params", "poi_from_row", "poi_params"]
 
-# Qualified with the alias ``p`` so that queries can join the R*Tree and FTS tables.
-POI_COLUMNS = (
-    "p.id, p.office_id, p.status, p.revision, p.category, p.name, p.description, p.lat, p.lon, p.address,"
-    " p.commune, p.opening_hours, p.contact, p.accessibility, p.images, p.audio, p.created_at, p.updated_at,"
-    " p.updated_by"
+_COLUMNS = (
+    "id",
+    "office_id",
+    "status",
+    "revision",
+    "category",
+    "name",
+    "description",
+    "lat",
+    "lon",
+    "address",
+    "commune",
+    "opening_hours",
+    "contact",
+    "accessibility",
+    "images",
+    "audio",
+    "created_at",
+    "updated_at",
+    "updated_by",
 )
+# Qualified with the alias ``p`` so that queries can join the R*Tree and FTS tables. Queries select these
+# first, in this order: poi_from_row unpacks them by position (a lookup by name scans the column names).
+POI_COLUMNS = ", ".join(f"p.{name}" for name in _COLUMNS)
+_WIDTH = len(_COLUMNS)
 
 INSERT_POI = """
 INSERT INTO pois (id, office_id, status, category, name, description, lat, lon, address, commune,
@@ -88,25 +107,44 @@ def insert_params(
 
 
 def poi_from_row(row: sqlite3.Row) -> PoiRecord:
+    (
+        poi_id,
+        office_id,
+        status,
+        revision,
+        category,
+        name,
+        description,
+        lat,
+        lon,
+        address,
+        commune,
+        opening_hours,
+        contact,
+        accessibility,
+        images,
+        audio,
+        created_at,
+        updated_at,
+        updated_by,
+    ) = row[:_WIDTH]
     return PoiRecord(
-        id=row["id"],
-        status=row["status"],
-        revision=row["revision"],
-        office_id=row["office_id"],
-        category=row["category"],
-        name=_lang_map(row["name"]),
-        description=_map(row["description"]),
-        address=row["address"],
-        commune=row["commune"],
-        opening_hours=row["opening_hours"],
-        contact=_NO_CONTACT if row["contact"] == "{}" else _contact(row["contact"]),
-        accessibility=_NO_ACCESSIBILITY
-        if row["accessibility"] == "{}"
-        else _accessibility(row["accessibility"]),
-        images=_ids(row["images"]),
-        audio=_map(row["audio"]),
-        geometry=Point(coordinates=[row["lon"], row["lat"]]),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        updated_by=row["updated_by"],
+        id=poi_id,
+        status=status,
+        revision=revision,
+        office_id=office_id,
+        category=category,
+        name=_lang_map(name),
+        description=_map(description),
+        address=address,
+        commune=commune,
+        opening_hours=opening_hours,
+        contact=_NO_CONTACT if contact == "{}" else _contact(contact),
+        accessibility=_NO_ACCESSIBILITY if accessibility == "{}" else _accessibility(accessibility),
+        images=_ids(images),
+        audio=_map(audio),
+        geometry=Point(coordinates=[lon, lat]),
+        created_at=created_at,
+        updated_at=updated_at,
+        updated_by=updated_by,
     )
