@@ -20,7 +20,7 @@ from content.geo import BBox, bbox_around
 from content.model import STATUSES, Status
 from content.paging import DEFAULT_LIMIT, PUBLIC, Page
 from content.pois.model import PoiRecord
-from content.pois.rows import POI_COLUMNS, poi_from_row
+from content.pois.rows import POI_COLUMNS, RECORD_JSON, decode_page, poi_from_row
 from content.sql_math import (
     HAVERSINE_A_SQL,
     a_within,
@@ -229,11 +229,16 @@ async def list_pois(conn: aiosqlite.Connection, query: PoiQuery) -> Page[PoiReco
     if query.near is not None:
         await ensure_math(conn)
     statement, params = _statement(query, match)
-    rows = list(await conn.execute_fetchall(statement, params))
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
-    items = [poi_from_row(row) for row in rows]
     tie_break = "rid" if query.near is not None else "id"
-    next_key = (float(rows[-1]["sort_value"]), rows[-1][tie_break]) if more and rows else None
-    distances = [distance_of_a(row["sort_value"]) for row in rows] if query.near is not None else None
-    return Page(items=items, next_key=next_key, distances_m=distances)
+    page_sql = (
+        f"SELECT json_group_array(json_array({RECORD_JSON}, printf('%!.17g', sort_value), {tie_break}))"  # noqa: S608
+        f" FROM ({statement})"
+    )
+    rows = list(await conn.execute_fetchall(page_sql, params))
+    # The aggregate's order is not guaranteed by SQLite; the page's own keys restore it.
+    entries = sorted(decode_page(rows[0][0]), key=lambda entry: (entry[1], entry[2]))
+    more = len(entries) > query.limit
+    entries = entries[: query.limit]
+    next_key = (entries[-1][1], entries[-1][2]) if more and entries else None
+    distances = [distance_of_a(entry[1]) for entry in entries] if query.near is not None else None
+    return Page(items=[entry[0] for entry in entries], next_key=next_key, distances_m=distances)

@@ -12,7 +12,15 @@ from content.model import Status
 from content.pois.model import Accessibility, Contact, PoiRecord
 from content.pois.validate import PoiValues
 
-__all__ = ["INSERT_POI", "POI_COLUMNS", "insert_params", "poi_from_row", "poi_params"]
+__all__ = [
+    "INSERT_POI",
+    "POI_COLUMNS",
+    "RECORD_JSON",
+    "decode_page",
+    "insert_params",
+    "poi_from_row",
+    "poi_params",
+]
 
 _COLUMNS = (
     "id",
@@ -39,6 +47,28 @@ _COLUMNS = (
 # first, in this order: poi_from_row unpacks them by position (a lookup by name scans the column names).
 POI_COLUMNS = ", ".join(f"p.{name}" for name in _COLUMNS)
 _WIDTH = len(_COLUMNS)
+
+# The same record as one JSON object built by SQLite, over a subquery that selected POI_COLUMNS: a list
+# page comes back as a single value that msgspec decodes straight into PoiRecords, instead of one
+# Python row per POI (each of which costs the reading thread a trip through the GIL).
+_JSON_COLUMNS = {"name", "description", "contact", "accessibility", "images", "audio"}
+RECORD_JSON = (
+    "json_object("
+    + ", ".join(
+        f"'{name}', json({name})" if name in _JSON_COLUMNS else f"'{name}', {name}"
+        for name in _COLUMNS
+        if name not in {"lat", "lon"}
+    )
+    + ", 'geometry', json_object('type', 'Point', 'coordinates', json_array(lon, lat)))"
+)
+# A page element: the record, its sort value as text with every digit (SQLite's JSON keeps only 15
+# significant digits, and cursors compare sort values exactly), and the tie-break (an id or row number).
+_decode_page = msgspec.json.Decoder(list[tuple[PoiRecord, str, int | str]]).decode
+
+
+def decode_page(document: str) -> list[tuple[PoiRecord, float, int | str]]:
+    return [(record, float(value), tie) for record, value, tie in _decode_page(document)]
+
 
 INSERT_POI = """
 INSERT INTO pois (id, office_id, status, category, name, description, lat, lon, address, commune,
