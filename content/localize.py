@@ -48,6 +48,7 @@ class Localizer:
                     chain.append(candidate)
         self._chain = tuple(chain)
         self._chain_primaries = frozenset(tag.split("-")[0] for tag in chain)
+        self._accepted: dict[str, bool] = {}
 
     def resolve(self, values: Mapping[str, T]) -> tuple[str, T] | None:
         """Same choice as ``content.i18n.pick(values, preferred, default)``, without rebuilding the chain."""
@@ -70,7 +71,11 @@ class Localizer:
         return FeatureLanguage(self)
 
     def accepts(self, tag: str) -> bool:
-        return tag.split("-")[0] in self._wanted
+        """Whether serving ``tag`` is what the client asked for (not a fallback); memoised per response."""
+        accepted = self._accepted.get(tag)
+        if accepted is None:
+            accepted = self._accepted[tag] = tag.split("-")[0] in self._wanted
+        return accepted
 
     def content_language(self) -> str:
         """The ``Content-Language`` value: served languages, the client's preferences first."""

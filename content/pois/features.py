@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import msgspec
 
 from content.geojson import Point, point_of
-from content.localize import Localizer
+from content.localize import FeatureLanguage, Localizer
 from content.model import MediaRef
 from content.pois.model import Contact, PoiRecord, Wheelchair
 from content.views import images_of, round_m
@@ -118,23 +118,36 @@ def _geometry(record: PoiRecord) -> Point:
     return point_of(record.geometry.coordinates[0], record.geometry.coordinates[1])
 
 
+_NO_ACCESSIBILITY = AccessibilityText()
+
+
+def _accessibility_text(record: PoiRecord, language: FeatureLanguage) -> AccessibilityText:
+    accessibility = record.accessibility
+    if accessibility.wheelchair is None and not accessibility.notes:
+        return _NO_ACCESSIBILITY
+    notes = language.one(accessibility.notes) if accessibility.notes else None
+    return AccessibilityText(wheelchair=accessibility.wheelchair, notes=notes)
+
+
 def _one(
     record: PoiRecord, media: Mapping[str, MediaRef], localizer: Localizer, distance_m: float | None
 ) -> PoiFeature:
     language = localizer.feature()
-    audio = {tag: media[media_id] for tag, media_id in record.audio.items() if media_id in media}
+    audio = (
+        {tag: media[media_id] for tag, media_id in record.audio.items() if media_id in media}
+        if record.audio
+        else None
+    )
     properties = PoiProperties(
         id=record.id,
         name=language.one(record.name),
-        description=language.one(record.description),
+        description=language.one(record.description) if record.description else None,
         category=record.category,
         address=record.address,
         commune=record.commune,
         opening_hours=record.opening_hours,
         contact=record.contact,
-        accessibility=AccessibilityText(
-            wheelchair=record.accessibility.wheelchair, notes=language.one(record.accessibility.notes)
-        ),
+        accessibility=_accessibility_text(record, language),
         images=images_of(record.images, media) if record.images else [],
         audio=language.one(audio) if audio else None,
         updated_at=record.updated_at,
