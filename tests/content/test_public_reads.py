@@ -15,6 +15,7 @@ from content.pois.model import PoiInput
 from content.pois.public import public_pois
 from content.pois.queries import PoiQuery, get_poi, list_pois
 from content.pois.store import insert_pois
+from content.sql_math import ensure_math
 from tests.media_rows import add_audio, add_image
 
 AT = "2025-06-01T08:00:00Z"
@@ -78,3 +79,14 @@ async def test_list_pages_decode_the_same_records_as_single_reads(db: Database) 
     assert {r.id for r in near.items} <= {r.id for r in page.items}
     assert near.distances_m is not None
     assert near.distances_m == sorted(near.distances_m)
+
+
+async def test_near_gives_the_same_page_with_math_functions_from_python(db: Database) -> None:
+    query = PoiQuery(near=(48.5, 0.51), radius_m=3000, limit=7)
+    async with db.read() as conn:
+        native = await list_pois(conn, query)
+        await ensure_math(conn, force=True)  # as on an SQLite built without math functions
+        registered = await list_pois(conn, query)
+    assert [r.id for r in registered.items] == [r.id for r in native.items]
+    assert registered.distances_m == pytest.approx(native.distances_m)
+    assert registered.next_key is not None
