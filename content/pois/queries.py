@@ -1,8 +1,10 @@
 """Reading POIs: one by id, and keyset-paged lists filtered by place (bbox or near), category and text.
 
-Each list is one SQL statement. ``near`` takes its candidates from the R*Tree box around the point and
-keeps those within the exact haversine distance, sorted by it; ``q`` matches the diacritics-folded
-FTS5 index and, without ``near``, sorts by relevance; otherwise the order is by id.
+Each list is one SQL statement whose page comes back as one JSON value. ``near`` takes its candidates
+from an R*Tree box around the point and keeps those within the exact haversine distance, sorted by it
+(published POIs alone have their own micro-degree index, so the common "near me" never reads a row it
+does not return); ``q`` matches the diacritics-folded FTS5 index and, without ``near``, sorts by
+relevance; otherwise the order is by id.
 """
 
 from __future__ import annotations
