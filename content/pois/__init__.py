@@ -1,0 +1,4 @@
+"""The POI aggregate: inputs and validation, store (writes), queries (reads), public read models, GeoJSON
+exchange. Import from the modules: ``content.pois.store``, ``content.pois.queries``, …"""
+
+__all__: list[str] = []

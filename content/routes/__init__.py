@@ -1,0 +1,4 @@
+"""The route aggregate (a line with ordered stops): inputs and validation, store, queries, public read
+models. Import from the modules: ``content.routes.store``, ``content.routes.queries``, …"""
+
+__all__: list[str] = []
