@@ -21,12 +21,13 @@ from content.ids import is_valid_id
 
 __all__ = ["CURSOR_SECRET", "CursorCodec", "SortKey", "load_secret"]
 
-SortKey = tuple[float, str]
+# (sort value, tie-break): an id, or a row number where the list breaks ties by insertion order.
+SortKey = tuple[float, int | str]
 CURSOR_SECRET = "cursor_hmac"  # noqa: S105  # the name of a row in the secrets table, not a secret
 _MAC_BYTES = 16
 _MAX_TOKEN_CHARS = 256
 _encode = msgspec.json.Encoder().encode
-_decode_key = msgspec.json.Decoder(tuple[float, str]).decode
+_decode_key = msgspec.json.Decoder(tuple[float, int | str]).decode
 
 
 async def load_secret(conn: aiosqlite.Connection, name: str) -> bytes:
@@ -70,7 +71,11 @@ class CursorCodec:
             value, last_id = _decode_key(payload)
         except msgspec.DecodeError:
             raise _invalid() from None
-        if not math.isfinite(value) or not is_valid_id(last_id):
+        if not math.isfinite(value):
+            raise _invalid()
+        if isinstance(last_id, int) and not 0 <= last_id < 2**63:
+            raise _invalid()
+        if isinstance(last_id, str) and not is_valid_id(last_id):
             raise _invalid()
         return value, last_id
 

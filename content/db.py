@@ -71,7 +71,14 @@ def _split_statements(sql: str) -> list[str]:
     return statements
 
 
-_PRAGMAS = ("PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 10000", "PRAGMA synchronous = NORMAL")
+# Memory-mapped reads: readers share the OS page cache instead of each paging through a 2 MB cache
+# with a system call per page, which dominates spatial queries that touch scattered rows.
+_PRAGMAS = (
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA busy_timeout = 10000",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA mmap_size = 268435456",
+)
 
 
 def prepare_file(path: Path) -> list[str]:

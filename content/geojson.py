@@ -62,15 +62,19 @@ def _position_error(position: Sequence[float]) -> str | None:
 
 
 def check_point(point: Point, field: str) -> tuple[float, float]:
-    """``(lon, lat)`` of a valid point, or ``InvalidInput`` naming ``field.coordinates``."""
+    """``(lon, lat)`` of a valid point, rounded to 1e-6°, or ``InvalidInput`` naming ``field.coordinates``.
+
+    Stored coordinates are rounded so that the micro-degree spatial index holds them exactly.
+    """
     message = _position_error(point.coordinates)
     if message:
         raise InvalidInput.field(f"{field}.coordinates", message)
-    return point.coordinates[0], point.coordinates[1]
+    return _round(point.coordinates[0]), _round(point.coordinates[1])
 
 
 def check_line(line: LineString, field: str) -> list[tuple[float, float]]:
-    """The ``(lon, lat)`` positions of a valid line, or ``InvalidInput`` naming the bad position."""
+    """The ``(lon, lat)`` positions of a valid line, rounded to 1e-6°, or ``InvalidInput`` naming the bad
+    position."""
     errors = []
     positions: list[tuple[float, float]] = []
     for index, position in enumerate(line.coordinates):
@@ -78,7 +82,7 @@ def check_line(line: LineString, field: str) -> list[tuple[float, float]]:
         if message:
             errors.append(FieldError(f"{field}.coordinates[{index}]", message))
         else:
-            positions.append((position[0], position[1]))
+            positions.append((_round(position[0]), _round(position[1])))
     if errors:
         raise InvalidInput(errors[:20])
     if len(set(positions)) < 2:

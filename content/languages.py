@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from content.errors import FieldError, InvalidInput
@@ -24,6 +25,7 @@ ISO_639_1 = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=512)
 def check_language(tag: str) -> str:
     """The canonical form of ``tag`` (``pt-BR``) if it names a known language, else ``ValueError``."""
     canonical = validate_tag(tag)

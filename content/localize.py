@@ -11,8 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from content.i18n import pick
-
 __all__ = ["FeatureLanguage", "LanguageChoice", "Localizer"]
 
 T = TypeVar("T")
@@ -42,6 +40,28 @@ class Localizer:
         wanted = self.choice.preferred or (self.default,)
         # A field in "en-GB" satisfies a request for "en" and the other way round.
         self._wanted = frozenset(tag.split("-")[0] for tag in wanted)
+        # The fallback chain of content.i18n.pick, computed once per response rather than per field.
+        chain: list[str] = []
+        for tag in [*self.choice.preferred, self.default]:
+            for candidate in (tag, tag.split("-")[0]):
+                if candidate not in chain:
+                    chain.append(candidate)
+        self._chain = tuple(chain)
+        self._chain_primaries = frozenset(tag.split("-")[0] for tag in chain)
+        self._accepted: dict[str, bool] = {}
+
+    def resolve(self, values: Mapping[str, T]) -> tuple[str, T] | None:
+        """Same choice as ``content.i18n.pick(values, preferred, default)``, without rebuilding the chain."""
+        if not values:
+            return None
+        for tag in self._chain:
+            if tag in values:
+                return tag, values[tag]
+        for tag, value in values.items():
+            if tag.split("-")[0] in self._chain_primaries:
+                return tag, value
+        first = min(values)
+        return first, values[first]
 
     @property
     def every(self) -> bool:
@@ -51,7 +71,11 @@ class Localizer:
         return FeatureLanguage(self)
 
     def accepts(self, tag: str) -> bool:
-        return tag.split("-")[0] in self._wanted
+        """Whether serving ``tag`` is what the client asked for (not a fallback); memoised per response."""
+        accepted = self._accepted.get(tag)
+        if accepted is None:
+            accepted = self._accepted[tag] = tag.split("-")[0] in self._wanted
+        return accepted
 
     def content_language(self) -> str:
         """The ``Content-Language`` value: served languages, the client's preferences first."""
@@ -85,7 +109,7 @@ class FeatureLanguage:
     def one(self, values: Mapping[str, T]) -> T | None:
         """The value in the best available language (``None`` for an empty map)."""
         loc = self._localizer
-        picked = pick(values, loc.choice.preferred, loc.default)
+        picked = loc.resolve(values)
         if picked is None:
             return None
         tag, value = picked

@@ -1,7 +1,9 @@
 """Exact great-circle distance inside SQL, so "near me" filters, sorts and pages in one statement.
 
-SQLite builds with ``SQLITE_ENABLE_MATH_FUNCTIONS`` (the default since 3.35) provide ``sin``, ``asin``…
-natively. On a build without them the same names are registered from Python once per connection, so the
+SQL computes the haversine term ``a`` (``d = 2R·asin(√a)``), which grows with the distance: filtering
+and sorting on ``a`` is exact, and the square root and arc sine are left for the rows finally returned.
+SQLite builds with ``SQLITE_ENABLE_MATH_FUNCTIONS`` (the default since 3.35) provide ``sin``, ``pow``…
+natively; on a build without them the same names are registered from Python once per connection, so the
 queries stay identical, only slower.
 """
 
@@ -16,28 +18,40 @@ import aiosqlite
 
 from content.geo import EARTH_RADIUS_M
 
-__all__ = ["HAVERSINE_SQL", "ensure_math", "haversine_params", "native_math"]
+__all__ = [
+    "HAVERSINE_A_SQL",
+    "a_within",
+    "distance_of_a",
+    "ensure_math",
+    "haversine_a_params",
+    "haversine_a_sql",
+    "native_math",
+]
 
-_FUNCTIONS: dict[str, Callable[[float], float]] = {
-    "sin": math.sin,
-    "cos": math.cos,
-    "asin": math.asin,
-    "sqrt": math.sqrt,
-    "radians": math.radians,
+_FUNCTIONS: dict[str, tuple[int, Callable[..., float]]] = {
+    "sin": (1, math.sin),
+    "cos": (1, math.cos),
+    "pow": (2, math.pow),
 }
 
-# Haversine from the named parameters (:phi, :lmb, :cos_phi, :earth_2r) to the columns lat and lon;
-# the same formula as content.geo.haversine_m.
-HAVERSINE_SQL = """(:earth_2r * asin(min(1.0, sqrt(
-    sin((radians(lat) - :phi) / 2) * sin((radians(lat) - :phi) / 2)
-    + :cos_phi * cos(radians(lat)) * sin((radians(lon) - :lmb) / 2) * sin((radians(lon) - :lmb) / 2)))))"""
+
+def haversine_a_sql(lat: str, lon: str) -> str:
+    """The haversine term from (:lat0, :lon0) to the SQL expressions ``lat``, ``lon`` (degrees; constants
+    of the caller, never input); see geo.haversine_m."""
+    return (
+        f"(pow(sin(({lat} - :lat0) * :half_rad), 2)"
+        f" + :cos_lat0 * cos({lat} * :rad) * pow(sin(({lon} - :lon0) * :half_rad), 2))"
+    )
+
+
+HAVERSINE_A_SQL = haversine_a_sql("p.lat", "p.lon")
 
 
 def native_math() -> bool:
     """Whether this SQLite library has the math functions built in."""
     probe = sqlite3.connect(":memory:")
     try:
-        probe.execute("SELECT asin(0.5), sin(1), cos(1), sqrt(2), radians(1)")
+        probe.execute("SELECT sin(1), cos(1), pow(2, 2)")
     except sqlite3.OperationalError:
         return False
     finally:
@@ -53,12 +67,22 @@ async def ensure_math(conn: aiosqlite.Connection, *, force: bool = False) -> Non
     """Make the math functions callable on ``conn`` (a no-op when SQLite has them built in)."""
     if (_NATIVE and not force) or conn in _ready:
         return
-    for name, function in _FUNCTIONS.items():
-        await conn.create_function(name, 1, function, deterministic=True)
+    for name, (arity, function) in _FUNCTIONS.items():
+        await conn.create_function(name, arity, function, deterministic=True)
     _ready.add(conn)
 
 
-def haversine_params(lat: float, lon: float) -> dict[str, float]:
-    """Bound parameters for :data:`HAVERSINE_SQL` measured from (lat, lon)."""
-    phi = math.radians(lat)
-    return {"phi": phi, "lmb": math.radians(lon), "cos_phi": math.cos(phi), "earth_2r": 2 * EARTH_RADIUS_M}
+def haversine_a_params(lat: float, lon: float) -> dict[str, float]:
+    """Bound parameters for :data:`HAVERSINE_A_SQL` measured from (lat, lon)."""
+    rad = math.pi / 180
+    return {"lat0": lat, "lon0": lon, "rad": rad, "half_rad": rad / 2, "cos_lat0": math.cos(lat * rad)}
+
+
+def a_within(radius_m: float) -> float:
+    """The haversine term of a distance: ``distance ≤ radius_m`` exactly when ``a ≤ a_within(radius_m)``."""
+    return math.sin(min(math.pi / 2, radius_m / (2 * EARTH_RADIUS_M))) ** 2
+
+
+def distance_of_a(a: float) -> float:
+    """Metres for a haversine term computed by :data:`HAVERSINE_A_SQL`."""
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(max(0.0, a))))

@@ -6,22 +6,19 @@ from typing import Annotated
 
 from litestar import Controller, Response, get
 from litestar.datastructures import State
-from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 
-from content.db import Database
 from content.errors import NotFound
 from content.ids import is_valid_id
 from content.localize import Localizer
 from content.model import POI_CATEGORIES
-from content.pois.features import PoiCollection, PoiFeature
+from content.pois.features import PoiCollection, PoiCollectionAll, PoiFeature, PoiFeatureAll
 from content.pois.public import public_poi, public_pois
 from content.pois.queries import PoiQuery
-from content.settings import Settings
 from service.cursors import cursor_codec, cursor_scope, read_cursor
 from service.params import parse_choice, parse_language, parse_limit, parse_place, parse_q
 from service.problems import problem_responses
-from service.public import GEO_JSON, LIST_CACHE, AcceptLanguage, content_language
+from service.public import GEO_JSON, LIST_CACHE, AcceptLanguage, content_language, store_of
 
 __all__ = ["PoiController"]
 
@@ -36,8 +33,6 @@ class PoiController(Controller):
     )
     async def list_pois(
         self,
-        db: NamedDependency[Database],
-        settings: NamedDependency[Settings],
         state: State,
         accept_language: AcceptLanguage = None,
         near: Annotated[
@@ -54,8 +49,9 @@ class PoiController(Controller):
         ] = None,
         limit: Annotated[OptionalQuery, QueryParameter(description="1 to 500, default 50")] = None,
         cursor: Annotated[OptionalQuery, QueryParameter(description="the previous page's next")] = None,
-    ) -> Response[PoiCollection]:
+    ) -> Response[PoiCollection | PoiCollectionAll]:
         """Published POIs in one FeatureCollection page, filtered by place, category and text."""
+        db, settings = store_of(state)
         where, box = parse_place(near, radius_m, bbox)
         chosen = parse_choice(category, "category", POI_CATEGORIES)
         text = parse_q(q)
@@ -86,15 +82,15 @@ class PoiController(Controller):
     )
     async def get_poi(
         self,
-        db: NamedDependency[Database],
-        settings: NamedDependency[Settings],
+        state: State,
         poi_id: Annotated[str, PathParameter(description="the POI id")],
         accept_language: AcceptLanguage = None,
         lang: Annotated[
             OptionalQuery, QueryParameter(description="language tag, or * for every translation")
         ] = None,
-    ) -> Response[PoiFeature]:
+    ) -> Response[PoiFeature | PoiFeatureAll]:
         """One published POI as a GeoJSON Feature."""
+        db, settings = store_of(state)
         choice, _ = parse_language(lang, accept_language)
         if not is_valid_id(poi_id):
             raise NotFound(f"no published POI {poi_id[:80]!r}")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar.datastructures import CacheControlHeader
+from litestar.datastructures import CacheControlHeader, State
 from litestar.params import HeaderParameter
 
+from content.db import Database
 from content.localize import Localizer
+from content.settings import Settings
 
-__all__ = ["GEO_JSON", "LIST_CACHE", "AcceptLanguage", "content_language"]
+__all__ = ["GEO_JSON", "LIST_CACHE", "AcceptLanguage", "content_language", "store_of"]
 
 GEO_JSON = "application/geo+json"
 # Published content changes by editor action; a minute of staleness keeps phones and CDNs light.
@@ -23,3 +25,15 @@ AcceptLanguage = Annotated[
 
 def content_language(localizer: Localizer) -> dict[str, str]:
     return {"Content-Language": localizer.content_language()}
+
+
+def store_of(state: State) -> tuple[Database, Settings]:
+    """The app's store and settings, read from app state.
+
+    The public reads take them from state rather than through dependency injection, which resolves
+    providers in a task group: a measurable cost on the hottest endpoints.
+    """
+    db, settings = state["db"], state["settings"]
+    assert isinstance(db, Database)
+    assert isinstance(settings, Settings)
+    return db, settings

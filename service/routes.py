@@ -6,10 +6,8 @@ from typing import Annotated
 
 from litestar import Controller, Response, get
 from litestar.datastructures import State
-from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 
-from content.db import Database
 from content.errors import NotFound
 from content.ids import is_valid_id
 from content.localize import Localizer
@@ -17,11 +15,10 @@ from content.model import ROUTE_THEMES
 from content.routes.features import RouteDetail, RouteList
 from content.routes.public import public_route, public_routes
 from content.routes.queries import RouteQuery
-from content.settings import Settings
 from service.cursors import cursor_codec, cursor_scope, read_cursor
 from service.params import parse_choice, parse_language, parse_limit, parse_near
 from service.problems import problem_responses
-from service.public import GEO_JSON, LIST_CACHE, AcceptLanguage, content_language
+from service.public import GEO_JSON, LIST_CACHE, AcceptLanguage, content_language, store_of
 
 __all__ = ["RouteController"]
 
@@ -40,8 +37,6 @@ class RouteController(Controller):
     @get("/", cache_control=LIST_CACHE, tags=["public"], responses=problem_responses(400))
     async def list_routes(
         self,
-        db: NamedDependency[Database],
-        settings: NamedDependency[Settings],
         state: State,
         accept_language: AcceptLanguage = None,
         near: Annotated[
@@ -56,6 +51,7 @@ class RouteController(Controller):
         cursor: Annotated[OptionalQuery, QueryParameter(description="the previous page's next")] = None,
     ) -> Response[RouteList]:
         """Published route summaries (``{items, next}``), filtered by place, theme and language."""
+        db, settings = store_of(state)
         where = parse_near(near, radius_m)
         chosen = parse_choice(theme, "theme", ROUTE_THEMES)
         choice, only_lang = parse_language(lang, accept_language)
@@ -84,8 +80,7 @@ class RouteController(Controller):
     )
     async def get_route(
         self,
-        db: NamedDependency[Database],
-        settings: NamedDependency[Settings],
+        state: State,
         route_id: Annotated[str, PathParameter(description="the route id")],
         accept_language: AcceptLanguage = None,
         lang: Annotated[
@@ -93,6 +88,7 @@ class RouteController(Controller):
         ] = None,
     ) -> Response[RouteDetail]:
         """A published route: its LineString feature, then one Point feature per stop, in order."""
+        db, settings = store_of(state)
         choice, _ = parse_language(lang, accept_language)
         if not is_valid_id(route_id):
             raise NotFound(f"no published route {route_id[:80]!r}")

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, Literal
 
 import msgspec
 
 from content.db import Database
 from content.errors import FieldError, InvalidInput
 from content.geojson import Point
-from content.inputs import decode_input, field_of_validation_error
+from content.ids import EntityId
+from content.inputs import decode_input
 from content.model import Status
 from content.paging import PUBLIC
-from content.pois.model import Accessibility, Contact, PoiInput, PoiRecord
+from content.pois.model import Accessibility, Contact, PoiFields, PoiInput, PoiRecord
 from content.pois.queries import PoiQuery, list_pois
 from content.pois.store import insert_pois
 
@@ -31,16 +31,14 @@ _EXPORT_PAGE = 500
 _ITEM_FIELD = re.compile(r"^\[(?P<index>\d+)\](?:\.(?P<field>.*))?$")
 
 
-class _RawFeature(msgspec.Struct):
-    type: Literal["Feature"]
-    geometry: dict[str, Any] | None
-    properties: dict[str, Any] | None
-    id: str | int | None = None
+class _ImportFeature(msgspec.Struct, frozen=True, tag_field="type", tag="Feature"):
+    geometry: Point
+    properties: PoiFields
+    id: EntityId | None = None
 
 
-class _RawCollection(msgspec.Struct):
-    type: Literal["FeatureCollection"]
-    features: list[_RawFeature]
+class _ImportCollection(msgspec.Struct, frozen=True, tag_field="type", tag="FeatureCollection"):
+    features: list[_ImportFeature]
 
 
 class ExportProperties(msgspec.Struct, kw_only=True, frozen=True):
@@ -72,39 +70,23 @@ def _feature_path(index: int, field: str, id_in_properties: bool) -> str:
     return f"{head}.properties.{field}" if field else f"{head}.properties"
 
 
-def _feature_input(index: int, feature: _RawFeature) -> tuple[PoiInput | None, list[FieldError]]:
-    properties = dict(feature.properties or {})
-    id_in_properties = "id" in properties
-    if feature.id is not None:
-        feature_id = str(feature.id)
-        if id_in_properties and properties["id"] != feature_id:
-            return None, [FieldError(f"features[{index}].id", "differs from properties.id")]
-        properties["id"] = feature_id
-    properties["geometry"] = feature.geometry
-    try:
-        return msgspec.convert(properties, PoiInput), []
-    except msgspec.ValidationError as exc:
-        field, message = field_of_validation_error(exc)
-        return None, [FieldError(_feature_path(index, field, id_in_properties), message)]
-
-
 def parse_features(data: bytes) -> tuple[list[PoiInput], Callable[[str], str]]:
-    """Decode a FeatureCollection of POIs; returns the inputs and a mapper from ``[i].field`` to the
-    feature's own path, for errors found later."""
-    collection = decode_input(data, _RawCollection)
+    """Decode a FeatureCollection of POIs in one pass; returns the inputs and a mapper from an item
+    field (``[i].name.xx``, as the store reports them) to the feature's own path."""
+    collection = decode_input(data, _ImportCollection)
     inputs: list[PoiInput] = []
-    errors: list[FieldError] = []
     in_properties: list[bool] = []
+    errors: list[FieldError] = []
     for index, feature in enumerate(collection.features):
-        in_properties.append(bool(feature.properties and "id" in feature.properties))
-        poi, problems = _feature_input(index, feature)
-        errors += problems
-        if poi is not None:
-            inputs.append(poi)
-        if len(errors) >= _MAX_ERRORS:
-            break
+        fields = msgspec.structs.asdict(feature.properties)
+        in_properties.append(feature.properties.id is not None)
+        if feature.id is not None:
+            if fields["id"] is not None and fields["id"] != feature.id:
+                errors.append(FieldError(f"features[{index}].id", "differs from properties.id"))
+            fields["id"] = feature.id
+        inputs.append(PoiInput(**fields, geometry=feature.geometry))
     if errors:
-        raise InvalidInput(errors)
+        raise InvalidInput(errors[:_MAX_ERRORS])
 
     def locate(item_field: str) -> str:
         match = _ITEM_FIELD.match(item_field)

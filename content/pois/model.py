@@ -15,6 +15,7 @@ __all__ = [
     "Accessibility",
     "Contact",
     "PoiCategory",
+    "PoiFields",
     "PoiInput",
     "PoiPatch",
     "PoiRecord",
@@ -73,11 +74,8 @@ class Accessibility(
     notes: LangMap = msgspec.field(default_factory=dict)
 
 
-class PoiInput(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
-    """A POI as an editor sends it (create): multilingual fields as ``{lang: text}``, media by id.
-
-    ``id`` is generated from the French name (or a UUID) when absent.
-    """
+class PoiFields(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """Every field of a POI input but its geometry: the ``properties`` of an imported GeoJSON feature."""
 
     id: EntityId | None = None
     category: PoiCategory
@@ -92,6 +90,13 @@ class PoiInput(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     accessibility: Accessibility = msgspec.field(default_factory=Accessibility)
     images: Images = msgspec.field(default_factory=list)
     audio: dict[str, MediaId] = msgspec.field(default_factory=dict)
+
+
+class PoiInput(PoiFields, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """A POI as an editor sends it (create): multilingual fields as ``{lang: text}``, media by id,
+    and a GeoJSON Point. ``id`` is generated from the French name (or a UUID) when absent.
+    """
+
     geometry: Point
 
 

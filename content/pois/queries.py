@@ -1,12 +1,15 @@
 """Reading POIs: one by id, and keyset-paged lists filtered by place (bbox or near), category and text.
 
-Each list is one SQL statement. ``near`` takes its candidates from the R*Tree box around the point and
-keeps those within the exact haversine distance, sorted by it; ``q`` matches the diacritics-folded
-FTS5 index and, without ``near``, sorts by relevance; otherwise the order is by id.
+Each list is one SQL statement whose page comes back as one JSON value. ``near`` takes its candidates
+from an R*Tree box around the point and keeps those within the exact haversine distance, sorted by it
+(published POIs alone have their own micro-degree index, so the common "near me" never reads a row it
+does not return); ``q`` matches the diacritics-folded FTS5 index and, without ``near``, sorts by
+relevance; otherwise the order is by id.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,8 +22,15 @@ from content.geo import BBox, bbox_around
 from content.model import STATUSES, Status
 from content.paging import DEFAULT_LIMIT, PUBLIC, Page
 from content.pois.model import PoiRecord
-from content.pois.rows import POI_COLUMNS, poi_from_row
-from content.sql_math import HAVERSINE_SQL, ensure_math, haversine_params
+from content.pois.rows import POI_COLUMNS, RECORD_JSON, decode_page, poi_from_row
+from content.sql_math import (
+    HAVERSINE_A_SQL,
+    a_within,
+    distance_of_a,
+    ensure_math,
+    haversine_a_params,
+    haversine_a_sql,
+)
 from content.text_search import fts_query
 
 __all__ = ["DEFAULT_RADIUS_M", "PoiQuery", "get_poi", "list_pois"]
@@ -69,9 +79,9 @@ class _Sql:
         self.where: list[str] = []
         self.params: dict[str, Any] = {}
 
-    def add(self, fragment: str, **params: Any) -> None:
+    def add(self, fragment: str, params: dict[str, Any] | None = None, /, **more: Any) -> None:
         self.where.append(fragment)
-        self.params.update(params)
+        self.params.update(params or {}, **more)
 
     @property
     def clause(self) -> str:
@@ -92,7 +102,7 @@ def _common_filters(query: PoiQuery, sql: _Sql, match: str | None, *, fts_joined
         sql.add("p.rowid IN (SELECT rowid FROM pois_fts WHERE pois_fts MATCH :match)", match=match)
 
 
-def _in_box(alias: str, box: BBox, prefix: str) -> tuple[str, dict[str, float]]:
+def _in_box(alias: str, box: BBox, prefix: str) -> tuple[str, dict[str, Any]]:
     """R*Tree entries of ``alias`` that intersect ``box``, with parameters named ``prefix_…``."""
     fragment = (
         f"{alias}.max_lon >= :{prefix}_min_lon AND {alias}.min_lon <= :{prefix}_max_lon"
@@ -102,42 +112,111 @@ def _in_box(alias: str, box: BBox, prefix: str) -> tuple[str, dict[str, float]]:
     return fragment, {f"{prefix}_{name}": value for name, value in zip(names, box, strict=True)}
 
 
-_KEYSET = "(sort_value > :after_value OR (sort_value = :after_value AND id > :after_id))"
+def _keyset(id_column: str) -> str:
+    return f"(sort_value > :after_value OR (sort_value = :after_value AND {id_column} > :after_id))"
+
+
+_PUBLIC_A = haversine_a_sql("(g.min_lat / 1000000.0)", "(g.min_lon / 1000000.0)")
+
+
+def _is_plain_public_near(query: PoiQuery, match: str | None) -> bool:
+    return (
+        query.statuses == PUBLIC
+        and query.office_id is None
+        and query.category is None
+        and query.bbox is None
+        and match is None
+    )
+
+
+def _public_near_statement(query: PoiQuery) -> tuple[str, dict[str, Any]]:
+    """The hot path, "published POIs near me": candidates, exact distances, filter, order and page all
+    come from the micro-degree index of published POIs; only the page's rows are read from ``pois``."""
+    assert query.near is not None
+    lat, lon = query.near
+    box = bbox_around(lat, lon, query.radius_m)
+    params: dict[str, Any] = {
+        "min_lon": math.floor(box[0] * 1e6),
+        "min_lat": math.floor(box[1] * 1e6),
+        "max_lon": math.ceil(box[2] * 1e6),
+        "max_lat": math.ceil(box[3] * 1e6),
+        "a_max": a_within(query.radius_m),
+        "limit": query.limit + 1,
+        **haversine_a_params(lat, lon),
+    }
+    keyset = ""
+    if query.after is not None:
+        keyset = " AND (sort_value > :after_value OR (sort_value = :after_value AND g.id > :after_id))"
+        params.update(after_value=query.after[0], after_id=query.after[1])
+    statement = (
+        f"SELECT {POI_COLUMNS}, n.sort_value, n.rid FROM ("  # noqa: S608  # constant fragments
+        f" SELECT g.id AS rid, {_PUBLIC_A} AS sort_value FROM pois_public_e6 AS g"
+        " WHERE g.max_lon >= :min_lon AND g.min_lon <= :max_lon AND g.max_lat >= :min_lat"
+        f" AND g.min_lat <= :max_lat AND sort_value <= :a_max{keyset}"
+        " ORDER BY sort_value, g.id LIMIT :limit"
+        ") AS n CROSS JOIN pois AS p ON p.rowid = n.rid ORDER BY n.sort_value, n.rid"
+    )
+    return statement, params
+
+
+def _near_statement(query: PoiQuery, inner: _Sql) -> tuple[str, dict[str, Any]]:
+    """Near with other filters: candidates from the R*Tree box, exact haversine filter and order on
+    their coordinates, then the full rows of the page. Ties break by row number, as on the hot path.
+    CROSS JOIN fixes the join order: SQLite would otherwise start from the status index and probe the
+    R*Tree once per POI."""
+    assert query.near is not None
+    lat, lon = query.near
+    if query.bbox is not None:
+        inner.add(*_in_box("r", query.bbox, "bbox"))
+    inner.add(*_in_box("r", bbox_around(lat, lon, query.radius_m), "near"))
+    inner.add("sort_value <= :a_max", a_max=a_within(query.radius_m), **haversine_a_params(lat, lon))
+    if query.after is not None:
+        inner.add(_keyset("p.rowid"), after_value=query.after[0], after_id=query.after[1])
+    statement = (
+        f"SELECT {POI_COLUMNS}, n.sort_value, n.rid FROM ("  # noqa: S608  # constant fragments
+        f" SELECT p.rowid AS rid, {HAVERSINE_A_SQL} AS sort_value"
+        f" FROM pois_rtree AS r CROSS JOIN pois AS p ON p.rowid = r.id WHERE {inner.clause}"
+        " ORDER BY sort_value, p.rowid LIMIT :limit"
+        ") AS n CROSS JOIN pois AS p ON p.rowid = n.rid ORDER BY n.sort_value, n.rid"
+    )
+    return statement, {**inner.params, "limit": query.limit + 1}
 
 
 def _statement(query: PoiQuery, match: str | None) -> tuple[str, dict[str, Any]]:
+    """One statement per shape of query: near (by distance), text (by rank), or by id."""
+    if query.near is not None and _is_plain_public_near(query, match):
+        return _public_near_statement(query)
     inner = _Sql()
-    outer = _Sql()
-    _common_filters(query, inner, match, fts_joined=query.near is None and match is not None)
-    if query.bbox is not None:
-        fragment, params = _in_box("b", query.bbox, "bbox")
-        inner.add(f"p.rowid IN (SELECT b.id FROM pois_rtree AS b WHERE {fragment})", **params)  # noqa: S608
+    ranked = query.near is None and match is not None
+    _common_filters(query, inner, match, fts_joined=ranked)
     if query.near is not None:
-        lat, lon = query.near
-        fragment, params = _in_box("r", bbox_around(lat, lon, query.radius_m), "near")
-        inner.add(fragment, **params)
-        inner.params.update(haversine_params(lat, lon))
-        source = "pois_rtree AS r JOIN pois AS p ON p.rowid = r.id"
-        sort_value = HAVERSINE_SQL
-        outer.add("sort_value <= :radius_m", radius_m=query.radius_m)
-    elif match is not None:
+        return _near_statement(query, inner)
+    if ranked:
+        if query.bbox is not None:
+            fragment, params = _in_box("b", query.bbox, "bbox")
+            inner.add(f"p.rowid IN (SELECT b.id FROM pois_rtree AS b WHERE {fragment})", **params)  # noqa: S608
         inner.add("pois_fts MATCH :match", match=match)
-        source = "pois_fts JOIN pois AS p ON p.rowid = pois_fts.rowid"
-        sort_value = _RANK
-    else:
-        source = "pois AS p"
-        sort_value = "0.0"
+        outer = _Sql()
+        if query.after is not None:
+            outer.add(_keyset("id"), after_value=query.after[0], after_id=query.after[1])
+        statement = (
+            f"SELECT * FROM (SELECT {POI_COLUMNS}, {_RANK} AS sort_value"  # noqa: S608  # constant fragments
+            f" FROM pois_fts CROSS JOIN pois AS p ON p.rowid = pois_fts.rowid WHERE {inner.clause})"
+            f" WHERE {outer.clause} ORDER BY sort_value, id LIMIT :limit"
+        )
+        return statement, {**inner.params, **outer.params, "limit": query.limit + 1}
+    source = "pois AS p"
+    if query.bbox is not None:
+        inner.add(*_in_box("r", query.bbox, "bbox"))
+        source = "pois_rtree AS r CROSS JOIN pois AS p ON p.rowid = r.id"
+    # Id order: a direct bound on the indexed id, so deep pages cost no more than the first.
     if query.after is not None:
-        if query.near is None and match is None:
-            # Plain id order: a direct bound on the indexed id, so deep pages cost no more than the first.
-            inner.add("p.id > :after_id", after_id=query.after[1])
-        else:
-            outer.add(_KEYSET, after_value=query.after[0], after_id=query.after[1])
+        inner.add("p.id > :after_id", after_id=query.after[1])
     statement = (
-        f"SELECT * FROM (SELECT {POI_COLUMNS}, {sort_value} AS sort_value FROM {source} WHERE {inner.clause})"  # noqa: S608  # fragments are constants
-        f" WHERE {outer.clause} ORDER BY sort_value, id LIMIT :limit"
+        f"SELECT {POI_COLUMNS}, 0.0 AS sort_value FROM {source} WHERE {inner.clause}"  # noqa: S608
+        " ORDER BY p.id LIMIT :limit"
     )
-    return statement, {**inner.params, **outer.params, "limit": query.limit + 1}
+    return statement, {**inner.params, "limit": query.limit + 1}
 
 
 async def list_pois(conn: aiosqlite.Connection, query: PoiQuery) -> Page[PoiRecord]:
@@ -152,10 +231,16 @@ async def list_pois(conn: aiosqlite.Connection, query: PoiQuery) -> Page[PoiReco
     if query.near is not None:
         await ensure_math(conn)
     statement, params = _statement(query, match)
-    rows = list(await conn.execute_fetchall(statement, params))
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
-    items = [poi_from_row(row) for row in rows]
-    next_key = (float(rows[-1]["sort_value"]), rows[-1]["id"]) if more and rows else None
-    distances = [float(row["sort_value"]) for row in rows] if query.near is not None else None
-    return Page(items=items, next_key=next_key, distances_m=distances)
+    tie_break = "rid" if query.near is not None else "id"
+    page_sql = (
+        f"SELECT json_group_array(json_array({RECORD_JSON}, printf('%!.17g', sort_value), {tie_break}))"  # noqa: S608
+        f" FROM ({statement})"
+    )
+    rows = list(await conn.execute_fetchall(page_sql, params))
+    # The aggregate's order is not guaranteed by SQLite; the page's own keys restore it.
+    entries = sorted(decode_page(rows[0][0]), key=lambda entry: (entry[1], entry[2]))
+    more = len(entries) > query.limit
+    entries = entries[: query.limit]
+    next_key = (entries[-1][1], entries[-1][2]) if more and entries else None
+    distances = [distance_of_a(entry[1]) for entry in entries] if query.near is not None else None
+    return Page(items=[entry[0] for entry in entries], next_key=next_key, distances_m=distances)

@@ -12,14 +12,63 @@ from content.model import Status
 from content.pois.model import Accessibility, Contact, PoiRecord
 from content.pois.validate import PoiValues
 
-__all__ = ["INSERT_POI", "POI_COLUMNS", "insert_params", "poi_from_row", "poi_params"]
+__all__ = [
+    "INSERT_POI",
+    "POI_COLUMNS",
+    "RECORD_JSON",
+    "decode_page",
+    "insert_params",
+    "poi_from_row",
+    "poi_params",
+]
 
-# Qualified with the alias ``p`` so that queries can join the R*Tree and FTS tables.
-POI_COLUMNS = (
-    "p.id, p.office_id, p.status, p.revision, p.category, p.name, p.description, p.lat, p.lon, p.address,"
-    " p.commune, p.opening_hours, p.contact, p.accessibility, p.images, p.audio, p.created_at, p.updated_at,"
-    " p.updated_by"
+_COLUMNS = (
+    "id",
+    "office_id",
+    "status",
+    "revision",
+    "category",
+    "name",
+    "description",
+    "lat",
+    "lon",
+    "address",
+    "commune",
+    "opening_hours",
+    "contact",
+    "accessibility",
+    "images",
+    "audio",
+    "created_at",
+    "updated_at",
+    "updated_by",
 )
+# Qualified with the alias ``p`` so that queries can join the R*Tree and FTS tables. Queries select these
+# first, in this order: poi_from_row unpacks them by position (a lookup by name scans the column names).
+POI_COLUMNS = ", ".join(f"p.{name}" for name in _COLUMNS)
+_WIDTH = len(_COLUMNS)
+
+# The same record as one JSON object built by SQLite, over a subquery that selected POI_COLUMNS: a list
+# page comes back as a single value that msgspec decodes straight into PoiRecords, instead of one
+# Python row per POI (each of which costs the reading thread a trip through the GIL).
+_JSON_COLUMNS = {"name", "description", "contact", "accessibility", "images", "audio"}
+RECORD_JSON = (
+    "json_object("
+    + ", ".join(
+        f"'{name}', json({name})" if name in _JSON_COLUMNS else f"'{name}', {name}"
+        for name in _COLUMNS
+        if name not in {"lat", "lon"}
+    )
+    + ", 'geometry', json_object('type', 'Point', 'coordinates', json_array(lon, lat)))"
+)
+# A page element: the record, its sort value as text with every digit (SQLite's JSON keeps only 15
+# significant digits, and cursors compare sort values exactly), and the tie-break (an id or row number).
+_decode_page = msgspec.json.Decoder(list[tuple[PoiRecord, str, int | str]]).decode
+
+
+def decode_page(document: str) -> list[tuple[PoiRecord, float, int | str]]:
+    return [(record, float(value), tie) for record, value, tie in _decode_page(document)]
+
 
 INSERT_POI = """
 INSERT INTO pois (id, office_id, status, category, name, description, lat, lon, address, commune,
@@ -33,10 +82,21 @@ _lang_map = msgspec.json.Decoder(dict[str, str]).decode
 _id_list = msgspec.json.Decoder(list[str]).decode
 _contact = msgspec.json.Decoder(Contact).decode
 _accessibility = msgspec.json.Decoder(Accessibility).decode
+_NO_CONTACT = Contact()
+_NO_ACCESSIBILITY = Accessibility()
 
 
 def _json(value: object) -> str:
     return _encode(value).decode()
+
+
+def _map(text: str) -> dict[str, str]:
+    # Most optional maps are empty; skipping the decoder for them is measurable on list pages.
+    return {} if text == "{}" else _lang_map(text)
+
+
+def _ids(text: str) -> list[str]:
+    return [] if text == "[]" else _id_list(text)
 
 
 def poi_params(values: PoiValues) -> dict[str, Any]:
@@ -77,23 +137,44 @@ def insert_params(
 
 
 def poi_from_row(row: sqlite3.Row) -> PoiRecord:
+    (
+        poi_id,
+        office_id,
+        status,
+        revision,
+        category,
+        name,
+        description,
+        lat,
+        lon,
+        address,
+        commune,
+        opening_hours,
+        contact,
+        accessibility,
+        images,
+        audio,
+        created_at,
+        updated_at,
+        updated_by,
+    ) = row[:_WIDTH]
     return PoiRecord(
-        id=row["id"],
-        status=row["status"],
-        revision=row["revision"],
-        office_id=row["office_id"],
-        category=row["category"],
-        name=_lang_map(row["name"]),
-        description=_lang_map(row["description"]),
-        address=row["address"],
-        commune=row["commune"],
-        opening_hours=row["opening_hours"],
-        contact=_contact(row["contact"]),
-        accessibility=_accessibility(row["accessibility"]),
-        images=_id_list(row["images"]),
-        audio=_lang_map(row["audio"]),
-        geometry=Point(coordinates=[row["lon"], row["lat"]]),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        updated_by=row["updated_by"],
+        id=poi_id,
+        status=status,
+        revision=revision,
+        office_id=office_id,
+        category=category,
+        name=_lang_map(name),
+        description=_map(description),
+        address=address,
+        commune=commune,
+        opening_hours=opening_hours,
+        contact=_NO_CONTACT if contact == "{}" else _contact(contact),
+        accessibility=_NO_ACCESSIBILITY if accessibility == "{}" else _accessibility(accessibility),
+        images=_ids(images),
+        audio=_map(audio),
+        geometry=Point(coordinates=[lon, lat]),
+        created_at=created_at,
+        updated_at=updated_at,
+        updated_by=updated_by,
     )

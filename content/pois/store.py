@@ -183,6 +183,10 @@ async def insert_pois(
     uses = [use for index, v in enumerate(all_values) for use in poi_media_uses(v, prefix=f"[{index}]")]
     await check_media(conn, uses)
     ids = await _assign_ids(conn, pois, all_values)
+    # A large page cache for the batch: each row also updates three indexes, two R*Trees and the
+    # text index, and their pages would otherwise be evicted and re-read over and over.
+    cache_rows = list(await conn.execute_fetchall("PRAGMA cache_size"))
+    await conn.execute("PRAGMA cache_size = -262144")
     await conn.executemany(
         INSERT_POI,
         (
@@ -192,6 +196,7 @@ async def insert_pois(
             for poi_id, values in zip(ids, all_values, strict=True)
         ),
     )
+    await conn.execute(f"PRAGMA cache_size = {int(cache_rows[0][0])}")
     return ids
 
 

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from content.errors import InvalidInput
+from content.i18n import pick
 from content.ids import is_valid_id, slugify, unique_slug
 from content.languages import check_language, lang_map
 from content.localize import LanguageChoice, Localizer
@@ -74,3 +77,18 @@ def test_localizer_tracks_fallbacks_and_served_languages() -> None:
     assert every.feature().text({"de": "Hallo", "fr": "Salut"}) == {"de": "Hallo", "fr": "Salut"}
     assert every.content_language() == "fr, de"
     assert Localizer(LanguageChoice(), "fr").content_language() == "fr"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.dictionaries(
+        st.sampled_from(["fr", "en", "en-GB", "de", "de-CH", "nl", "pt-BR", "pt"]), st.text(max_size=3)
+    ),
+    preferred=st.lists(st.sampled_from(["fr", "en", "en-US", "de-AT", "nl", "pt", "it"]), max_size=3),
+    default=st.sampled_from(["fr", "en", "it"]),
+)
+def test_localizer_resolves_like_i18n_pick(
+    values: dict[str, str], preferred: list[str], default: str
+) -> None:
+    localizer = Localizer(LanguageChoice(preferred=tuple(preferred)), default)
+    assert localizer.resolve(values) == pick(values, preferred, default)

@@ -13,8 +13,9 @@ from content.inputs import convert_input
 from content.localize import LanguageChoice, Localizer
 from content.pois.model import PoiInput
 from content.pois.public import public_pois
-from content.pois.queries import PoiQuery
+from content.pois.queries import PoiQuery, get_poi, list_pois
 from content.pois.store import insert_pois
+from content.sql_math import ensure_math
 from tests.media_rows import add_audio, add_image
 
 AT = "2025-06-01T08:00:00Z"
@@ -66,3 +67,26 @@ async def test_a_page_costs_two_statements(db: Database, query: PoiQuery) -> Non
     ours = [sql for sql in statements if not sql.startswith("--") and "'main'" not in sql]
     assert len(ours) == 2, ours
     assert "FROM media" in ours[1]
+
+
+async def test_list_pages_decode_the_same_records_as_single_reads(db: Database) -> None:
+    async with db.read() as conn:
+        page = await list_pois(conn, PoiQuery(limit=500))
+        near = await list_pois(conn, PoiQuery(near=(48.5, 0.51), radius_m=3000, limit=500))
+        for record in page.items:
+            assert await get_poi(conn, record.id) == record
+    assert len(page.items) == 30
+    assert {r.id for r in near.items} <= {r.id for r in page.items}
+    assert near.distances_m is not None
+    assert near.distances_m == sorted(near.distances_m)
+
+
+async def test_near_gives_the_same_page_with_math_functions_from_python(db: Database) -> None:
+    query = PoiQuery(near=(48.5, 0.51), radius_m=3000, limit=7)
+    async with db.read() as conn:
+        native = await list_pois(conn, query)
+        await ensure_math(conn, force=True)  # as on an SQLite built without math functions
+        registered = await list_pois(conn, query)
+    assert [r.id for r in registered.items] == [r.id for r in native.items]
+    assert registered.distances_m == pytest.approx(native.distances_m)
+    assert registered.next_key is not None

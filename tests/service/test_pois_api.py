@@ -9,8 +9,8 @@ from litestar.testing import AsyncTestClient
 from content.db import Database
 from content.geo import haversine_m
 from content.inputs import convert_input
-from content.pois.model import PoiInput
-from content.pois.store import create_poi, insert_pois, set_poi_status
+from content.pois.model import PoiInput, PoiPatch
+from content.pois.store import create_poi, insert_pois, set_poi_status, update_poi
 from tests.territory import LOADED_AT, load_demo
 
 Client = AsyncTestClient[Litestar]
@@ -300,3 +300,20 @@ async def test_list_answers_304_to_its_etag(demo: Client) -> None:
 async def test_empty_store_gives_an_empty_collection(client: Client) -> None:
     body = (await client.get("/api/v1/pois?near=48.5,0.6&radius_m=100000")).json()
     assert body == {"type": "FeatureCollection", "features": [], "next": None}
+
+
+async def test_near_follows_publication_and_moves(demo: Client, db: Database) -> None:
+    near = {"near": "48.3,0.3", "radius_m": "1000"}
+    async with db.write() as conn:
+        await create_poi(conn, poi("Croix", 0.3, 48.3), office_id="perche", user_id="u", updated_at=LOADED_AT)
+    assert ids((await demo.get("/api/v1/pois", params=near)).json()) == []
+    async with db.write() as conn:
+        await set_poi_status(conn, "croix", "published", user_id="u", updated_at=LOADED_AT)
+    assert ids((await demo.get("/api/v1/pois", params=near)).json()) == ["croix"]
+    async with db.write() as conn:
+        moved = convert_input({"geometry": {"type": "Point", "coordinates": [0.4, 48.3]}}, PoiPatch)
+        await update_poi(conn, "croix", moved, user_id="u", updated_at=LOADED_AT)
+    assert ids((await demo.get("/api/v1/pois", params=near)).json()) == []
+    moved_near = (await demo.get("/api/v1/pois", params={"near": "48.3,0.4", "radius_m": "10"})).json()
+    assert ids(moved_near) == ["croix"]
+    assert moved_near["features"][0]["properties"]["distance_m"] == 0.0
