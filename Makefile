@@ -18,8 +18,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# HOST and PORT only make the printed sign-in example point where `make run` serves.
 demo: install
-	$(BIN)/odyssee demo --data-dir $(DATA)
+	ODYSSEE_HOST=$(HOST) ODYSSEE_PORT=$(PORT) $(BIN)/odyssee demo --data-dir $(DATA)
 
 run: demo
 	$(BIN)/odyssee serve --data-dir $(DATA) --host $(HOST) --port $(PORT)

@@ -44,7 +44,7 @@ def poi_count(data_dir: Path) -> int:
 @pytest.fixture
 def data_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     directory = tmp_path / "data"
-    assert main(["demo", "--data-dir", str(directory), "--file", str(SMALL_TERRITORY)]) == 0
+    assert main(["demo", "--no-media", "--data-dir", str(directory), "--file", str(SMALL_TERRITORY)]) == 0
     capsys.readouterr()
     return directory
 
