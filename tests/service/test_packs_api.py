@@ -5,6 +5,7 @@ Run against the local blob store and against S3 (a real moto server).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import subprocess
 import zipfile
@@ -21,7 +22,7 @@ from packs.install import apply_delta, install_pack
 from packs.signing import PackKeys, verification_keys_from
 from packs.verify import verify_pack
 from service.app import create_app
-from tests.service.packs_fixtures import ROUTE, ROUTE_PACK, edit_story, parts, prepare_packs
+from tests.service.packs_fixtures import ROUTE_PACK, edit_story, parts, prepare_packs
 
 PACKS = "/api/v1/packs"
 
@@ -54,7 +55,7 @@ async def _download(client: AsyncTestClient[Litestar], url: str, target: Path) -
     rest = await client.get(url, headers={"Range": f"bytes={half}-", "If-Range": etag})
     assert rest.status_code == 206
     assert "content-encoding" not in rest.headers
-    target.write_bytes(first.content + rest.content)
+    await asyncio.to_thread(target.write_bytes, first.content + rest.content)
     return etag
 
 
@@ -64,7 +65,8 @@ async def test_phone_downloads_verifies_and_updates_by_delta(
     app, client = phone_app
     catalogue = (await client.get(PACKS, params={"lang": "*"})).json()["items"]
     entry = next(item for item in catalogue if item["id"] == ROUTE_PACK)
-    assert entry["kind"] == "route" and entry["version"] == 1
+    assert entry["kind"] == "route"
+    assert entry["version"] == 1
     assert set(entry["languages"]) == {"en", "fr"}
     assert entry["download_url"] == f"{PACKS}/{ROUTE_PACK}/download"
     keys = verification_keys_from(
@@ -77,13 +79,14 @@ async def test_phone_downloads_verifies_and_updates_by_delta(
     assert hashlib.sha256(pack_zip.read_bytes()).hexdigest() == entry["sha256"]
     verified = verify_pack(pack_zip, keys, pack_id=ROUTE_PACK)
     paths = [e.path for e in verified.manifest.entries]
-    assert "content/routes.geojson" in paths and "content/pack.json" in paths
+    assert {"content/routes.geojson", "content/pois.geojson", "content/pack.json"} <= set(paths)
     media = [p for p in paths if p.startswith("media/")]
-    assert any(p.endswith(".webp") for p in media) and any(p.endswith(".m4a") for p in media)
+    assert {p.rsplit(".", 1)[1] for p in media} == {"webp", "m4a"}
     with zipfile.ZipFile(pack_zip) as archive:
         assert archive.testzip() is None
         routes = msgspec.json.decode(archive.read("content/routes.geojson"))
-    assert subprocess.run(["unzip", "-tq", str(pack_zip)], capture_output=True, check=False).returncode == 0
+    unzip = await asyncio.to_thread(subprocess.run, ["unzip", "-tq", str(pack_zip)], capture_output=True)
+    assert unzip.returncode == 0, unzip.stdout
     stop = routes["features"][1]["properties"]
     assert set(stop["title"]) == {"en", "fr"}
     assert stop["images"][0]["variants"]["screen"]["url"] in media
@@ -98,13 +101,15 @@ async def test_phone_downloads_verifies_and_updates_by_delta(
     await edit_story(app, "La porte Saint-Sauveur veille sur Bellême depuis cinq siècles.")
     await parts(app)[5].wait_idle()
     current = (await client.get(f"{PACKS}/{ROUTE_PACK}")).json()
-    assert current["version"] == 2 and current["manifest_url"] == f"{PACKS}/{ROUTE_PACK}/manifest"
+    assert current["version"] == 2
+    assert current["manifest_url"] == f"{PACKS}/{ROUTE_PACK}/manifest"
 
     delta = await client.get(f"{PACKS}/{ROUTE_PACK}/delta", params={"from": 1})
-    assert delta.status_code == 200 and delta.headers["content-type"] == "application/zip"
+    assert delta.status_code == 200
+    assert delta.headers["content-type"] == "application/zip"
     assert len(delta.content) < current["size"] // 2
     delta_zip = tmp_path / "delta.zip"
-    delta_zip.write_bytes(delta.content)
+    await asyncio.to_thread(delta_zip.write_bytes, delta.content)
     updated = apply_delta(phone, delta_zip, keys)
     assert updated.manifest.version == 2
 
