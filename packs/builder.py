@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
-from content.blobs import BlobStore
+from content.blobs import BlobStore, open_blob_store
 from content.db import Database
 from content.errors import InvalidParameter
 from content.settings import Settings
@@ -40,7 +40,7 @@ from packs.store import (
 )
 from packs.writer import write_pack
 
-__all__ = ["BuildResult", "PackBuilder", "Progress", "parse_pack_id"]
+__all__ = ["ZIP_TYPE", "BuildResult", "PackBuilder", "Progress", "build_all", "parse_pack_id"]
 
 log = logging.getLogger("odyssee.packs")
 
@@ -228,3 +228,13 @@ class PackBuilder:
             if progress is not None:
                 progress(done, len(targets), pack_id)
         return results
+
+
+async def build_all(settings: Settings, *, progress: Progress | None = None) -> list[BuildResult]:
+    """Open the store of ``settings`` and bring every pack up to date (``odyssee demo``, ``packs build``)."""
+    async with Database(settings.db_path, readers=1) as db:
+        blobs = open_blob_store(settings)
+        try:
+            return await PackBuilder(db, blobs, settings).build_all(progress)
+        finally:
+            await blobs.close()

@@ -85,7 +85,7 @@ async def test_crashed_build_keeps_the_previous_version(
     packed: tuple[Litestar, AsyncTestClient[Litestar]],
 ) -> None:
     app, client = packed
-    db, blobs, settings, _, builder, rebuilder = parts(app)
+    _, blobs, settings, _, builder, rebuilder = parts(app)
     before = (await client.get(f"{PACKS}/{ROUTE_PACK}")).json()
     assert isinstance(blobs, LocalBlobStore)
     manifest = (await client.get(f"{PACKS}/{ROUTE_PACK}/manifest")).json()

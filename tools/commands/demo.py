@@ -13,6 +13,7 @@ from content.db import Database
 from content.errors import InvalidInput
 from content.settings import Settings
 from content.territory import LoadReport, load_territory, parse_territory
+from packs.builder import build_all
 from tools.cli import add_common, settings_from
 
 __all__ = ["DEMO_TERRITORY", "load_demo", "register"]
@@ -59,4 +60,5 @@ def run(args: argparse.Namespace) -> int:
         f"demo territory loaded into {settings.data_dir}: "
         f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged"
     )
+    print(f"offline packs: {sum(r.changed for r in asyncio.run(build_all(settings)))} built or updated")
     return 0
