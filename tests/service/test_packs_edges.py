@@ -47,6 +47,12 @@ async def test_pack_ids_route_raw_and_encoded(packed: tuple[Litestar, AsyncTestC
     assert raw.status_code == encoded.status_code == 200
     assert raw.json() == encoded.json()
     assert (await client.get(f"{PACKS}/route%3A{ROUTE}/manifest")).status_code == 200
+    summaries = (await client.get("/api/v1/routes")).json()["items"]
+    summary = next(item for item in summaries if item["id"] == ROUTE)
+    entry = raw.json()
+    assert summary["pack"] == {k: entry[k] for k in ("id", "version", "size", "sha256")}
+    detail = (await client.get(f"/api/v1/routes/{ROUTE}")).json()
+    assert detail["features"][0]["properties"]["pack"] == summary["pack"]
     missing = await client.get(f"{PACKS}/route:nowhere")
     assert missing.status_code == 404
     malformed = await client.get(f"{PACKS}/nowhere/download")
