@@ -127,3 +127,17 @@ async def test_phone_downloads_verifies_and_updates_by_delta(
         gone = await client.get(f"{PACKS}/{ROUTE_PACK}/delta", params={"from": unknown})
         assert gone.status_code == 410, unknown
         assert gone.headers["content-type"] == "application/problem+json"
+
+
+async def test_download_redirects_to_the_object_store_when_asked(
+    s3_settings: Settings, fixtures_dir: Path
+) -> None:
+    settings = msgspec.structs.replace(s3_settings, s3_redirect=True)
+    app = create_app(settings)
+    async with AsyncTestClient(app=app) as client:
+        await prepare_packs(app, fixtures_dir)
+        entry = (await client.get(f"{PACKS}/{ROUTE_PACK}")).json()
+        answer = await client.get(entry["download_url"], follow_redirects=False)
+        assert answer.status_code == 307
+        assert answer.headers["location"] == parts(app)[1].public_url(entry["sha256"])
+        assert answer.headers["location"].endswith(entry["sha256"])

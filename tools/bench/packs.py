@@ -131,9 +131,9 @@ async def _copy_media(
             await upsert_variant(conn, variant)
 
 
-def _stop(index: int, lon: float, lat: float, image: str, audio: str) -> StopInput:
+def _stop(prefix: str, index: int, lon: float, lat: float, image: str, audio: str) -> StopInput:
     return StopInput(
-        id=f"stop-{index:03d}",
+        id=f"{prefix}-{index:03d}",
         title={"fr": f"Halte {index}", "en": f"Stop {index}"},
         story={
             "fr": f"Halte {index} : le bocage percheron, ses haies, ses manoirs et ses chemins creux.",
@@ -184,7 +184,8 @@ async def _prepare(settings: Settings, work: Path) -> tuple[int, str]:
             await _copy_media(db, store, voice.id, f"voice-{index}", index, len(narration_bytes))
             voices.append(f"voice-{index}")
         stops = [
-            _stop(i, 0.70 + 0.002 * i, 48.30 + 0.001 * (i % 7), images[i], voices[i]) for i in range(STOPS)
+            _stop("bench", i, 0.70 + 0.002 * i, 48.30 + 0.001 * (i % 7), images[i], voices[i])
+            for i in range(STOPS)
         ]
         await _route(db, "bench", stops)
         large = []
@@ -192,7 +193,7 @@ async def _prepare(settings: Settings, work: Path) -> tuple[int, str]:
             image, audio = f"photo-l{i}", f"voice-l{i}"
             await _copy_media(db, store, images[i % STOPS], image, 1000 + i, 0)
             await _copy_media(db, store, voices[i % STOPS], audio, 2000 + i, 0)
-            large.append(_stop(i, 0.90 + 0.001 * i, 48.40 + 0.001 * (i % 9), image, audio))
+            large.append(_stop("large", i, 0.90 + 0.001 * i, 48.40 + 0.001 * (i % 9), image, audio))
         await _route(db, "bench-large", large)
     return photos_total + STOPS * len(narration_bytes), images[STOPS]
 
