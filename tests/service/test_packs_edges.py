@@ -16,6 +16,7 @@ from content.events import ContentChanged
 from content.settings import Settings
 from packs.errors import EntryCorrupt, SignatureInvalid
 from packs.manifest import SignedManifest
+from packs.rebuild import affected_packs
 from packs.signing import PackKeys, verification_keys_from
 from packs.store import Area, add_area
 from packs.verify import verify_manifest, verify_pack
@@ -171,3 +172,20 @@ async def test_area_pack_and_catalogue_filters(packed: tuple[Litestar, AsyncTest
     body = (await client.get(area_entry["download_url"])).content
     assert len(body) == area_entry["size"]
     assert keys
+
+
+async def test_affected_packs_of_routes_and_pois(packed: tuple[Litestar, AsyncTestClient[Litestar]]) -> None:
+    app, _ = packed
+    db = parts(app)[0]
+    async with db.write() as conn:
+        area = Area(id="belleme", title={"fr": "Bellême"}, bbox=(0.5, 48.3, 0.6, 48.45))
+        await add_area(conn, area, created_at="2025-06-01T08:00:00Z")
+        far = Area(id="ailleurs", title={"fr": "Ailleurs"}, bbox=(5.0, 45.0, 5.1, 45.1))
+        await add_area(conn, far, created_at="2025-06-01T08:00:00Z")
+    async with db.read() as conn:
+        by_route = await affected_packs(conn, ContentChanged(routes=frozenset({ROUTE})))
+        by_poi = await affected_packs(conn, ContentChanged(pois=frozenset({"fontaine-de-la-herse"})))
+        nothing = await affected_packs(conn, ContentChanged(pois=frozenset({"no-such-poi"})))
+    assert by_route == {ROUTE_PACK, "area:belleme"}
+    assert by_poi == {ROUTE_PACK, "area:belleme"}
+    assert nothing == set()

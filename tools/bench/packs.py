@@ -162,22 +162,29 @@ async def _route(db: Database, route_id: str, stops: list[StopInput]) -> None:
         await create_route(conn, route, office_id=None, user_id=None, updated_at=NOW, status="published")
 
 
-async def _prepare(settings: Settings, work: Path) -> tuple[int, str]:
-    """Ingest the media and create both routes; returns the originals' total size and the spare photo."""
+async def _prepare(settings: Settings, work: Path) -> tuple[int, str, float]:
+    """Ingest the media and create both routes. Returns the originals' total size, the spare photo, and
+    the time encoding the route's media from the uploads takes (20 photos measured, 20 narrations
+    extrapolated from the one transcoded)."""
     store = LocalBlobStore(settings.blob_dir)
     narration = _narration(work / "narration-3min.mp3")
     narration_bytes = narration.read_bytes()
     source = Image.open(FIXTURES / "images" / "phone-photo.jpg")
     source.load()
-    photos_total = 0
+    photos_total, photos_s = 0, 0.0
     async with Database(settings.db_path) as db:
+        clock = time.perf_counter()
         voice = await ingest(db, store, settings, narration)
+        voice_s = time.perf_counter() - clock
         images = []
         for index in range(STOPS + 1):  # one more, to replace a photo later
             photo = _photo(source, index, work / f"photo-{index}.jpg")
             if index < STOPS:
                 photos_total += photo.stat().st_size
+            clock = time.perf_counter()
             images.append((await ingest(db, store, settings, photo, alt=f"Photo {index}")).id)
+            if index < STOPS:
+                photos_s += time.perf_counter() - clock
         voices = [voice.id]
         for index in range(1, STOPS):
             await store.put_bytes(_varied(narration_bytes, index))  # the varied original is kept too
@@ -195,7 +202,7 @@ async def _prepare(settings: Settings, work: Path) -> tuple[int, str]:
             await _copy_media(db, store, voices[i % STOPS], audio, 2000 + i, 0)
             large.append(_stop("large", i, 0.90 + 0.001 * i, 48.40 + 0.001 * (i % 9), image, audio))
         await _route(db, "bench-large", large)
-    return photos_total + STOPS * len(narration_bytes), images[STOPS]
+    return photos_total + STOPS * len(narration_bytes), images[STOPS], photos_s + STOPS * voice_s
 
 
 def _child_build(data_dir: str, pack_id: str) -> None:
@@ -211,8 +218,17 @@ def _child_build(data_dir: str, pack_id: str) -> None:
             return time.perf_counter() - started
 
     seconds = asyncio.run(run())
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"rss_mb": rss_mb, "seconds": seconds}))
+    print(json.dumps({"rss_mb": _peak_rss_mb(), "seconds": seconds}))
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak RSS. ``ru_maxrss`` would do, but Linux carries the parent's peak across
+    ``exec`` into it (the benchmark's parent holds 12-megapixel photos), so read the memory map's own
+    high-water mark, which starts afresh at ``exec``."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _build_in_subprocess(data_dir: Path, pack_id: str) -> dict[str, float]:
@@ -284,7 +300,7 @@ def main() -> int:
         work.chmod(0o755)  # nginx workers may run as another user
         settings = load_settings(env={}, data_dir=work / "data")
         started = time.perf_counter()
-        originals, spare_image = asyncio.run(_prepare(settings, work))
+        originals, spare_image, encode_s = asyncio.run(_prepare(settings, work))
         print(
             f"setup (ingest {STOPS + 1} photos, 1 narration; record the rest):"
             f" {time.perf_counter() - started:.1f} s"
@@ -313,12 +329,17 @@ def main() -> int:
     )
     print(
         f"rebuild after a one-sentence edit {figures['edit_s']:.2f} s / cold build {figures['cold_s']:.2f} s:"
-        f" {figures['edit_s'] / figures['cold_s']:.3f} (target <= 0.05)"
+        f" {figures['edit_s'] / figures['cold_s']:.3f} (target <= 0.05; the media variants already exist)"
+    )
+    cold_from_uploads = encode_s + figures["cold_s"]
+    print(
+        f"rebuild after a one-sentence edit / cold build from the uploads ({cold_from_uploads:.0f} s, media"
+        f" encoding included): {figures['edit_s'] / cold_from_uploads:.4f}"
     )
     ours, theirs = throughput
     print(
-        f"download {CONNECTIONS} connections {SECONDS} s: ours {ours / 1e6:.0f} MB/s,"
-        f" nginx {theirs / 1e6:.0f} MB/s,"
+        f"download {CONNECTIONS} connections {SECONDS} s: ours {ours / 1e6:.1f} MB/s,"
+        f" nginx {theirs / 1e6:.1f} MB/s,"
         f" ours/nginx {ours / theirs:.2f}"
     )
     return 0
