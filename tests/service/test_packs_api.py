@@ -110,6 +110,10 @@ async def test_phone_downloads_verifies_and_updates_by_delta(
     assert len(delta.content) < current["size"] // 2
     delta_zip = tmp_path / "delta.zip"
     await asyncio.to_thread(delta_zip.write_bytes, delta.content)
+    with zipfile.ZipFile(delta_zip) as archive:
+        shipped = sorted(archive.namelist())
+    # One sentence changed: only the document holding it ships; no media was re-encoded or re-sent.
+    assert shipped == ["content/routes.geojson", "delta.json", "manifest.json", "manifest.sig"]
     updated = apply_delta(phone, delta_zip, keys)
     assert updated.manifest.version == 2
 
