@@ -21,6 +21,8 @@ from content.clock import Clock, utc_now
 from content.db import Database
 from content.events import EventHub
 from content.settings import Settings, load_settings
+from packs.builder import PackBuilder
+from packs.rebuild import PackRebuilder
 from service.auth import auth_handlers, provide_principal
 from service.bodies import BoundedJSONRequest
 from service.conditional import ConditionalJSONMiddleware
@@ -35,6 +37,7 @@ from service.editor.offers import OfferEditorController
 from service.editor.producers import ProducerEditorController
 from service.health import VERSION, health
 from service.media import media_variant
+from service.packs import PackController
 from service.pois import PoiController
 from service.problems import exception_handlers
 from service.producers import ProducerController
@@ -59,6 +62,7 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
         ProducerEditorController,
         OfferEditorController,
         media_variant,
+        PackController,
     ]
 
 
@@ -70,13 +74,21 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     now = clock or utc_now
     events = EventHub()
     blobs = open_blob_store(settings)
+    packs = PackBuilder(db, blobs, settings, clock=now)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await db.open()
+        # Edits mark the packs they touch stale; a debounced background task rebuilds them.
+        rebuilder = PackRebuilder(packs, delay_s=settings.pack_rebuild_delay_s)
+        app.state.rebuilder = rebuilder
+        unsubscribe = events.subscribe(rebuilder.notify)
+        rebuilder.start()
         try:
             yield
         finally:
+            unsubscribe()
+            await rebuilder.stop()
             await blobs.close()
             await db.close()
 
@@ -129,6 +141,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 }
             ),
         ),
-        state=State({"settings": settings, "db": db, "clock": now, "events": events, "blobs": blobs}),
+        state=State(
+            {"settings": settings, "db": db, "clock": now, "events": events, "blobs": blobs, "packs": packs}
+        ),
         debug=False,
     )

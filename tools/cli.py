@@ -13,7 +13,17 @@ from content.settings import Settings, load_settings
 __all__ = ["add_common", "main", "settings_from"]
 
 # Sub-command modules under tools/commands, in --help order.
-_COMMANDS = ("serve", "demo", "geojson_io", "offices", "users", "media", "storage", "producers")
+_COMMANDS = (
+    "serve",
+    "demo",
+    "geojson_io",
+    "offices",
+    "users",
+    "media",
+    "storage",
+    "producers",
+    "packs",
+)
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:

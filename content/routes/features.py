@@ -143,7 +143,10 @@ class _SummaryFields(TypedDict):
 
 
 def _summary_fields(
-    route: RouteSummaryRecord, media: Mapping[str, MediaRef], language: FeatureLanguage
+    route: RouteSummaryRecord,
+    media: Mapping[str, MediaRef],
+    language: FeatureLanguage,
+    pack: PackInfo | None = None,
 ) -> _SummaryFields:
     return _SummaryFields(
         id=route.id,
@@ -157,7 +160,7 @@ def _summary_fields(
         bbox=_bbox(route),
         cover=media.get(route.cover) if route.cover is not None else None,
         languages=route.languages,
-        pack=None,
+        pack=pack,
     )
 
 
@@ -168,11 +171,12 @@ def render_routes(
     *,
     next_cursor: str | None,
     distances_m: Sequence[float] | None = None,
+    packs: Mapping[str, PackInfo] | None = None,
 ) -> RouteList:
     items = []
     for index, route in enumerate(routes):
         language = localizer.feature()
-        fields = _summary_fields(route, media, language)
+        fields = _summary_fields(route, media, language, (packs or {}).get(route.id))
         distance = None if distances_m is None else round_m(distances_m[index])
         items.append(RouteSummary(**fields, distance_m=distance, lang=language.fallback))
     return RouteList(items=items, next=next_cursor)
@@ -196,10 +200,14 @@ def _stop_feature(stop: StopRecord, media: Mapping[str, MediaRef], localizer: Lo
 
 
 def render_route(
-    route: RouteRecord, stops: Sequence[StopRecord], media: Mapping[str, MediaRef], localizer: Localizer
+    route: RouteRecord,
+    stops: Sequence[StopRecord],
+    media: Mapping[str, MediaRef],
+    localizer: Localizer,
+    pack: PackInfo | None = None,
 ) -> RouteDetail:
     language = localizer.feature()
-    fields = _summary_fields(route, media, language)
+    fields = _summary_fields(route, media, language, pack)
     properties = RouteProperties(
         **fields,
         description=language.text(route.description),

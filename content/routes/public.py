@@ -11,6 +11,7 @@ from content.errors import NotFound
 from content.localize import Localizer
 from content.media import load_media_refs
 from content.routes.features import RouteDetail, RouteList, render_route, render_routes, route_media_ids
+from content.routes.packs import route_packs
 from content.routes.queries import RouteQuery, get_route, get_stops, list_routes
 
 __all__ = ["public_route", "public_routes"]
@@ -25,8 +26,11 @@ async def public_routes(
     """A page of published route summaries; ``cursor_of`` turns the next key into ``next``."""
     page = await list_routes(conn, query)
     media = await load_media_refs(conn, route_media_ids(page.items))
+    packs = await route_packs(conn, (route.id for route in page.items))
     next_cursor = cursor_of(page.next_key) if page.next_key is not None else None
-    return render_routes(page.items, media, localizer, next_cursor=next_cursor, distances_m=page.distances_m)
+    return render_routes(
+        page.items, media, localizer, next_cursor=next_cursor, distances_m=page.distances_m, packs=packs
+    )
 
 
 async def public_route(conn: aiosqlite.Connection, route_id: str, localizer: Localizer) -> RouteDetail:
@@ -39,4 +43,5 @@ async def public_route(conn: aiosqlite.Connection, route_id: str, localizer: Loc
         raise NotFound(f"no published route {route_id!r}")
     stops = await get_stops(conn, route_id)
     media = await load_media_refs(conn, route_media_ids([route], stops))
-    return render_route(route, stops, media, localizer)
+    packs = await route_packs(conn, [route_id])
+    return render_route(route, stops, media, localizer, packs.get(route_id))

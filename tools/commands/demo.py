@@ -14,6 +14,7 @@ from content.db import Database
 from content.errors import InvalidInput, OdysseeError
 from content.settings import Settings
 from content.territory import LoadReport, load_territory, parse_territory
+from packs.builder import build_all
 from tools.cli import add_common, settings_from
 from tools.demo_accounts import describe_accounts, make_demo_accounts
 from tools.demo_media import attach_demo_media
@@ -80,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
         if data is None:
             # The demo producers belong to the bundled territory's offices, so they come with it only.
             print_producer_report(*asyncio.run(load_demo_producers_with_accounts(settings)))
+        built = asyncio.run(build_all(settings))
+        print(f"offline packs: {sum(result.changed for result in built)} built or updated")
         accounts = asyncio.run(make_demo_accounts(settings, reset_passwords=args.reset_passwords))
     except InvalidInput as exc:
         for error in exc.errors:

@@ -1,0 +1,284 @@
+"""What goes into a pack: its content documents (``content/*.json``) and the media variants they use.
+
+Documents are the public read models rendered with every translation (as with ``lang=*``), each
+multilingual field filled to cover exactly the pack's languages (a missing translation takes the
+fallback ``pick`` gives), media refs pointing at ``media/<sha256>.<ext>`` and coordinates at 6 decimals.
+Encoding is deterministic: the same content gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import aiosqlite
+import msgspec
+
+from content.geo import BBox, bbox_of, point_to_line_m
+from content.i18n import pick, validate_tag
+from content.localize import LanguageChoice, Localizer
+from content.media import load_media_refs
+from content.model import MediaRef
+from content.pois.features import poi_media_ids, render_pois
+from content.pois.model import PoiRecord
+from content.routes.features import RouteDetail, render_route, route_media_ids
+from content.routes.model import RouteRecord, StopRecord
+from content.routes.queries import get_route, get_stops
+from packs.manifest import round_bbox
+from packs.queries import (
+    NEAR_ROUTE_M,
+    grow_bbox,
+    published_pois_by_id,
+    published_pois_in,
+    published_route_ids_in,
+)
+from packs.store import Area
+
+__all__ = [
+    "EXTENSION_BY_TYPE",
+    "PackContent",
+    "PackDocument",
+    "PackMedia",
+    "gather_area_pack",
+    "gather_route_pack",
+]
+
+EXTENSION_BY_TYPE = {
+    "image/webp": "webp",
+    "image/avif": "avif",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "audio/mp4": "m4a",
+    "audio/aac": "aac",
+    "audio/mpeg": "mp3",
+    "audio/ogg": "ogg",
+}
+GEOJSON = "application/geo+json"
+JSON = "application/json"
+_encoder = msgspec.json.Encoder()
+
+
+@dataclass(frozen=True, slots=True)
+class PackDocument:
+    path: str
+    type: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class PackMedia:
+    path: str
+    type: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class PackContent:
+    pack_id: str
+    kind: str
+    title: dict[str, str]
+    languages: tuple[str, ...]
+    bbox: BBox
+    documents: tuple[PackDocument, ...]
+    media: tuple[PackMedia, ...]
+
+
+class _PackInfo(msgspec.Struct, frozen=True):
+    """``content/pack.json``."""
+
+    id: str
+    kind: str
+    title: dict[str, str]
+    summary: dict[str, str]
+    languages: list[str]
+    bbox: list[float]
+    routes: list[str]
+    pois: list[str]
+    producers: list[str]
+
+
+def _fill(values: Mapping[str, str], languages: Sequence[str], default: str) -> dict[str, str]:
+    """The map restricted and completed to ``languages``; an empty map (no text at all) stays empty."""
+    filled: dict[str, str] = {}
+    for lang in languages:
+        picked = pick(values, (lang,), default)
+        if picked is not None:
+            filled[lang] = picked[1]
+    return filled
+
+
+def _fill_stop(stop: StopRecord, languages: Sequence[str], default: str) -> StopRecord:
+    return msgspec.structs.replace(
+        stop,
+        title=_fill(stop.title, languages, default),
+        story=_fill(stop.story, languages, default),
+        audio=_fill(stop.audio, languages, default),
+    )
+
+
+def _fill_route(route: RouteRecord, languages: Sequence[str], default: str) -> RouteRecord:
+    return msgspec.structs.replace(
+        route,
+        title=_fill(route.title, languages, default),
+        summary=_fill(route.summary, languages, default),
+        description=_fill(route.description, languages, default),
+    )
+
+
+def _fill_poi(poi: PoiRecord, languages: Sequence[str], default: str) -> PoiRecord:
+    notes = _fill(poi.accessibility.notes, languages, default)
+    return msgspec.structs.replace(
+        poi,
+        name=_fill(poi.name, languages, default),
+        description=_fill(poi.description, languages, default),
+        audio=_fill(poi.audio, languages, default),
+        accessibility=msgspec.structs.replace(poi.accessibility, notes=notes),
+    )
+
+
+def _local_refs(refs: Mapping[str, MediaRef]) -> tuple[dict[str, MediaRef], dict[str, PackMedia]]:
+    """Refs whose variants point into the pack, and the pack's media files by SHA-256 (each once)."""
+    files: dict[str, PackMedia] = {}
+    local: dict[str, MediaRef] = {}
+    for media_id, ref in refs.items():
+        variants = {}
+        for name, variant in ref.variants.items():
+            extension = EXTENSION_BY_TYPE.get(variant.type)
+            if extension is None:
+                continue
+            path = f"media/{variant.sha256}.{extension}"
+            files[variant.sha256] = PackMedia(path, variant.type, variant.sha256, variant.size)
+            variants[name] = msgspec.structs.replace(variant, url=path)
+        local[media_id] = msgspec.structs.replace(ref, variants=variants)
+    return local, files
+
+
+def _languages(found: Iterable[str], default: str) -> tuple[str, ...]:
+    tags = {validate_tag(tag) for tag in found}
+    return tuple(sorted(tags or {validate_tag(default)}))
+
+
+async def _routes(
+    conn: aiosqlite.Connection, route_ids: Sequence[str]
+) -> list[tuple[RouteRecord, list[StopRecord]]]:
+    routes = []
+    for route_id in route_ids:
+        route = await get_route(conn, route_id)
+        if route is not None:
+            routes.append((route, await get_stops(conn, route_id)))
+    return routes
+
+
+def _within_route(poi: PoiRecord, route: RouteRecord) -> bool:
+    lon, lat = poi.geometry.coordinates[0], poi.geometry.coordinates[1]
+    return point_to_line_m(lat, lon, route.geometry.coordinates) <= NEAR_ROUTE_M
+
+
+async def _assemble(
+    conn: aiosqlite.Connection,
+    *,
+    pack_id: str,
+    kind: str,
+    title: Mapping[str, str],
+    summary: Mapping[str, str],
+    languages: tuple[str, ...],
+    bbox: BBox,
+    routes: Sequence[tuple[RouteRecord, list[StopRecord]]],
+    pois: Sequence[PoiRecord],
+    default: str,
+) -> PackContent:
+    filled_routes = [
+        (_fill_route(route, languages, default), [_fill_stop(stop, languages, default) for stop in stops])
+        for route, stops in routes
+    ]
+    filled_pois = [_fill_poi(poi, languages, default) for poi in pois]
+    media_ids: set[str] = set(poi_media_ids(filled_pois))
+    for route, stops in filled_routes:
+        media_ids |= route_media_ids([route], stops)
+    refs, files = _local_refs(await load_media_refs(conn, sorted(media_ids)))
+    localizer = Localizer(LanguageChoice.all_languages(), default)
+    documents = []
+    if filled_routes:
+        features: list[object] = []
+        for route, stops in filled_routes:
+            detail: RouteDetail = render_route(route, stops, refs, localizer)
+            features += detail.features
+        routes_doc = {"type": "FeatureCollection", "features": features}
+        documents.append(PackDocument("content/routes.geojson", GEOJSON, _encoder.encode(routes_doc)))
+    if filled_pois:
+        collection = render_pois(filled_pois, refs, localizer, next_cursor=None)
+        pois_doc = {"type": "FeatureCollection", "features": collection.features}
+        documents.append(PackDocument("content/pois.geojson", GEOJSON, _encoder.encode(pois_doc)))
+    info = _PackInfo(
+        id=pack_id,
+        kind=kind,
+        title=_fill(title, languages, default),
+        summary=_fill(summary, languages, default),
+        languages=list(languages),
+        bbox=list(round_bbox(bbox)),
+        routes=[route.id for route, _ in filled_routes],
+        pois=[poi.id for poi in filled_pois],
+        producers=[],
+    )
+    documents.append(PackDocument("content/pack.json", JSON, _encoder.encode(info)))
+    return PackContent(
+        pack_id=pack_id,
+        kind=kind,
+        title=info.title,
+        languages=languages,
+        bbox=round_bbox(bbox),
+        documents=tuple(sorted(documents, key=lambda doc: doc.path)),
+        media=tuple(sorted(files.values(), key=lambda media: media.path)),
+    )
+
+
+async def gather_route_pack(conn: aiosqlite.Connection, route_id: str, default: str) -> PackContent | None:
+    """The route pack's content: the route, its stops, the POIs linked to or within 500 m of the line.
+
+    None when the route is not published. Run it on a snapshot so every read agrees.
+    """
+    routes = await _routes(conn, [route_id])
+    if not routes:
+        return None
+    route, stops = routes[0]
+    linked = {stop.poi_id for stop in stops if stop.poi_id is not None}
+    candidates = await published_pois_in(conn, grow_bbox(route.bbox, NEAR_ROUTE_M))
+    pois = {poi.id: poi for poi in candidates if _within_route(poi, route)}
+    pois |= {poi.id: poi for poi in await published_pois_by_id(conn, linked)}
+    chosen = [pois[poi_id] for poi_id in sorted(pois)]
+    coordinates = [*route.geometry.coordinates, *(poi.geometry.coordinates for poi in chosen)]
+    return await _assemble(
+        conn,
+        pack_id=f"route:{route_id}",
+        kind="route",
+        title=route.title,
+        summary=route.summary,
+        languages=_languages(route.languages, default),
+        bbox=bbox_of(coordinates),
+        routes=routes,
+        pois=chosen,
+        default=default,
+    )
+
+
+async def gather_area_pack(conn: aiosqlite.Connection, area: Area, default: str) -> PackContent:
+    """The area pack's content: every published route whose box meets the area, every POI inside it."""
+    route_ids = await published_route_ids_in(conn, area.bbox)
+    routes = await _routes(conn, route_ids)
+    pois = await published_pois_in(conn, area.bbox)
+    found: set[str] = set(area.title)
+    for route, _ in routes:
+        found.update(route.languages)
+    return await _assemble(
+        conn,
+        pack_id=f"area:{area.id}",
+        kind="area",
+        title=area.title,
+        summary={},
+        languages=_languages(found, default),
+        bbox=area.bbox,
+        routes=routes,
+        pois=pois,
+        default=default,
+    )
