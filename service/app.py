@@ -37,6 +37,7 @@ from service.editor.offers import OfferEditorController
 from service.editor.producers import ProducerEditorController
 from service.health import VERSION, health
 from service.media import media_variant
+from service.openapi import document_problem_answers
 from service.packs import PackController
 from service.pois import PoiController
 from service.problems import exception_handlers
@@ -115,7 +116,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         "principal": Provide(provide_principal),
         "blobs": Provide(provide_blobs),
     }
-    return Litestar(
+    app = Litestar(
         route_handlers=_route_handlers(settings),
         dependencies=dependencies,
         lifespan=[lifespan],
@@ -146,3 +147,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         ),
         debug=False,
     )
+    # The Problem schema is registered by the handlers that document their errors explicitly.
+    document_problem_answers(app.openapi_schema)
+    return app

@@ -24,7 +24,7 @@ from packs.signing import PackKeys
 from packs.store import PackRow, get_pack, get_version, list_packs
 from service.deps import BlobsDep, DatabaseDep, SettingsDep
 from service.params import parse_language, parse_near
-from service.problems import Problem
+from service.problems import Problem, problem_responses
 from service.public import LIST_CACHE, AcceptLanguage, content_language
 from service.ranges import blob_response
 
@@ -108,6 +108,7 @@ _ZIP_RESPONSES = {
     200: ResponseSpec(None, description="The whole ZIP (application/zip), never content-encoded"),
     206: ResponseSpec(None, description="The requested byte range, with Content-Range"),
     304: ResponseSpec(None, description="Not modified"),
+    400: ResponseSpec(Problem, description="A malformed pack id or parameter", media_type=_PROBLEM),
     404: ResponseSpec(Problem, description="No such pack", media_type=_PROBLEM),
     412: ResponseSpec(Problem, description="If-Match does not list the ETag", media_type=_PROBLEM),
     416: ResponseSpec(Problem, description="Range not satisfiable", media_type=_PROBLEM),
@@ -118,7 +119,7 @@ class PackController(Controller):
     path = PACKS_PATH
     tags = ("packs",)
 
-    @get("/", cache_control=LIST_CACHE, summary="The pack catalogue")
+    @get("/", cache_control=LIST_CACHE, summary="The pack catalogue", responses=problem_responses(400))
     async def catalogue(
         self,
         db: DatabaseDep,
@@ -157,7 +158,7 @@ class PackController(Controller):
         "/{pack_id:str}",
         cache_control=LIST_CACHE,
         summary="One pack",
-        responses={404: ResponseSpec(Problem, media_type=_PROBLEM)},
+        responses=problem_responses(400, 404),
     )
     async def read(
         self,
@@ -177,7 +178,7 @@ class PackController(Controller):
         "/{pack_id:str}/manifest",
         summary="The current manifest.json, byte for byte",
         media_type="application/json",
-        responses={404: ResponseSpec(Problem, media_type=_PROBLEM)},
+        responses=problem_responses(400, 404),
     )
     async def manifest(self, db: DatabaseDep, pack_id: PackId) -> Response[bytes]:
         """The current ``manifest.json``, byte for byte; ``manifest.sig`` in ``X-Pack-Signature``."""

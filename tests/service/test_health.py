@@ -33,3 +33,18 @@ async def test_openapi_document_is_served(client: AsyncTestClient[Litestar]) -> 
     response = await client.get("/schema/openapi.json")
     assert response.status_code == 200
     assert "/api/v1/health" in response.json()["paths"]
+
+
+async def test_openapi_documents_every_error_answer_as_problem_json(
+    client: AsyncTestClient[Litestar],
+) -> None:
+    document = (await client.get("/schema/openapi.json")).json()
+    plain = [
+        (method, path, status)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        for status, answer in operation.get("responses", {}).items()
+        if status.startswith(("4", "5")) and "application/json" in (answer.get("content") or {})
+    ]
+    assert plain == []
+    assert "Problem" in document["components"]["schemas"]
