@@ -12,6 +12,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from content.gate import Gate
+
 __all__ = ["Database", "apply_migrations", "migration_files", "prepare_file"]
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -109,8 +111,10 @@ class Database:
         self.path = path
         self._reader_count = max(1, readers)
         self._writer: aiosqlite.Connection | None = None
-        self._write_lock = asyncio.Lock()
-        self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        # Gates rather than asyncio.Lock/Queue: the store may be used from more than one event loop.
+        self._write_gate = Gate(1)
+        self._reader_gate = Gate(self._reader_count)
+        self._idle_readers: list[aiosqlite.Connection] = []
         self._all_readers: list[aiosqlite.Connection] = []
 
     async def open(self) -> None:
@@ -119,13 +123,13 @@ class Database:
         for _ in range(self._reader_count):
             reader = await _connect(f"file:{self.path}?mode=ro", uri=True)
             self._all_readers.append(reader)
-            self._readers.put_nowait(reader)
+            self._idle_readers.append(reader)
 
     async def close(self) -> None:
         for reader in self._all_readers:
             await reader.close()
         self._all_readers.clear()
-        self._readers = asyncio.Queue()
+        self._idle_readers.clear()
         if self._writer is not None:
             await self._writer.close()
             self._writer = None
@@ -140,13 +144,18 @@ class Database:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
         """A reader connection; each statement sees a consistent snapshot."""
-        reader = await self._readers.get()
+        await self._reader_gate.acquire()
+        # The gate guarantees an idle reader; list.pop/append are atomic under the GIL.
+        reader = self._idle_readers.pop()
         try:
             yield reader
         finally:
-            if reader.in_transaction:
-                await reader.rollback()
-            self._readers.put_nowait(reader)
+            try:
+                if reader.in_transaction:
+                    await reader.rollback()
+            finally:
+                self._idle_readers.append(reader)
+                self._reader_gate.release()
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -163,7 +172,7 @@ class Database:
         """The writer, inside ``BEGIN IMMEDIATE``; commits on success, rolls back on any error."""
         if self._writer is None:
             raise RuntimeError("database is not open")
-        async with self._write_lock:
+        async with self._write_gate:
             writer = self._writer
             await writer.execute("BEGIN IMMEDIATE")
             try:

@@ -19,6 +19,7 @@ from functools import partial
 from content.blobs import BlobStore, open_blob_store
 from content.db import Database
 from content.errors import InvalidParameter
+from content.gate import Gate
 from content.settings import Settings
 from packs.container import EntrySource
 from packs.gather import PackContent, gather_area_pack, gather_route_pack
@@ -92,11 +93,11 @@ class PackBuilder:
         self.keyring = keyring or KeyRing.from_settings(settings)
         self.clock = clock
         self.work_dir = settings.data_dir / "packs"
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._locks: dict[str, Gate] = {}
 
-    def lock(self, name: str) -> asyncio.Lock:
+    def lock(self, name: str) -> Gate:
         """The lock that serialises work on ``name`` (a pack id, a delta) within this process."""
-        return self._locks.setdefault(name, asyncio.Lock())
+        return self._locks.setdefault(name, Gate(1))
 
     async def _gather(self, pack_id: str) -> tuple[PackContent | None, VersionRow | None]:
         kind, ident = parse_pack_id(pack_id)
