@@ -101,12 +101,13 @@ class PackBuilder:
     async def _gather(self, pack_id: str) -> tuple[PackContent | None, VersionRow | None]:
         kind, ident = parse_pack_id(pack_id)
         default = self.settings.default_lang
+        now = self.clock()
         async with self.db.snapshot() as conn:
             if kind == "route":
-                content = await gather_route_pack(conn, ident, default)
+                content = await gather_route_pack(conn, ident, default, now=now)
             else:
                 area = await get_area(conn, ident)
-                content = None if area is None else await gather_area_pack(conn, area, default)
+                content = None if area is None else await gather_area_pack(conn, area, default, now=now)
             current = await get_pack(conn, pack_id)
             previous = await get_version(conn, pack_id, current.version) if current else None
         return content, previous
