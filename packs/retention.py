@@ -1,20 +1,22 @@
 """Pruning pack history: versions no delta is served from any more, their deltas, and blobs only they used.
 
 ``delta_for`` answers 410 for a version replaced more than ``settings.pack_history_days`` ago, so such a
-version (never the current one) is dropped, with every cached delta from it, and every delta to a version
-that is no longer current (deltas are only ever served to the current version). A pack taken out of the
-catalogue counts its last version as replaced when it was built. A blob goes only if it was the ZIP or
-an entry of a dropped version, or a dropped delta, and nothing kept still uses it: no kept version's ZIP
-or entry, no kept delta, no media original or variant.
+version is dropped, with every cached delta from it, and every delta to a version that is no longer
+current (deltas are only ever served to the current version). The newest version of each pack is always
+kept, the current one or, for a pack out of the catalogue (its route unpublished), the last one built:
+if the route comes back, its pack continues from that number (a phone refuses a lower version). A blob
+goes only if it was the ZIP or an entry of a dropped version, or a dropped delta, and nothing kept still
+uses it: no kept version's ZIP or entry, no kept delta, no media original or variant.
 
 Rows go in one transaction; blobs are deleted after it commits, so a crash between leaves unreferenced
-blobs (harmless, collected next time), never a row pointing at a missing blob. A build running at that
+blobs (wasted space only), never a row pointing at a missing blob. A build running at that
 moment may re-put a content document about to be deleted; the build then fails on it, keeps the
 previous version served, and the next build puts the document again.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -60,15 +62,13 @@ async def _versions(conn: aiosqlite.Connection) -> list[_Version]:
 
 
 def _expired(versions: list[_Version], current: dict[str, int], cutoff: str) -> list[_Version]:
-    """Versions replaced (by the next one built) before ``cutoff``; built_at text compares as time."""
+    """Versions replaced (by the next one built) before ``cutoff``; built_at text compares as time.
+    ``versions`` is ordered by pack, then version."""
     expired = []
-    for index, version in enumerate(versions):
-        if current.get(version.pack_id) == version.version:
-            continue
-        following = versions[index + 1] if index + 1 < len(versions) else None
-        same_pack = following is not None and following.pack_id == version.pack_id
-        replaced_at = following.built_at if following is not None and same_pack else version.built_at
-        if replaced_at < cutoff:
+    for version, following in itertools.pairwise(versions):
+        if following.pack_id != version.pack_id or current.get(version.pack_id) == version.version:
+            continue  # the newest of its pack, or the one served
+        if following.built_at < cutoff:
             expired.append(version)
     return expired
 

@@ -14,12 +14,13 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from content.clock import utc_now
+from content.routes.store import set_route_status
 from content.settings import Settings
 from packs.manifest import decode_manifest
 from packs.retention import prune_packs
 from packs.store import get_version
 from service.app import create_app
-from tests.service.packs_fixtures import ROUTE_PACK, edit_story, parts, prepare_packs
+from tests.service.packs_fixtures import ROUTE, ROUTE_PACK, edit_story, parts, prepare_packs
 
 PACKS = "/api/v1/packs"
 
@@ -88,3 +89,19 @@ async def test_prune_drops_old_versions_their_deltas_and_unused_blobs(
 async def _rows(app: Litestar, sql: str) -> list[tuple[object, ...]]:
     async with parts(app)[0].read() as conn:
         return [tuple(row) for row in await conn.execute_fetchall(sql)]
+
+
+async def test_prune_keeps_the_last_version_of_a_pack_out_of_the_catalogue(
+    updated: tuple[Litestar, AsyncTestClient[Litestar]],
+) -> None:
+    app, client = updated
+    db, blobs, settings, events, _, rebuilder = parts(app)
+    async with events.write(db) as change:
+        await set_route_status(change.conn, ROUTE, "draft", user_id=None, updated_at="2025-06-04T08:00:00Z")
+        change.touch(routes={ROUTE})
+    await rebuilder.wait_idle()
+    assert (await client.get(f"{PACKS}/{ROUTE_PACK}")).status_code == 404
+    later = utc_now() + timedelta(days=settings.pack_history_days + 1)
+    await prune_packs(db, blobs, history_days=settings.pack_history_days, now=later)
+    kept = await _rows(app, f"SELECT version FROM pack_versions WHERE pack_id = '{ROUTE_PACK}'")
+    assert kept == [(2,)]  # so that a republished route continues at version 2 or 3, never back at 1
