@@ -34,10 +34,12 @@ from packs.store import (
     get_area,
     get_pack,
     get_version,
+    latest_version,
     list_areas,
     list_packs,
     record_version,
     set_fresh,
+    upsert_pack,
 )
 from packs.writer import write_pack
 
@@ -75,6 +77,21 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _pack_row(content: PackContent, version: int, sha256: str, size: int, built_at: str) -> PackRow:
+    return PackRow(
+        id=content.pack_id,
+        kind=content.kind,
+        title=content.title,
+        version=version,
+        sha256=sha256,
+        size=size,
+        built_at=built_at,
+        languages=list(content.languages),
+        bbox=content.bbox,
+        stale=False,
+    )
+
+
 class PackBuilder:
     """Builds and records packs for one database and blob store (one per app, or per CLI run)."""
 
@@ -99,18 +116,25 @@ class PackBuilder:
         """The lock that serialises work on ``name`` (a pack id, a delta) within this process."""
         return self._locks.setdefault(name, Gate(1))
 
-    async def _gather(self, pack_id: str) -> tuple[PackContent | None, VersionRow | None]:
+    async def _gather(self, pack_id: str) -> tuple[PackContent | None, VersionRow | None, bool]:
+        """The content, the version to build on, and whether the pack is in the catalogue. A pack that
+        left it (its route was unpublished) builds on its last kept version: coming back unchanged it
+        is served again as that version, changed it takes the next number, never a second version 1."""
         kind, ident = parse_pack_id(pack_id)
         default = self.settings.default_lang
+        now = self.clock()
         async with self.db.snapshot() as conn:
             if kind == "route":
-                content = await gather_route_pack(conn, ident, default)
+                content = await gather_route_pack(conn, ident, default, now=now)
             else:
                 area = await get_area(conn, ident)
-                content = None if area is None else await gather_area_pack(conn, area, default)
+                content = None if area is None else await gather_area_pack(conn, area, default, now=now)
             current = await get_pack(conn, pack_id)
-            previous = await get_version(conn, pack_id, current.version) if current else None
-        return content, previous
+            if current is not None:
+                previous = await get_version(conn, pack_id, current.version)
+            else:
+                previous = await latest_version(conn, pack_id)
+        return content, previous, current is not None
 
     def _sources(self, content: PackContent) -> list[EntrySource]:
         sources = [EntrySource.from_bytes(doc.path, doc.type, doc.data) for doc in content.documents]
@@ -133,7 +157,7 @@ class PackBuilder:
         and returns the new file's digest without recording it: a check that builds are deterministic.
         """
         async with self.lock(pack_id):
-            content, previous = await self._gather(pack_id)
+            content, previous, listed = await self._gather(pack_id)
             if content is None:
                 async with self.db.write() as conn:
                     await delete_pack(conn, pack_id)
@@ -157,7 +181,14 @@ class PackBuilder:
             if header is None and previous is not None and previous_manifest is not None:
                 if not force:
                     async with self.db.write() as conn:
-                        await set_fresh(conn, pack_id)
+                        if listed:
+                            await set_fresh(conn, pack_id)
+                        else:
+                            await upsert_pack(
+                                conn,
+                                _pack_row(content, previous.version, previous.sha256, previous.size,
+                                          previous.built_at),
+                            )  # fmt: skip
                     return BuildResult(
                         pack_id, previous.version, previous.sha256, previous.size, changed=False
                     )
@@ -174,18 +205,7 @@ class PackBuilder:
             if force and previous is not None and header.version == previous.version:
                 return BuildResult(pack_id, header.version, sha256, size, changed=False)
             built_at = _iso(header.built_at)
-            row = PackRow(
-                id=pack_id,
-                kind=content.kind,
-                title=content.title,
-                version=header.version,
-                sha256=sha256,
-                size=size,
-                built_at=built_at,
-                languages=list(content.languages),
-                bbox=content.bbox,
-                stale=False,
-            )
+            row = _pack_row(content, header.version, sha256, size, built_at)
             version = VersionRow(pack_id, header.version, signed[0], signed[1], sha256, size, built_at)
             async with self.db.write() as conn:
                 await record_version(conn, row, version)

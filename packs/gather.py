@@ -10,21 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import aiosqlite
 import msgspec
 
 from content.geo import BBox, bbox_of, point_to_line_m
-from content.i18n import pick, validate_tag
+from content.i18n import validate_tag
 from content.localize import LanguageChoice, Localizer
 from content.media import load_media_refs
-from content.model import MediaRef
 from content.pois.features import poi_media_ids, render_pois
 from content.pois.model import PoiRecord
+from content.producers.features import ProducerFeature
 from content.routes.features import RouteDetail, render_route, route_media_ids
 from content.routes.model import RouteRecord, StopRecord
 from content.routes.queries import get_route, get_stops
+from packs.fill import EXTENSION_BY_TYPE, PackMedia, fill_languages, local_refs
 from packs.manifest import round_bbox
+from packs.producers import producers_document, producers_in_area, producers_near_route
 from packs.queries import (
     NEAR_ROUTE_M,
     grow_bbox,
@@ -43,16 +46,6 @@ __all__ = [
     "gather_route_pack",
 ]
 
-EXTENSION_BY_TYPE = {
-    "image/webp": "webp",
-    "image/avif": "avif",
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "audio/mp4": "m4a",
-    "audio/aac": "aac",
-    "audio/mpeg": "mp3",
-    "audio/ogg": "ogg",
-}
 GEOJSON = "application/geo+json"
 JSON = "application/json"
 _encoder = msgspec.json.Encoder()
@@ -63,14 +56,6 @@ class PackDocument:
     path: str
     type: str
     data: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class PackMedia:
-    path: str
-    type: str
-    sha256: str
-    size: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,60 +83,33 @@ class _PackInfo(msgspec.Struct, frozen=True):
     producers: list[str]
 
 
-def _fill(values: Mapping[str, str], languages: Sequence[str], default: str) -> dict[str, str]:
-    """The map restricted and completed to ``languages``; an empty map (no text at all) stays empty."""
-    filled: dict[str, str] = {}
-    for lang in languages:
-        picked = pick(values, (lang,), default)
-        if picked is not None:
-            filled[lang] = picked[1]
-    return filled
-
-
 def _fill_stop(stop: StopRecord, languages: Sequence[str], default: str) -> StopRecord:
     return msgspec.structs.replace(
         stop,
-        title=_fill(stop.title, languages, default),
-        story=_fill(stop.story, languages, default),
-        audio=_fill(stop.audio, languages, default),
+        title=fill_languages(stop.title, languages, default),
+        story=fill_languages(stop.story, languages, default),
+        audio=fill_languages(stop.audio, languages, default),
     )
 
 
 def _fill_route(route: RouteRecord, languages: Sequence[str], default: str) -> RouteRecord:
     return msgspec.structs.replace(
         route,
-        title=_fill(route.title, languages, default),
-        summary=_fill(route.summary, languages, default),
-        description=_fill(route.description, languages, default),
+        title=fill_languages(route.title, languages, default),
+        summary=fill_languages(route.summary, languages, default),
+        description=fill_languages(route.description, languages, default),
     )
 
 
 def _fill_poi(poi: PoiRecord, languages: Sequence[str], default: str) -> PoiRecord:
-    notes = _fill(poi.accessibility.notes, languages, default)
+    notes = fill_languages(poi.accessibility.notes, languages, default)
     return msgspec.structs.replace(
         poi,
-        name=_fill(poi.name, languages, default),
-        description=_fill(poi.description, languages, default),
-        audio=_fill(poi.audio, languages, default),
+        name=fill_languages(poi.name, languages, default),
+        description=fill_languages(poi.description, languages, default),
+        audio=fill_languages(poi.audio, languages, default),
         accessibility=msgspec.structs.replace(poi.accessibility, notes=notes),
     )
-
-
-def _local_refs(refs: Mapping[str, MediaRef]) -> tuple[dict[str, MediaRef], dict[str, PackMedia]]:
-    """Refs whose variants point into the pack, and the pack's media files by SHA-256 (each once)."""
-    files: dict[str, PackMedia] = {}
-    local: dict[str, MediaRef] = {}
-    for media_id, ref in refs.items():
-        variants = {}
-        for name, variant in ref.variants.items():
-            extension = EXTENSION_BY_TYPE.get(variant.type)
-            if extension is None:
-                continue
-            path = f"media/{variant.sha256}.{extension}"
-            files[variant.sha256] = PackMedia(path, variant.type, variant.sha256, variant.size)
-            variants[name] = msgspec.structs.replace(variant, url=path)
-        local[media_id] = msgspec.structs.replace(ref, variants=variants)
-    return local, files
 
 
 def _languages(found: Iterable[str], default: str) -> tuple[str, ...]:
@@ -186,6 +144,7 @@ async def _assemble(
     bbox: BBox,
     routes: Sequence[tuple[RouteRecord, list[StopRecord]]],
     pois: Sequence[PoiRecord],
+    producers: Sequence[ProducerFeature],
     default: str,
 ) -> PackContent:
     filled_routes = [
@@ -196,7 +155,7 @@ async def _assemble(
     media_ids: set[str] = set(poi_media_ids(filled_pois))
     for route, stops in filled_routes:
         media_ids |= route_media_ids([route], stops)
-    refs, files = _local_refs(await load_media_refs(conn, sorted(media_ids)))
+    refs, files = local_refs(await load_media_refs(conn, sorted(media_ids)))
     localizer = Localizer(LanguageChoice.all_languages(), default)
     documents = []
     if filled_routes:
@@ -210,16 +169,20 @@ async def _assemble(
         collection = render_pois(filled_pois, refs, localizer, next_cursor=None)
         pois_doc = {"type": "FeatureCollection", "features": collection.features}
         documents.append(PackDocument("content/pois.geojson", GEOJSON, _encoder.encode(pois_doc)))
+    if producers:
+        shaped = producers_document(producers, languages, default)
+        files |= shaped.media
+        documents.append(PackDocument("content/producers.geojson", GEOJSON, shaped.data))
     info = _PackInfo(
         id=pack_id,
         kind=kind,
-        title=_fill(title, languages, default),
-        summary=_fill(summary, languages, default),
+        title=fill_languages(title, languages, default),
+        summary=fill_languages(summary, languages, default),
         languages=list(languages),
         bbox=list(round_bbox(bbox)),
         routes=[route.id for route, _ in filled_routes],
         pois=[poi.id for poi in filled_pois],
-        producers=[],
+        producers=[producer.id for producer in producers],
     )
     documents.append(PackDocument("content/pack.json", JSON, _encoder.encode(info)))
     return PackContent(
@@ -233,8 +196,11 @@ async def _assemble(
     )
 
 
-async def gather_route_pack(conn: aiosqlite.Connection, route_id: str, default: str) -> PackContent | None:
-    """The route pack's content: the route, its stops, the POIs linked to or within 500 m of the line.
+async def gather_route_pack(
+    conn: aiosqlite.Connection, route_id: str, default: str, *, now: datetime
+) -> PackContent | None:
+    """The route pack's content: the route, its stops, the POIs linked to or within 500 m of the line,
+    the producers within 2 km of it (``packs.producers``) with their offers still valid at ``now``.
 
     None when the route is not published. Run it on a snapshot so every read agrees.
     """
@@ -247,7 +213,12 @@ async def gather_route_pack(conn: aiosqlite.Connection, route_id: str, default: 
     pois = {poi.id: poi for poi in candidates if _within_route(poi, route)}
     pois |= {poi.id: poi for poi in await published_pois_by_id(conn, linked)}
     chosen = [pois[poi_id] for poi_id in sorted(pois)]
-    coordinates = [*route.geometry.coordinates, *(poi.geometry.coordinates for poi in chosen)]
+    producers = await producers_near_route(conn, route.geometry.coordinates, now=now, default=default)
+    coordinates = [
+        *route.geometry.coordinates,
+        *(poi.geometry.coordinates for poi in chosen),
+        *(producer.geometry.coordinates for producer in producers),
+    ]
     return await _assemble(
         conn,
         pack_id=f"route:{route_id}",
@@ -258,15 +229,20 @@ async def gather_route_pack(conn: aiosqlite.Connection, route_id: str, default: 
         bbox=bbox_of(coordinates),
         routes=routes,
         pois=chosen,
+        producers=producers,
         default=default,
     )
 
 
-async def gather_area_pack(conn: aiosqlite.Connection, area: Area, default: str) -> PackContent:
-    """The area pack's content: every published route whose box meets the area, every POI inside it."""
+async def gather_area_pack(
+    conn: aiosqlite.Connection, area: Area, default: str, *, now: datetime
+) -> PackContent:
+    """The area pack's content: every published route whose box meets the area, every POI and producer
+    inside it (offers still valid at ``now``)."""
     route_ids = await published_route_ids_in(conn, area.bbox)
     routes = await _routes(conn, route_ids)
     pois = await published_pois_in(conn, area.bbox)
+    producers = await producers_in_area(conn, area.bbox, now=now, default=default)
     found: set[str] = set(area.title)
     for route, _ in routes:
         found.update(route.languages)
@@ -280,5 +256,6 @@ async def gather_area_pack(conn: aiosqlite.Connection, area: Area, default: str)
         bbox=area.bbox,
         routes=routes,
         pois=pois,
+        producers=producers,
         default=default,
     )

@@ -90,17 +90,19 @@ async def points_of(conn: aiosqlite.Connection, table: str, ids: Iterable[str]) 
     return [(row["lon"], row["lat"]) for row in rows]
 
 
-async def routes_near_points(conn: aiosqlite.Connection, points: Sequence[tuple[float, float]]) -> set[str]:
-    """Routes (any status) whose line passes within :data:`NEAR_ROUTE_M` of one of ``points``."""
+async def routes_near_points(
+    conn: aiosqlite.Connection, points: Sequence[tuple[float, float]], metres: float = NEAR_ROUTE_M
+) -> set[str]:
+    """Routes (any status) whose line passes within ``metres`` of one of ``points``."""
     found: set[str] = set()
     for lon, lat in points:
         rows = await conn.execute_fetchall(
             "SELECT r.id, r.geometry FROM routes AS r"  # noqa: S608  # constant fragments
             f" WHERE r.rowid IN ({_IN_RTREE.format(tree='routes_rtree')})",
-            _box_params(bbox_around(lat, lon, NEAR_ROUTE_M)),
+            _box_params(bbox_around(lat, lon, metres)),
         )
         for row in rows:
-            if point_to_line_m(lat, lon, _line(row["geometry"]).coordinates) <= NEAR_ROUTE_M:
+            if point_to_line_m(lat, lon, _line(row["geometry"]).coordinates) <= metres:
                 found.add(row["id"])
     return found
 

@@ -1,10 +1,11 @@
 """Rebuilding on change: content events mark the packs they touch stale; a debounced task rebuilds them.
 
-An edit touches its route's pack and every area pack meeting the route; a POI or producer touches the
-route packs whose line passes within 500 m (or, for a POI, that link it from a stop) and the area packs
-containing it. Marking happens as soon as the event arrives; the rebuild waits until no event has come
-for ``settings.pack_rebuild_delay_s``, so a burst of edits makes one rebuild. Builds write their ZIP in
-a worker thread; the previous version is served until the new one is recorded.
+An edit touches its route's pack and every area pack meeting the route; a POI touches the route packs
+whose line passes within 500 m or that link it from a stop, a producer (or one of its offers) the route
+packs whose line passes within 2 km (``packs.producers``); both touch the area packs containing them.
+Marking happens as soon as the event arrives; the rebuild waits until no event has come for
+``settings.pack_rebuild_delay_s``, so a burst of edits makes one rebuild. Builds write their ZIP in a
+worker thread; the previous version is served until the new one is recorded.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import aiosqlite
 
 from content.events import ContentChanged
 from packs.builder import PackBuilder
+from packs.producers import NEAR_PRODUCERS_M
 from packs.queries import points_of, routes_linking, routes_near_points
 from packs.store import area_ids_meeting, get_pack, mark_stale, stale_pack_ids
 
@@ -38,10 +40,12 @@ async def affected_packs(conn: aiosqlite.Connection, event: ContentChanged) -> s
             boxes.append(pack.bbox)  # where the route was, if it moved or was unpublished
         for box in boxes:
             found |= {f"area:{area_id}" for area_id in await area_ids_meeting(conn, box)}
-    points = await points_of(conn, "pois", event.pois) + await points_of(conn, "producers", event.producers)
-    routes = await routes_near_points(conn, points) | await routes_linking(conn, event.pois)
+    poi_points = await points_of(conn, "pois", event.pois)
+    producer_points = await points_of(conn, "producers", event.producers)
+    routes = await routes_near_points(conn, poi_points) | await routes_linking(conn, event.pois)
+    routes |= await routes_near_points(conn, producer_points, NEAR_PRODUCERS_M)
     found |= {f"route:{route_id}" for route_id in routes}
-    for lon, lat in points:
+    for lon, lat in [*poi_points, *producer_points]:
         found |= {f"area:{area_id}" for area_id in await area_ids_meeting(conn, (lon, lat, lon, lat))}
     return found
 

@@ -22,6 +22,7 @@ __all__ = [
     "get_delta",
     "get_pack",
     "get_version",
+    "latest_version",
     "list_areas",
     "list_packs",
     "mark_stale",
@@ -166,6 +167,18 @@ async def get_version(conn: aiosqlite.Connection, pack_id: str, version: int) ->
         await conn.execute_fetchall(
             f"SELECT {_VERSION_COLUMNS} FROM pack_versions WHERE pack_id = ? AND version = ?",  # noqa: S608
             (pack_id, version),
+        )
+    )
+    return _version(rows[0]) if rows else None
+
+
+async def latest_version(conn: aiosqlite.Connection, pack_id: str) -> VersionRow | None:
+    """The newest version kept, even of a pack out of the catalogue (its next version follows it)."""
+    rows = list(
+        await conn.execute_fetchall(
+            f"SELECT {_VERSION_COLUMNS} FROM pack_versions WHERE pack_id = ?"  # noqa: S608
+            " ORDER BY version DESC LIMIT 1",
+            (pack_id,),
         )
     )
     return _version(rows[0]) if rows else None

@@ -24,7 +24,7 @@ from packs.signing import PackKeys
 from packs.store import PackRow, get_pack, get_version, list_packs
 from service.deps import BlobsDep, DatabaseDep, SettingsDep
 from service.params import parse_language, parse_near
-from service.problems import Problem, problem_responses
+from service.problems import Problem
 from service.public import LIST_CACHE, AcceptLanguage, content_language
 from service.ranges import blob_response
 
@@ -104,11 +104,16 @@ async def _current(db: DatabaseDep, pack_id: PackId) -> PackRow:
 
 
 _PROBLEM = "application/problem+json"
+# A malformed id (not route:<id> or area:<id>) is a 400 problem, an unknown one a 404.
+_ID_RESPONSES = {
+    400: ResponseSpec(Problem, description="Not a pack id", media_type=_PROBLEM),
+    404: ResponseSpec(Problem, description="No such pack", media_type=_PROBLEM),
+}
 _ZIP_RESPONSES = {
     200: ResponseSpec(None, description="The whole ZIP (application/zip), never content-encoded"),
     206: ResponseSpec(None, description="The requested byte range, with Content-Range"),
     304: ResponseSpec(None, description="Not modified"),
-    400: ResponseSpec(Problem, description="A malformed pack id or parameter", media_type=_PROBLEM),
+    400: ResponseSpec(Problem, description="Not a pack id", media_type=_PROBLEM),
     404: ResponseSpec(Problem, description="No such pack", media_type=_PROBLEM),
     412: ResponseSpec(Problem, description="If-Match does not list the ETag", media_type=_PROBLEM),
     416: ResponseSpec(Problem, description="Range not satisfiable", media_type=_PROBLEM),
@@ -119,7 +124,12 @@ class PackController(Controller):
     path = PACKS_PATH
     tags = ("packs",)
 
-    @get("/", cache_control=LIST_CACHE, summary="The pack catalogue", responses=problem_responses(400))
+    @get(
+        "/",
+        cache_control=LIST_CACHE,
+        summary="The pack catalogue",
+        responses={400: ResponseSpec(Problem, description="A bad filter", media_type=_PROBLEM)},
+    )
     async def catalogue(
         self,
         db: DatabaseDep,
@@ -158,7 +168,7 @@ class PackController(Controller):
         "/{pack_id:str}",
         cache_control=LIST_CACHE,
         summary="One pack",
-        responses=problem_responses(400, 404),
+        responses=_ID_RESPONSES,
     )
     async def read(
         self,
@@ -178,7 +188,7 @@ class PackController(Controller):
         "/{pack_id:str}/manifest",
         summary="The current manifest.json, byte for byte",
         media_type="application/json",
-        responses=problem_responses(400, 404),
+        responses=_ID_RESPONSES,
     )
     async def manifest(self, db: DatabaseDep, pack_id: PackId) -> Response[bytes]:
         """The current ``manifest.json``, byte for byte; ``manifest.sig`` in ``X-Pack-Signature``."""

@@ -1,16 +1,22 @@
 """Loading the demo producers (``tools/demo/producers.json``) and one account per producer.
 
 Kept apart from the territory loader on purpose: ``odyssee demo`` calls :func:`load_demo_producers` and
-:func:`ensure_producer_accounts` after the territory (whose offices the producers belong to). Loading
-again updates in place: each offer's ``valid_until`` moves to the new load time + ``valid_for_days``.
+:func:`ensure_producer_accounts` after the territory (whose offices the producers belong to).
+
+Loading again changes only what differs from the file, so a re-run bumps no revision, adds no history
+and rebuilds no pack. An offer's ``valid_until`` (load time + ``valid_for_days``) is renewed only once
+the stored one has passed (or lies beyond the 120 days an offer may run); a producer's fields are
+written only when one differs. Producer accounts follow ``tools.demo_accounts``: a password is made
+and printed when the account is created, kept on re-runs, replaced only with ``--reset-passwords``.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 import aiosqlite
 from msgspec import UNSET
@@ -26,6 +32,7 @@ from content.producers.model import OfferPatch, ProducerPatch
 from content.producers.offer_store import create_offer, update_offer
 from content.producers.queries import get_offer, get_producer
 from content.producers.store import create_producer, set_producer_status, update_producer
+from content.producers.validation import OFFER_MAX_VALIDITY_DAYS
 from content.settings import Settings
 from tools.demo_producers import DEMO_PRODUCERS_PATH, SeedOffer, SeedProducer, read_demo_producers
 
@@ -40,49 +47,65 @@ __all__ = [
 DEMO_EMAIL_DOMAIN = "demo.odyssee.example"
 
 
+Outcome = Literal["created", "updated", "unchanged"]
+
+
 @dataclass
 class ProducerLoadReport:
     producers_created: int = 0
     producers_updated: int = 0
+    producers_unchanged: int = 0
     offers_created: int = 0
     offers_updated: int = 0
+    offers_unchanged: int = 0
     producer_ids: tuple[str, ...] = ()
 
+    def count(self, kind: Literal["producers", "offers"], outcome: Outcome) -> None:
+        name = f"{kind}_{outcome}"
+        setattr(self, name, getattr(self, name) + 1)
 
-async def _load_producer(conn: aiosqlite.Connection, seed: SeedProducer, now: datetime) -> bool:
-    """Create or update one producer; True if it was created."""
+
+async def _load_producer(conn: aiosqlite.Connection, seed: SeedProducer, now: datetime) -> Outcome:
+    """Create one producer, or bring it to the seed (nothing is written if it already matches)."""
     existing = await get_producer(conn, seed.id, statuses=EVERY_STATUS)
     if existing is None:
         await create_producer(
             conn, seed.profile, actor=None, now=now, office_id=seed.office_id, producer_id=seed.id,
             status=seed.status,
         )  # fmt: skip
-        return True
+        return "created"
     patch = ProducerPatch(**{name: getattr(seed.profile, name) for name in ProducerPatch.__struct_fields__})
     await update_producer(conn, seed.id, patch, if_match=None, actor=None, now=now, require_match=False)
-    await set_producer_status(
+    record = await set_producer_status(
         conn, seed.id, seed.status, if_match=None, actor=None, now=now, require_match=False
     )
-    return False
+    return "unchanged" if record.revision == existing.revision else "updated"
+
+
+def _still_valid(valid_until: datetime, now: datetime) -> bool:
+    return now < valid_until <= now + timedelta(days=OFFER_MAX_VALIDITY_DAYS)
 
 
 async def _load_offer(
     conn: aiosqlite.Connection, producer_id: str, seed: SeedOffer, now: datetime
-) -> bool | None:
-    """Create or update one offer; True if created, False if updated, None if withdrawn (left alone)."""
+) -> Outcome | None:
+    """Create one offer or bring it to the seed; None if it was withdrawn (left alone)."""
     existing = await get_offer(conn, producer_id, seed.id)
     if existing is None:
         await create_offer(conn, producer_id, seed.offer, actor=None, now=now, offer_id=seed.id)
-        return True
+        return "created"
     fields = {name: getattr(seed.offer, name) for name in OfferPatch.__struct_fields__}
+    if _still_valid(existing.valid_until, now):
+        # The seed's date moves with every load: renewing a live offer would bump it on each run.
+        fields["valid_until"] = UNSET
     try:
-        await update_offer(
+        record = await update_offer(
             conn, producer_id, seed.id, OfferPatch(**fields), if_match=None, actor=None, now=now,
             require_match=False,
         )  # fmt: skip
     except Gone:
         return None
-    return False
+    return "unchanged" if record.revision == existing.revision else "updated"
 
 
 async def load_demo_producers(
@@ -94,13 +117,11 @@ async def load_demo_producers(
     async with db.write() as conn:
         for index, seed in enumerate(seeds):
             try:
-                created = await _load_producer(conn, seed, now)
-                report.producers_created += created
-                report.producers_updated += not created
+                report.count("producers", await _load_producer(conn, seed, now))
                 for offer in seed.offers:
                     outcome = await _load_offer(conn, seed.id, offer, now)
-                    report.offers_created += outcome is True
-                    report.offers_updated += outcome is False
+                    if outcome is not None:
+                        report.count("offers", outcome)
             except InvalidInput as exc:
                 errors = [FieldError(f"producers[{index}].{e.field}", e.message) for e in exc.errors]
                 raise InvalidInput(errors) from None
@@ -108,23 +129,35 @@ async def load_demo_producers(
 
 
 async def ensure_producer_accounts(
-    db: Database, producer_ids: tuple[str, ...], *, now: datetime, email_domain: str = DEMO_EMAIL_DOMAIN
+    db: Database,
+    producer_ids: tuple[str, ...],
+    *,
+    now: datetime,
+    reset_passwords: bool = False,
+    email_domain: str = DEMO_EMAIL_DOMAIN,
 ) -> list[DemoAccount]:
-    """``<producer id>@<domain>`` for each producer, with a fresh random password every run (printed by
-    ``odyssee demo``, stored only as an argon2 hash); existing accounts are re-enabled."""
+    """``<producer id>@<domain>`` for each producer. A new account gets a random password (returned to
+    be printed once, stored only as an argon2 hash); an existing one is re-enabled and keeps its password
+    (returned as ``None``) unless ``reset_passwords``."""
     accounts = []
     for producer_id in producer_ids:
         email = normalize_email(f"{producer_id}@{email_domain}")
-        password = secrets.token_urlsafe(12)
         async with db.read() as conn:
             row = await find_user_row(conn, email=email)
+        password: str | None
         if row is None:
+            password = secrets.token_urlsafe(12)
             new = NewUser(email=email, password=password, role="producer", producer_id=producer_id)
             await create_user(db, new, actor_id=None, now=now)
         else:
             current = user_from_row(row)
+            password = secrets.token_urlsafe(12) if reset_passwords else None
             changes = UserChanges(
-                password=password, role="producer", office_id=UNSET, producer_id=producer_id, disabled=False
+                password=UNSET if password is None else password,
+                role="producer",
+                office_id=UNSET,
+                producer_id=producer_id,
+                disabled=False,
             )
             await change_user(db, current.id, changes, if_match=user_etag(current), actor_id=None, now=now)
         accounts.append(DemoAccount(email, "producer", password, None, producer_id))
@@ -132,21 +165,25 @@ async def ensure_producer_accounts(
 
 
 async def load_demo_producers_with_accounts(
-    settings: Settings,
+    settings: Settings, *, reset_passwords: bool = False
 ) -> tuple[ProducerLoadReport, list[DemoAccount]]:
     """What ``odyssee demo`` runs after the territory: the producers, then their accounts."""
     now = utc_now()
     async with Database(settings.db_path, readers=1) as db:
         report = await load_demo_producers(db, now=now)
-        accounts = await ensure_producer_accounts(db, report.producer_ids, now=now)
+        accounts = await ensure_producer_accounts(
+            db, report.producer_ids, now=now, reset_passwords=reset_passwords
+        )
     return report, accounts
 
 
 def print_producer_report(report: ProducerLoadReport, accounts: list[DemoAccount]) -> None:
     print(
-        f"demo producers: {report.producers_created} created, {report.producers_updated} updated;"
-        f" offers: {report.offers_created} created, {report.offers_updated} updated (valid from now)"
+        f"demo producers: {report.producers_created} created, {report.producers_updated} updated,"
+        f" {report.producers_unchanged} unchanged; offers: {report.offers_created} created,"
+        f" {report.offers_updated} updated, {report.offers_unchanged} unchanged"
     )
-    print("producer accounts (new random passwords, shown once):")
+    print("producer accounts (passwords are shown once; --reset-passwords sets new ones):")
     for account in accounts:
-        print(f"  {account.email}\t{account.password}\t(producer {account.producer_id})")
+        password = account.password or "unchanged"
+        print(f"  {account.email}\t{password}\t(producer {account.producer_id})")

@@ -13,6 +13,8 @@ from litestar.testing import AsyncTestClient
 
 from content.blobs import BlobNotFound, LocalBlobStore
 from content.events import ContentChanged
+from content.model import Status
+from content.routes.store import set_route_status
 from content.settings import Settings
 from packs.errors import EntryCorrupt, SignatureInvalid
 from packs.manifest import SignedManifest
@@ -189,3 +191,30 @@ async def test_affected_packs_of_routes_and_pois(packed: tuple[Litestar, AsyncTe
     assert by_route == {ROUTE_PACK, "area:belleme"}
     assert by_poi == {ROUTE_PACK, "area:belleme"}
     assert nothing == set()
+
+
+async def test_a_republished_route_gets_its_pack_back(
+    packed: tuple[Litestar, AsyncTestClient[Litestar]],
+) -> None:
+    app, client = packed
+    db, _, _, events, _, rebuilder = parts(app)
+    before = (await client.get(f"{PACKS}/{ROUTE_PACK}")).json()
+    steps: tuple[tuple[Status, str], ...] = (
+        ("draft", "2025-06-02T08:00:00Z"),
+        ("published", "2025-06-03T08:00:00Z"),
+    )
+    for status, at in steps:
+        async with events.write(db) as change:
+            await set_route_status(change.conn, ROUTE, status, user_id=None, updated_at=at)
+            change.touch(routes={ROUTE})
+        await rebuilder.wait_idle()
+        if status == "draft":
+            assert (await client.get(f"{PACKS}/{ROUTE_PACK}")).status_code == 404
+    after = (await client.get(f"{PACKS}/{ROUTE_PACK}")).json()
+    # Same content as before it left the catalogue: the same version and bytes come back, never a
+    # second "version 1" with other bytes.
+    assert {k: after[k] for k in ("version", "sha256", "size")} == {
+        k: before[k] for k in ("version", "sha256", "size")
+    }
+    download = await client.get(after["download_url"])
+    assert download.status_code == 200

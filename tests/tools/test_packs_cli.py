@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,29 @@ def test_build_list_rotate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert main(["packs", "build", "nowhere", "--data-dir", data]) == 2
     assert main(["areas", "add", "x", "--title", "T", "--bbox", "3,2,1,0", "--data-dir", data]) == 2
     assert "min <= max" in capsys.readouterr().err
+
+
+def test_prune_drops_versions_older_than_the_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = str(tmp_path / "data")
+    assert main(["demo", "--no-media", "--data-dir", data, "--file", str(SMALL_TERRITORY)]) == 0
+    assert main(["packs", "keys", "rotate", "--data-dir", data]) == 0
+    assert main(["packs", "build", "--all", "--data-dir", data]) == 0  # every pack re-signed: version 2
+    capsys.readouterr()
+    assert main(["packs", "prune", "--data-dir", data]) == 0
+    assert "pruned 0 pack versions and 0 deltas older than 90 days" in capsys.readouterr().out
+    conn = sqlite3.connect(tmp_path / "data" / "odyssee.sqlite3")
+    try:
+        with conn:  # as if the packs had been built long ago
+            conn.execute("UPDATE pack_versions SET built_at = '2020-01-01T00:00:00Z'")
+        assert main(["packs", "prune", "--days", "30", "--data-dir", data]) == 0
+        out = capsys.readouterr().out
+        assert "pruned 2 pack versions and 0 deltas older than 30 days; 2 stored files deleted" in out
+        kept = conn.execute("SELECT pack_id, version FROM pack_versions ORDER BY pack_id").fetchall()
+    finally:
+        conn.close()
+    assert kept == [("route:legendes-foret-de-belleme", 2), ("route:mortagne-cite-perchee", 2)]
+    with pytest.raises(SystemExit):
+        main(["packs", "prune", "--days", "-1", "--data-dir", data])
+    assert "must be 0 or more" in capsys.readouterr().err

@@ -1,5 +1,6 @@
-"""``odyssee demo``: load the demo territory (offices, POIs, routes) with its narrations and pictures, and
-make the demo accounts; running it again changes nothing."""
+"""``odyssee demo``: load the demo territory (offices, POIs, routes) with its narrations and pictures, the
+demo producers, the Perche area pack, build the packs and make the demo accounts; running it again
+changes nothing."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from content.territory import LoadReport, load_territory, parse_territory
 from packs.builder import build_all
 from tools.cli import add_common, settings_from
 from tools.demo_accounts import describe_accounts, make_demo_accounts
+from tools.demo_areas import ensure_demo_areas
 from tools.demo_media import attach_demo_media
 from tools.demo_producer_loader import load_demo_producers_with_accounts, print_producer_report
 
@@ -80,7 +82,10 @@ def run(args: argparse.Namespace) -> int:
         )
         if data is None:
             # The demo producers belong to the bundled territory's offices, so they come with it only.
-            print_producer_report(*asyncio.run(load_demo_producers_with_accounts(settings)))
+            loaded = load_demo_producers_with_accounts(settings, reset_passwords=args.reset_passwords)
+            print_producer_report(*asyncio.run(loaded))
+            for area_id in asyncio.run(ensure_demo_areas(settings)):
+                print(f"area pack area:{area_id} defined")
         built = asyncio.run(build_all(settings))
         print(f"offline packs: {sum(result.changed for result in built)} built or updated")
         accounts = asyncio.run(make_demo_accounts(settings, reset_passwords=args.reset_passwords))

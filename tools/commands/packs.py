@@ -1,4 +1,4 @@
-"""``odyssee packs build|list|keys rotate`` and ``odyssee areas add``: offline packs from the shell."""
+"""``odyssee packs build|list|prune|keys rotate`` and ``odyssee areas add``: offline packs from the shell."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from content.i18n import validate_tag
 from content.ids import is_valid_id
 from content.settings import Settings
 from packs.builder import BuildResult, PackBuilder, build_all
+from packs.retention import prune_packs
 from packs.signing import KeyRing
 from packs.store import Area, add_area, list_packs
 from tools.cli import add_common, settings_from
@@ -45,6 +46,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_common(listing)
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
     listing.set_defaults(handler=run_list)
+    prune = actions.add_parser(
+        "prune",
+        help="drop old pack versions and deltas",
+        description="Drop pack versions replaced more than --days ago (deltas from them are no longer"
+        " served), deltas to versions no longer current, and the stored files only they used.",
+    )
+    add_common(prune)
+    prune.add_argument(
+        "--days",
+        type=_days,
+        default=None,
+        help="history to keep in days (default: ODYSSEE_PACK_HISTORY_DAYS, 90)",
+    )
+    prune.set_defaults(handler=run_prune)
     keys = actions.add_parser("keys", help="manage signing keys", description="Manage pack signing keys.")
     key_actions = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
     rotate = key_actions.add_parser(
@@ -71,6 +86,35 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add.add_argument("--bbox", required=True, help="minLon,minLat,maxLon,maxLat")
     add.set_defaults(handler=run_add_area)
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if days < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return days
+
+
+def run_prune(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    days = settings.pack_history_days if args.days is None else args.days
+
+    async def work(db: Database) -> int:
+        blobs = open_blob_store(settings)
+        try:
+            report = await prune_packs(db, blobs, history_days=days, now=datetime.now(UTC))
+        finally:
+            await blobs.close()
+        print(
+            f"pruned {report.versions} pack versions and {report.deltas} deltas older than {days} days;"
+            f" {report.blobs} stored files deleted"
+        )
+        return 0
+
+    return run_with_database(settings, work)
 
 
 def _progress(done: int, total: int, pack_id: str) -> None:
