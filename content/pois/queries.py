@@ -129,32 +129,66 @@ def _is_plain_public_near(query: PoiQuery, match: str | None) -> bool:
     )
 
 
-def _public_near_statement(query: PoiQuery) -> tuple[str, dict[str, Any]]:
-    """The hot path, "published POIs near me": candidates, exact distances, filter, order and page all
-    come from the micro-degree index of published POIs; only the page's rows are read from ``pois``."""
+# "Near me" first looks within half the radius, a quarter of the area: where POIs are dense enough for
+# that disc to fill the page, the page is exactly the same (every POI outside it is farther than every
+# POI in it) at a quarter of the distance computations, which dominate the query.
+_FIRST_RADIUS_SHARE = 0.5
+
+
+def _public_near_candidates(
+    query: PoiQuery, radius_m: float, prefix: str, params: dict[str, Any], guard: str = ""
+) -> str:
+    """Published POIs within ``radius_m`` after the cursor, the page's worth closest first, from the
+    micro-degree index alone; parameters are named ``prefix_…``; ``guard`` is a constant condition."""
     assert query.near is not None
-    lat, lon = query.near
-    box = bbox_around(lat, lon, query.radius_m)
-    params: dict[str, Any] = {
-        "min_lon": math.floor(box[0] * 1e6),
-        "min_lat": math.floor(box[1] * 1e6),
-        "max_lon": math.ceil(box[2] * 1e6),
-        "max_lat": math.ceil(box[3] * 1e6),
-        "a_max": a_within(query.radius_m),
-        "limit": query.limit + 1,
-        **haversine_a_params(lat, lon),
-    }
+    box = bbox_around(query.near[0], query.near[1], radius_m)
+    params.update(
+        {
+            f"{prefix}_min_lon": math.floor(box[0] * 1e6),
+            f"{prefix}_min_lat": math.floor(box[1] * 1e6),
+            f"{prefix}_max_lon": math.ceil(box[2] * 1e6),
+            f"{prefix}_max_lat": math.ceil(box[3] * 1e6),
+            f"{prefix}_a_max": a_within(radius_m),
+        }
+    )
     keyset = ""
     if query.after is not None:
         keyset = " AND (sort_value > :after_value OR (sort_value = :after_value AND g.id > :after_id))"
-        params.update(after_value=query.after[0], after_id=query.after[1])
-    statement = (
-        f"SELECT {POI_COLUMNS}, n.sort_value, n.rid FROM ("  # noqa: S608  # constant fragments
-        f" SELECT g.id AS rid, {_PUBLIC_A} AS sort_value FROM pois_public_e6 AS g"
-        " WHERE g.max_lon >= :min_lon AND g.min_lon <= :max_lon AND g.max_lat >= :min_lat"
-        f" AND g.min_lat <= :max_lat AND sort_value <= :a_max{keyset}"
+    # The guard empties the box (1 <= lon <= 0) rather than filtering rows: the R*Tree then returns
+    # nothing, where a plain WHERE term would still let it scan.
+    min_lon = f"CASE WHEN {guard} THEN :{prefix}_min_lon ELSE 1 END" if guard else f":{prefix}_min_lon"
+    max_lon = f"CASE WHEN {guard} THEN :{prefix}_max_lon ELSE 0 END" if guard else f":{prefix}_max_lon"
+    return (
+        f"SELECT g.id AS rid, {_PUBLIC_A} AS sort_value FROM pois_public_e6 AS g"  # noqa: S608
+        f" WHERE g.max_lon >= {min_lon} AND g.min_lon <= {max_lon}"
+        f" AND g.max_lat >= :{prefix}_min_lat AND g.min_lat <= :{prefix}_max_lat"
+        f" AND sort_value <= :{prefix}_a_max{keyset}"
         " ORDER BY sort_value, g.id LIMIT :limit"
-        ") AS n CROSS JOIN pois AS p ON p.rowid = n.rid ORDER BY n.sort_value, n.rid"
+    )
+
+
+def _public_near_statement(query: PoiQuery) -> tuple[str, dict[str, Any]]:
+    """The hot path, "published POIs near me": candidates, exact distances, filter, order and page all
+    come from the micro-degree index of published POIs; only the page's rows are read from ``pois``.
+
+    One statement, two tries: the inner disc's page is kept when it is full (``limit + 1`` rows), else
+    the whole radius is searched. The count is a constant subquery, evaluated once; when the inner page
+    is full it empties the whole radius's box, so that branch costs nothing."""
+    assert query.near is not None
+    params: dict[str, Any] = {"limit": query.limit + 1, **haversine_a_params(*query.near)}
+    if query.after is not None:
+        params.update(after_value=query.after[0], after_id=query.after[1])
+    inner = _public_near_candidates(query, query.radius_m * _FIRST_RADIUS_SHARE, "inner", params)
+    whole = _public_near_candidates(
+        query, query.radius_m, "whole", params, "NOT (SELECT full FROM inner_full)"
+    )
+    statement = (
+        f"WITH inner_page AS MATERIALIZED ({inner}),"  # noqa: S608  # constant fragments
+        " inner_full AS MATERIALIZED (SELECT count(*) >= :limit AS full FROM inner_page),"
+        " n AS (SELECT rid, sort_value FROM inner_page WHERE (SELECT full FROM inner_full)"
+        f" UNION ALL SELECT * FROM ({whole}))"
+        f" SELECT {POI_COLUMNS}, n.sort_value, n.rid FROM n"
+        " CROSS JOIN pois AS p ON p.rowid = n.rid ORDER BY n.sort_value, n.rid"
     )
     return statement, params
 
