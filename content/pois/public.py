@@ -10,31 +10,29 @@ from content.cursor import SortKey
 from content.errors import NotFound
 from content.localize import Localizer
 from content.media import load_media_refs
-from content.pois.features import (
-    PoiCollection,
-    PoiCollectionAll,
-    PoiFeature,
-    PoiFeatureAll,
-    poi_media_ids,
-    render_poi,
-    render_pois,
-)
-from content.pois.queries import PoiQuery, get_poi, list_pois
+from content.pois.features import PoiFeature, PoiFeatureAll, poi_media_ids, render_poi
+from content.pois.queries import PoiQuery, get_poi, list_poi_entries
+from content.pois.rendered import FeatureCache, page_features, page_json
+from content.pois.rows import record_of
 
-__all__ = ["public_poi", "public_pois"]
+__all__ = ["public_poi", "public_pois_json"]
 
 
-async def public_pois(
+async def public_pois_json(
     conn: aiosqlite.Connection,
     query: PoiQuery,
     localizer: Localizer,
     cursor_of: Callable[[SortKey], str],
-) -> PoiCollection | PoiCollectionAll:
-    """A page of published POIs as a FeatureCollection; ``cursor_of`` turns the next key into ``next``."""
-    page = await list_pois(conn, query)
-    media = await load_media_refs(conn, poi_media_ids(page.items))
-    next_cursor = cursor_of(page.next_key) if page.next_key is not None else None
-    return render_pois(page.items, media, localizer, next_cursor=next_cursor, distances_m=page.distances_m)
+    cache: FeatureCache,
+) -> bytes:
+    """A page of published POIs as a FeatureCollection (``PoiCollection`` or ``PoiCollectionAll``),
+    encoded; ``cursor_of`` turns the next key into ``next``. One statement, two when the page shows
+    media."""
+    page = await list_poi_entries(conn, query)
+    records = {entry.id: record_of(entry) for entry in page.items if entry.has_media}
+    media = await load_media_refs(conn, poi_media_ids(records.values())) if records else {}
+    features = page_features(page.items, records, media, localizer, cache, page.distances_m)
+    return page_json(features, cursor_of(page.next_key) if page.next_key is not None else None)
 
 
 async def public_poi(

@@ -22,7 +22,14 @@ from content.geo import BBox, bbox_around
 from content.model import STATUSES, Status
 from content.paging import DEFAULT_LIMIT, PUBLIC, Page
 from content.pois.model import PoiRecord
-from content.pois.rows import POI_COLUMNS, RECORD_JSON, decode_page, poi_from_row
+from content.pois.rows import (
+    POI_COLUMNS,
+    PageEntry,
+    decode_page,
+    page_entry_json,
+    poi_from_row,
+    record_of,
+)
 from content.sql_math import (
     HAVERSINE_A_SQL,
     a_within,
@@ -33,7 +40,7 @@ from content.sql_math import (
 )
 from content.text_search import fts_query
 
-__all__ = ["DEFAULT_RADIUS_M", "PoiQuery", "get_poi", "list_pois"]
+__all__ = ["DEFAULT_RADIUS_M", "PoiQuery", "get_poi", "list_poi_entries", "list_pois"]
 
 DEFAULT_RADIUS_M = 10_000.0
 # Name weighs most, then the place (commune, address), then the description.
@@ -253,8 +260,9 @@ def _statement(query: PoiQuery, match: str | None) -> tuple[str, dict[str, Any]]
     return statement, {**inner.params, "limit": query.limit + 1}
 
 
-async def list_pois(conn: aiosqlite.Connection, query: PoiQuery) -> Page[PoiRecord]:
-    """One page of POIs matching ``query``; ``InvalidParameter`` (``q``) if the text has no word."""
+async def list_poi_entries(conn: aiosqlite.Connection, query: PoiQuery) -> Page[PageEntry]:
+    """One page of POIs matching ``query``, records still as JSON; ``InvalidParameter`` (``q``) if the
+    text has no word. One statement, whose page comes back as one JSON value."""
     if not set(query.statuses) <= set(STATUSES) or not query.statuses:
         raise ValueError(f"statuses must be among {STATUSES}")
     match = None
@@ -265,16 +273,23 @@ async def list_pois(conn: aiosqlite.Connection, query: PoiQuery) -> Page[PoiReco
     if query.near is not None:
         await ensure_math(conn)
     statement, params = _statement(query, match)
-    tie_break = "rid" if query.near is not None else "id"
-    page_sql = (
-        f"SELECT json_group_array(json_array({RECORD_JSON}, printf('%!.17g', sort_value), {tie_break}))"  # noqa: S608
-        f" FROM ({statement})"
-    )
+    entry_json = page_entry_json("rid" if query.near is not None else "id")
+    page_sql = f"SELECT json_group_array({entry_json}) FROM ({statement})"  # noqa: S608
     rows = list(await conn.execute_fetchall(page_sql, params))
     # The aggregate's order is not guaranteed by SQLite; the page's own keys restore it.
-    entries = sorted(decode_page(rows[0][0]), key=lambda entry: (entry[1], entry[2]))
-    more = len(entries) > query.limit
-    entries = entries[: query.limit]
-    next_key = (entries[-1][1], entries[-1][2]) if more and entries else None
-    distances = [distance_of_a(entry[1]) for entry in entries] if query.near is not None else None
-    return Page(items=[entry[0] for entry in entries], next_key=next_key, distances_m=distances)
+    keyed = sorted((entry.sort_value, entry.tie, entry) for entry in decode_page(rows[0][0]))
+    more = len(keyed) > query.limit
+    keyed = keyed[: query.limit]
+    next_key = (keyed[-1][0], keyed[-1][1]) if more and keyed else None
+    distances = [distance_of_a(value) for value, _, _ in keyed] if query.near is not None else None
+    return Page(items=[entry for _, _, entry in keyed], next_key=next_key, distances_m=distances)
+
+
+async def list_pois(conn: aiosqlite.Connection, query: PoiQuery) -> Page[PoiRecord]:
+    """One page of POIs matching ``query``; ``InvalidParameter`` (``q``) if the text has no word."""
+    page = await list_poi_entries(conn, query)
+    return Page(
+        items=[record_of(entry) for entry in page.items],
+        next_key=page.next_key,
+        distances_m=page.distances_m,
+    )

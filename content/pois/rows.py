@@ -16,10 +16,13 @@ __all__ = [
     "INSERT_POI",
     "POI_COLUMNS",
     "RECORD_JSON",
+    "PageEntry",
     "decode_page",
     "insert_params",
+    "page_entry_json",
     "poi_from_row",
     "poi_params",
+    "record_of",
 ]
 
 _COLUMNS = (
@@ -61,13 +64,51 @@ RECORD_JSON = (
     )
     + ", 'geometry', json_object('type', 'Point', 'coordinates', json_array(lon, lat)))"
 )
-# A page element: the record, its sort value as text with every digit (SQLite's JSON keeps only 15
-# significant digits, and cursors compare sort values exactly), and the tie-break (an id or row number).
-_decode_page = msgspec.json.Decoder(list[tuple[PoiRecord, str, int | str]]).decode
 
 
-def decode_page(document: str) -> list[tuple[PoiRecord, float, int | str]]:
-    return [(record, float(value), tie) for record, value, tie in _decode_page(document)]
+class PageEntry(msgspec.Struct, array_like=True, frozen=True):
+    """A list page element as SQLite builds it (:data:`PAGE_ENTRY_JSON`).
+
+    ``record`` stays JSON until someone needs it: a reader that already holds this version of the POI
+    rendered skips decoding it. ``sort_text`` is the sort value with every digit (SQLite's JSON keeps only
+    15 significant digits, and cursors compare sort values exactly); ``tie`` breaks ties (an id or a row
+    number). ``id``, ``revision``, ``created_at`` and ``updated_at`` name this version of the record;
+    ``has_media`` is 1 when it points at images or narration.
+    """
+
+    record: msgspec.Raw
+    sort_text: str
+    tie: int | str
+    id: str
+    revision: int
+    created_at: str
+    updated_at: str
+    has_media: int
+
+    @property
+    def sort_value(self) -> float:
+        return float(self.sort_text)
+
+
+def page_entry_json(tie: str) -> str:
+    """A :class:`PageEntry` over a subquery that selected POI_COLUMNS, ``sort_value`` and ``tie`` (a
+    constant column name, never input)."""
+    return (
+        f"json_array({RECORD_JSON}, printf('%!.17g', sort_value), {tie}, id, revision, created_at,"
+        " updated_at, images <> '[]' OR audio <> '{}')"
+    )
+
+
+_decode_page = msgspec.json.Decoder(list[PageEntry]).decode
+_decode_record = msgspec.json.Decoder(PoiRecord).decode
+
+
+def decode_page(document: str) -> list[PageEntry]:
+    return _decode_page(document)
+
+
+def record_of(entry: PageEntry) -> PoiRecord:
+    return _decode_record(entry.record)
 
 
 INSERT_POI = """
