@@ -24,8 +24,10 @@ from content.paging import DEFAULT_LIMIT, PUBLIC, Page
 from content.pois.model import PoiRecord
 from content.pois.rows import (
     POI_COLUMNS,
+    RECORD_JSON,
     PageEntry,
     decode_page,
+    decode_records,
     page_entry_json,
     poi_from_row,
     record_of,
@@ -40,7 +42,7 @@ from content.sql_math import (
 )
 from content.text_search import fts_query
 
-__all__ = ["DEFAULT_RADIUS_M", "PoiQuery", "get_poi", "list_poi_entries", "list_pois"]
+__all__ = ["DEFAULT_RADIUS_M", "PoiQuery", "get_poi", "list_poi_entries", "list_pois", "poi_records"]
 
 DEFAULT_RADIUS_M = 10_000.0
 # Name weighs most, then the place (commune, address), then the description.
@@ -64,6 +66,18 @@ class PoiQuery(msgspec.Struct, frozen=True, kw_only=True):
     q: str | None = None
     limit: int = DEFAULT_LIMIT
     after: SortKey | None = None
+
+
+_RECORDS = (
+    f"SELECT json_group_array({RECORD_JSON}) FROM (SELECT {POI_COLUMNS} FROM pois AS p"  # noqa: S608
+    " WHERE p.id IN (SELECT value FROM json_each(?)))"
+)
+
+
+async def poi_records(conn: aiosqlite.Connection, poi_ids: Sequence[str]) -> list[PoiRecord]:
+    """The POIs with these ids, whatever their status, in no particular order."""
+    rows = list(await conn.execute_fetchall(_RECORDS, (_encode(list(poi_ids)).decode(),)))
+    return decode_records(rows[0][0])
 
 
 async def get_poi(
@@ -260,9 +274,12 @@ def _statement(query: PoiQuery, match: str | None) -> tuple[str, dict[str, Any]]
     return statement, {**inner.params, "limit": query.limit + 1}
 
 
-async def list_poi_entries(conn: aiosqlite.Connection, query: PoiQuery) -> Page[PageEntry]:
-    """One page of POIs matching ``query``, records still as JSON; ``InvalidParameter`` (``q``) if the
-    text has no word. One statement, whose page comes back as one JSON value."""
+async def list_poi_entries(
+    conn: aiosqlite.Connection, query: PoiQuery, *, every_record: bool = True
+) -> Page[PageEntry]:
+    """One page of POIs matching ``query``, records still as JSON (without ``every_record``, only those
+    that show media); ``InvalidParameter`` (``q``) if the text has no word. One statement, whose page
+    comes back as one JSON value."""
     if not set(query.statuses) <= set(STATUSES) or not query.statuses:
         raise ValueError(f"statuses must be among {STATUSES}")
     match = None
@@ -273,7 +290,7 @@ async def list_poi_entries(conn: aiosqlite.Connection, query: PoiQuery) -> Page[
     if query.near is not None:
         await ensure_math(conn)
     statement, params = _statement(query, match)
-    entry_json = page_entry_json("rid" if query.near is not None else "id")
+    entry_json = page_entry_json("rid" if query.near is not None else "id", every_record=every_record)
     page_sql = f"SELECT json_group_array({entry_json}) FROM ({statement})"  # noqa: S608
     rows = list(await conn.execute_fetchall(page_sql, params))
     # The aggregate's order is not guaranteed by SQLite; the page's own keys restore it.

@@ -18,7 +18,7 @@ from content.localize import LanguageChoice, Localizer
 from content.model import MediaRef
 from content.pois.features import render_poi
 from content.pois.model import PoiRecord
-from content.pois.rows import PageEntry, record_of
+from content.pois.rows import PageEntry
 from content.views import round_m
 
 __all__ = [
@@ -95,36 +95,41 @@ class FeatureCache:
             found = self._localizers[(choice, default)] = Localizer(choice, default)
         return found
 
-    def feature(self, entry: PageEntry, choice: LanguageChoice, default: str) -> RenderedFeature:
-        """The rendered feature of a media-free ``entry``, from the cache when possible."""
-        key = (entry.id, entry.revision, entry.created_at, entry.updated_at, choice, default)
-        found = self._entries.get(key)
-        if found is None:
-            found = render(record_of(entry), {}, self.localizer(choice, default))
-            if self.max_entries:
-                if len(self._entries) >= self.max_entries:
-                    del self._entries[next(iter(self._entries))]
-                self._entries[key] = found
-        return found
+    def get(self, entry: PageEntry, choice: LanguageChoice, default: str) -> RenderedFeature | None:
+        """The rendered feature of this version of a media-free POI in ``choice``, if kept."""
+        return self._entries.get(_key(entry, choice, default))
+
+    def put(self, entry: PageEntry, choice: LanguageChoice, default: str, rendered: RenderedFeature) -> None:
+        if not self.max_entries or entry.has_media:
+            return
+        if len(self._entries) >= self.max_entries:
+            del self._entries[next(iter(self._entries))]
+        self._entries[_key(entry, choice, default)] = rendered
+
+
+def _key(entry: PageEntry, choice: LanguageChoice, default: str) -> CacheKey:
+    return (entry.id, entry.revision, entry.created_at, entry.updated_at, choice, default)
 
 
 def page_features(
     entries: Sequence[PageEntry],
+    known: Mapping[str, RenderedFeature],
     records: Mapping[str, PoiRecord],
     media: Mapping[str, MediaRef],
     localizer: Localizer,
     cache: FeatureCache,
     distances_m: Sequence[float] | None,
 ) -> list[bytes]:
-    """The page's features as JSON, in order; ``records`` holds (decoded) the entries that have media,
-    ``media`` their refs. The languages served are added to ``localizer``."""
+    """The page's features as JSON, in order: ``known`` ones as found in the cache, the others rendered
+    from ``records`` (with ``media``, their refs) and kept. The languages served are added to
+    ``localizer``."""
     choice, default, served = localizer.choice, localizer.default, localizer.served
     features = []
     for index, entry in enumerate(entries):
-        if entry.has_media:
+        rendered = known.get(entry.id)
+        if rendered is None:
             rendered = render(records[entry.id], media, cache.localizer(choice, default))
-        else:
-            rendered = cache.feature(entry, choice, default)
+            cache.put(entry, choice, default, rendered)
         served |= rendered.served
         features.append(rendered.json(None if distances_m is None else distances_m[index]))
     return features

@@ -42,6 +42,18 @@ def entry(poi: PoiRecord) -> PageEntry:
     return PageEntry(raw, "0.5", 1, poi.id, poi.revision, poi.created_at, poi.updated_at, 0)
 
 
+def features_of(
+    records: list[PoiRecord], localizer: Localizer, cache: FeatureCache, distances: list[float] | None
+) -> list[bytes]:
+    entries = [entry(r) for r in records]
+    known = {}
+    for e in entries:
+        if (found := cache.get(e, localizer.choice, localizer.default)) is not None:
+            known[e.id] = found
+    by_id = {r.id: r for r in records if r.id not in known}
+    return page_features(entries, known, by_id, {}, localizer, cache, distances)
+
+
 def test_pages_match_the_read_models_and_the_cache_stays_bounded() -> None:
     records = [record(n) for n in range(6)]
     distances = [12.34, 100.0, 1500.05, 0.0, 99999.9, 7.0]
@@ -50,13 +62,11 @@ def test_pages_match_the_read_models_and_the_cache_stays_bounded() -> None:
         for _ in range(2):
             expected_localizer, localizer = Localizer(choice, "fr"), Localizer(choice, "fr")
             expected = render_pois(records, {}, expected_localizer, next_cursor="abc", distances_m=distances)
-            features = page_features([entry(r) for r in records], {}, {}, localizer, cache, distances)
+            features = features_of(records, localizer, cache, distances)
             assert page_json(features, "abc") == msgspec.json.encode(expected)
             assert localizer.content_language() == expected_localizer.content_language()
             assert len(cache) <= 4
-    without = page_features(
-        [entry(r) for r in records], {}, {}, Localizer(LanguageChoice(), "fr"), cache, None
-    )
+    without = features_of(records, Localizer(LanguageChoice(), "fr"), cache, None)
     assert msgspec.json.decode(page_json(without, None), type=PoiCollection) == render_pois(
         records, {}, Localizer(LanguageChoice(), "fr"), next_cursor=None
     )
