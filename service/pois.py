@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
 from litestar import Controller, Response, get
 from litestar.datastructures import State
@@ -13,12 +13,19 @@ from content.ids import is_valid_id
 from content.localize import Localizer
 from content.model import POI_CATEGORIES
 from content.pois.features import PoiCollection, PoiCollectionAll, PoiFeature, PoiFeatureAll
-from content.pois.public import public_poi, public_pois
+from content.pois.public import public_poi, public_pois_json
 from content.pois.queries import PoiQuery
 from service.cursors import cursor_codec, cursor_scope, read_cursor
 from service.params import parse_choice, parse_language, parse_limit, parse_place, parse_q
 from service.problems import problem_responses
-from service.public import GEO_JSON, LIST_CACHE, AcceptLanguage, content_language, store_of
+from service.public import (
+    GEO_JSON,
+    LIST_CACHE,
+    AcceptLanguage,
+    content_language,
+    feature_cache,
+    store_of,
+)
 
 __all__ = ["PoiController"]
 
@@ -70,8 +77,13 @@ class PoiController(Controller):
         )
         localizer = Localizer(choice, settings.default_lang)
         async with db.read() as conn:
-            collection = await public_pois(conn, query, localizer, lambda key: codec.encode(scope, key))
-        return Response(collection, media_type=GEO_JSON, headers=content_language(localizer))
+            body = await public_pois_json(
+                conn, query, localizer, lambda key: codec.encode(scope, key), feature_cache(state)
+            )
+        # The page comes encoded (from features rendered once per POI version); the annotation above
+        # still describes it, for the OpenAPI document.
+        response = Response(body, media_type=GEO_JSON, headers=content_language(localizer))
+        return cast("Response[PoiCollection | PoiCollectionAll]", response)
 
     @get(
         "/{poi_id:str}",

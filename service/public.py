@@ -9,9 +9,10 @@ from litestar.params import HeaderParameter
 
 from content.db import Database
 from content.localize import Localizer
+from content.pois.rendered import FeatureCache
 from content.settings import Settings
 
-__all__ = ["GEO_JSON", "LIST_CACHE", "AcceptLanguage", "content_language", "store_of"]
+__all__ = ["GEO_JSON", "LIST_CACHE", "AcceptLanguage", "content_language", "feature_cache", "store_of"]
 
 GEO_JSON = "application/geo+json"
 # Published content changes by editor action; a minute of staleness keeps phones and CDNs light.
@@ -37,3 +38,14 @@ def store_of(state: State) -> tuple[Database, Settings]:
     assert isinstance(db, Database)
     assert isinstance(settings, Settings)
     return db, settings
+
+
+_FEATURE_CACHE = "poi_feature_cache"
+
+
+def feature_cache(state: State) -> FeatureCache:
+    """The app's rendered POI features (one cache per app, so per database)."""
+    cache = state.get(_FEATURE_CACHE)
+    if not isinstance(cache, FeatureCache):
+        cache = state[_FEATURE_CACHE] = FeatureCache()
+    return cache

@@ -10,31 +10,47 @@ from content.cursor import SortKey
 from content.errors import NotFound
 from content.localize import Localizer
 from content.media import load_media_refs
-from content.pois.features import (
-    PoiCollection,
-    PoiCollectionAll,
-    PoiFeature,
-    PoiFeatureAll,
-    poi_media_ids,
-    render_poi,
-    render_pois,
-)
-from content.pois.queries import PoiQuery, get_poi, list_pois
+from content.pois.features import PoiFeature, PoiFeatureAll, poi_media_ids, render_poi
+from content.pois.queries import PoiQuery, get_poi, list_poi_entries, poi_records
+from content.pois.rendered import FeatureCache, page_features, page_json
+from content.pois.rows import record_of, same_version
 
-__all__ = ["public_poi", "public_pois"]
+__all__ = ["public_poi", "public_pois_json"]
 
 
-async def public_pois(
+async def public_pois_json(
     conn: aiosqlite.Connection,
     query: PoiQuery,
     localizer: Localizer,
     cursor_of: Callable[[SortKey], str],
-) -> PoiCollection | PoiCollectionAll:
-    """A page of published POIs as a FeatureCollection; ``cursor_of`` turns the next key into ``next``."""
-    page = await list_pois(conn, query)
-    media = await load_media_refs(conn, poi_media_ids(page.items))
-    next_cursor = cursor_of(page.next_key) if page.next_key is not None else None
-    return render_pois(page.items, media, localizer, next_cursor=next_cursor, distances_m=page.distances_m)
+    cache: FeatureCache,
+) -> bytes:
+    """A page of published POIs as a FeatureCollection (``PoiCollection`` or ``PoiCollectionAll``),
+    encoded; ``cursor_of`` turns the next key into ``next``.
+
+    One statement when every POI on the page is already rendered in this language choice; then one
+    more for the records of those that are not, and one for media refs when the page shows media."""
+    choice, default = localizer.choice, localizer.default
+    page = await list_poi_entries(conn, query, every_record=False)
+    known = {}
+    for entry in page.items:
+        if not entry.has_media and (rendered := cache.get(entry, choice, default)) is not None:
+            known[entry.id] = rendered
+    records = {entry.id: record_of(entry) for entry in page.items if entry.has_media}
+    missing = [entry for entry in page.items if entry.id not in known and not entry.has_media]
+    if missing:
+        fetched = {record.id: record for record in await poi_records(conn, [e.id for e in missing])}
+        if all(same_version(fetched.get(entry.id), entry) for entry in missing):
+            records.update(fetched)
+        else:
+            # Edited between the two statements: read the page again, whole, in one.
+            page = await list_poi_entries(conn, query)
+            known = {}
+            records = {entry.id: record_of(entry) for entry in page.items}
+    with_media = [record for record in records.values() if record.images or record.audio]
+    media = await load_media_refs(conn, poi_media_ids(with_media)) if with_media else {}
+    features = page_features(page.items, known, records, media, localizer, cache, page.distances_m)
+    return page_json(features, cursor_of(page.next_key) if page.next_key is not None else None)
 
 
 async def public_poi(

@@ -22,7 +22,16 @@ from content.geo import BBox, bbox_around
 from content.model import STATUSES, Status
 from content.paging import DEFAULT_LIMIT, PUBLIC, Page
 from content.pois.model import PoiRecord
-from content.pois.rows import POI_COLUMNS, RECORD_JSON, decode_page, poi_from_row
+from content.pois.rows import (
+    POI_COLUMNS,
+    RECORD_JSON,
+    PageEntry,
+    decode_page,
+    decode_records,
+    page_entry_json,
+    poi_from_row,
+    record_of,
+)
 from content.sql_math import (
     HAVERSINE_A_SQL,
     a_within,
@@ -33,7 +42,7 @@ from content.sql_math import (
 )
 from content.text_search import fts_query
 
-__all__ = ["DEFAULT_RADIUS_M", "PoiQuery", "get_poi", "list_pois"]
+__all__ = ["DEFAULT_RADIUS_M", "PoiQuery", "get_poi", "list_poi_entries", "list_pois", "poi_records"]
 
 DEFAULT_RADIUS_M = 10_000.0
 # Name weighs most, then the place (commune, address), then the description.
@@ -57,6 +66,18 @@ class PoiQuery(msgspec.Struct, frozen=True, kw_only=True):
     q: str | None = None
     limit: int = DEFAULT_LIMIT
     after: SortKey | None = None
+
+
+_RECORDS = (
+    f"SELECT json_group_array({RECORD_JSON}) FROM (SELECT {POI_COLUMNS} FROM pois AS p"  # noqa: S608
+    " WHERE p.id IN (SELECT value FROM json_each(?)))"
+)
+
+
+async def poi_records(conn: aiosqlite.Connection, poi_ids: Sequence[str]) -> list[PoiRecord]:
+    """The POIs with these ids, whatever their status, in no particular order."""
+    rows = list(await conn.execute_fetchall(_RECORDS, (_encode(list(poi_ids)).decode(),)))
+    return decode_records(rows[0][0])
 
 
 async def get_poi(
@@ -129,32 +150,66 @@ def _is_plain_public_near(query: PoiQuery, match: str | None) -> bool:
     )
 
 
-def _public_near_statement(query: PoiQuery) -> tuple[str, dict[str, Any]]:
-    """The hot path, "published POIs near me": candidates, exact distances, filter, order and page all
-    come from the micro-degree index of published POIs; only the page's rows are read from ``pois``."""
+# "Near me" first looks within half the radius, a quarter of the area: where POIs are dense enough for
+# that disc to fill the page, the page is exactly the same (every POI outside it is farther than every
+# POI in it) at a quarter of the distance computations, which dominate the query.
+_FIRST_RADIUS_SHARE = 0.5
+
+
+def _public_near_candidates(
+    query: PoiQuery, radius_m: float, prefix: str, params: dict[str, Any], guard: str = ""
+) -> str:
+    """Published POIs within ``radius_m`` after the cursor, the page's worth closest first, from the
+    micro-degree index alone; parameters are named ``prefix_…``; ``guard`` is a constant condition."""
     assert query.near is not None
-    lat, lon = query.near
-    box = bbox_around(lat, lon, query.radius_m)
-    params: dict[str, Any] = {
-        "min_lon": math.floor(box[0] * 1e6),
-        "min_lat": math.floor(box[1] * 1e6),
-        "max_lon": math.ceil(box[2] * 1e6),
-        "max_lat": math.ceil(box[3] * 1e6),
-        "a_max": a_within(query.radius_m),
-        "limit": query.limit + 1,
-        **haversine_a_params(lat, lon),
-    }
+    box = bbox_around(query.near[0], query.near[1], radius_m)
+    params.update(
+        {
+            f"{prefix}_min_lon": math.floor(box[0] * 1e6),
+            f"{prefix}_min_lat": math.floor(box[1] * 1e6),
+            f"{prefix}_max_lon": math.ceil(box[2] * 1e6),
+            f"{prefix}_max_lat": math.ceil(box[3] * 1e6),
+            f"{prefix}_a_max": a_within(radius_m),
+        }
+    )
     keyset = ""
     if query.after is not None:
         keyset = " AND (sort_value > :after_value OR (sort_value = :after_value AND g.id > :after_id))"
-        params.update(after_value=query.after[0], after_id=query.after[1])
-    statement = (
-        f"SELECT {POI_COLUMNS}, n.sort_value, n.rid FROM ("  # noqa: S608  # constant fragments
-        f" SELECT g.id AS rid, {_PUBLIC_A} AS sort_value FROM pois_public_e6 AS g"
-        " WHERE g.max_lon >= :min_lon AND g.min_lon <= :max_lon AND g.max_lat >= :min_lat"
-        f" AND g.min_lat <= :max_lat AND sort_value <= :a_max{keyset}"
+    # The guard empties the box (1 <= lon <= 0) rather than filtering rows: the R*Tree then returns
+    # nothing, where a plain WHERE term would still let it scan.
+    min_lon = f"CASE WHEN {guard} THEN :{prefix}_min_lon ELSE 1 END" if guard else f":{prefix}_min_lon"
+    max_lon = f"CASE WHEN {guard} THEN :{prefix}_max_lon ELSE 0 END" if guard else f":{prefix}_max_lon"
+    return (
+        f"SELECT g.id AS rid, {_PUBLIC_A} AS sort_value FROM pois_public_e6 AS g"  # noqa: S608
+        f" WHERE g.max_lon >= {min_lon} AND g.min_lon <= {max_lon}"
+        f" AND g.max_lat >= :{prefix}_min_lat AND g.min_lat <= :{prefix}_max_lat"
+        f" AND sort_value <= :{prefix}_a_max{keyset}"
         " ORDER BY sort_value, g.id LIMIT :limit"
-        ") AS n CROSS JOIN pois AS p ON p.rowid = n.rid ORDER BY n.sort_value, n.rid"
+    )
+
+
+def _public_near_statement(query: PoiQuery) -> tuple[str, dict[str, Any]]:
+    """The hot path, "published POIs near me": candidates, exact distances, filter, order and page all
+    come from the micro-degree index of published POIs; only the page's rows are read from ``pois``.
+
+    One statement, two tries: the inner disc's page is kept when it is full (``limit + 1`` rows), else
+    the whole radius is searched. The count is a constant subquery, evaluated once; when the inner page
+    is full it empties the whole radius's box, so that branch costs nothing."""
+    assert query.near is not None
+    params: dict[str, Any] = {"limit": query.limit + 1, **haversine_a_params(*query.near)}
+    if query.after is not None:
+        params.update(after_value=query.after[0], after_id=query.after[1])
+    inner = _public_near_candidates(query, query.radius_m * _FIRST_RADIUS_SHARE, "inner", params)
+    whole = _public_near_candidates(
+        query, query.radius_m, "whole", params, "NOT (SELECT full FROM inner_full)"
+    )
+    statement = (
+        f"WITH inner_page AS MATERIALIZED ({inner}),"  # noqa: S608  # constant fragments
+        " inner_full AS MATERIALIZED (SELECT count(*) >= :limit AS full FROM inner_page),"
+        " n AS (SELECT rid, sort_value FROM inner_page WHERE (SELECT full FROM inner_full)"
+        f" UNION ALL SELECT * FROM ({whole}))"
+        f" SELECT {POI_COLUMNS}, n.sort_value, n.rid FROM n"
+        " CROSS JOIN pois AS p ON p.rowid = n.rid ORDER BY n.sort_value, n.rid"
     )
     return statement, params
 
@@ -219,8 +274,12 @@ def _statement(query: PoiQuery, match: str | None) -> tuple[str, dict[str, Any]]
     return statement, {**inner.params, "limit": query.limit + 1}
 
 
-async def list_pois(conn: aiosqlite.Connection, query: PoiQuery) -> Page[PoiRecord]:
-    """One page of POIs matching ``query``; ``InvalidParameter`` (``q``) if the text has no word."""
+async def list_poi_entries(
+    conn: aiosqlite.Connection, query: PoiQuery, *, every_record: bool = True
+) -> Page[PageEntry]:
+    """One page of POIs matching ``query``, records still as JSON (without ``every_record``, only those
+    that show media); ``InvalidParameter`` (``q``) if the text has no word. One statement, whose page
+    comes back as one JSON value."""
     if not set(query.statuses) <= set(STATUSES) or not query.statuses:
         raise ValueError(f"statuses must be among {STATUSES}")
     match = None
@@ -231,16 +290,23 @@ async def list_pois(conn: aiosqlite.Connection, query: PoiQuery) -> Page[PoiReco
     if query.near is not None:
         await ensure_math(conn)
     statement, params = _statement(query, match)
-    tie_break = "rid" if query.near is not None else "id"
-    page_sql = (
-        f"SELECT json_group_array(json_array({RECORD_JSON}, printf('%!.17g', sort_value), {tie_break}))"  # noqa: S608
-        f" FROM ({statement})"
-    )
+    entry_json = page_entry_json("rid" if query.near is not None else "id", every_record=every_record)
+    page_sql = f"SELECT json_group_array({entry_json}) FROM ({statement})"  # noqa: S608
     rows = list(await conn.execute_fetchall(page_sql, params))
     # The aggregate's order is not guaranteed by SQLite; the page's own keys restore it.
-    entries = sorted(decode_page(rows[0][0]), key=lambda entry: (entry[1], entry[2]))
-    more = len(entries) > query.limit
-    entries = entries[: query.limit]
-    next_key = (entries[-1][1], entries[-1][2]) if more and entries else None
-    distances = [distance_of_a(entry[1]) for entry in entries] if query.near is not None else None
-    return Page(items=[entry[0] for entry in entries], next_key=next_key, distances_m=distances)
+    keyed = sorted((entry.sort_value, entry.tie, entry) for entry in decode_page(rows[0][0]))
+    more = len(keyed) > query.limit
+    keyed = keyed[: query.limit]
+    next_key = (keyed[-1][0], keyed[-1][1]) if more and keyed else None
+    distances = [distance_of_a(value) for value, _, _ in keyed] if query.near is not None else None
+    return Page(items=[entry for _, _, entry in keyed], next_key=next_key, distances_m=distances)
+
+
+async def list_pois(conn: aiosqlite.Connection, query: PoiQuery) -> Page[PoiRecord]:
+    """One page of POIs matching ``query``; ``InvalidParameter`` (``q``) if the text has no word."""
+    page = await list_poi_entries(conn, query)
+    return Page(
+        items=[record_of(entry) for entry in page.items],
+        next_key=page.next_key,
+        distances_m=page.distances_m,
+    )

@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from content.cursor import CursorCodec
 from content.db import Database
 from content.inputs import convert_input
 from content.localize import LanguageChoice, Localizer
+from content.pois.features import PoiCollection
 from content.pois.model import PoiInput
-from content.pois.public import public_pois
+from content.pois.public import public_pois_json
 from content.pois.queries import PoiQuery, get_poi, list_pois
+from content.pois.rendered import FeatureCache
 from content.pois.store import insert_pois
 from content.sql_math import ensure_math
 from tests.media_rows import add_audio, add_image
@@ -55,11 +58,16 @@ async def test_a_page_costs_two_statements(db: Database, query: PoiQuery) -> Non
     async with db.read() as conn:
         await conn.set_trace_callback(statements.append)
         try:
-            collection = await public_pois(
-                conn, query, Localizer(LanguageChoice(), "fr"), lambda k: codec.encode("s", k)
+            body = await public_pois_json(
+                conn,
+                query,
+                Localizer(LanguageChoice(), "fr"),
+                lambda k: codec.encode("s", k),
+                FeatureCache(),
             )
         finally:
             await conn.set_trace_callback(None)
+    collection = msgspec.json.decode(body, type=PoiCollection)
     assert len(collection.features) == 25
     assert collection.next is not None
     assert all(len(f.properties.images) == 2 for f in collection.features)

@@ -317,3 +317,34 @@ async def test_near_follows_publication_and_moves(demo: Client, db: Database) ->
     moved_near = (await demo.get("/api/v1/pois", params={"near": "48.3,0.4", "radius_m": "10"})).json()
     assert ids(moved_near) == ["croix"]
     assert moved_near["features"][0]["properties"]["distance_m"] == 0.0
+
+
+async def test_lists_show_an_edit_at_once_in_every_language(demo: Client, db: Database) -> None:
+    """Pages are assembled from features rendered once per POI version: an edit must show at once,
+    even one made within the same second as the previous version."""
+    async with db.write() as conn:
+        await create_poi(
+            conn,
+            poi("Lavoir", 0.31, 48.31, description={"fr": "Ancien lavoir"}),
+            office_id="perche",
+            user_id="u",
+            updated_at=LOADED_AT,
+        )
+        await set_poi_status(conn, "lavoir", "published", user_id="u", updated_at=LOADED_AT)
+    near = {"near": "48.31,0.31", "radius_m": "100"}
+    languages: list[dict[str, str]] = [{}, {"lang": "en"}, {"lang": "*"}]
+    before = [(await demo.get("/api/v1/pois", params={**near, **lang})).json() for lang in languages]
+    again = [(await demo.get("/api/v1/pois", params={**near, **lang})).json() for lang in languages]
+    assert again == before
+    assert before[0]["features"][0]["properties"]["name"] == "Lavoir"
+    assert before[1]["features"][0]["properties"]["lang"] == "fr"
+    async with db.write() as conn:
+        renamed = convert_input({"name": {"fr": "Lavoir", "en": "Wash house"}}, PoiPatch)
+        await update_poi(conn, "lavoir", renamed, user_id="u", updated_at=LOADED_AT)
+    after = [(await demo.get("/api/v1/pois", params={**near, **lang})).json() for lang in languages]
+    assert after[0]["features"][0]["properties"]["name"] == "Lavoir"
+    assert after[1]["features"][0]["properties"]["name"] == "Wash house"
+    assert after[1]["features"][0]["properties"]["lang"] == "fr"  # the description is still French only
+    assert after[2]["features"][0]["properties"]["name"] == {"fr": "Lavoir", "en": "Wash house"}
+    by_id = (await demo.get("/api/v1/pois", params={"lang": "en", "limit": "500"})).json()
+    assert next(f for f in by_id["features"] if f["id"] == "lavoir")["properties"]["name"] == "Wash house"
