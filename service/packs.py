@@ -51,7 +51,10 @@ class PackEntry(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
 
 
 class PackCatalogue(msgspec.Struct, frozen=True):
+    """The catalogue, shaped like every non-GeoJSON list (``{items, next}``); it is never paged."""
+
     items: list[PackEntry]
+    next: str | None = None
 
 
 def _url(pack_id: PackId, leaf: str) -> str:
