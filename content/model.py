@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import msgspec
 
@@ -18,6 +18,7 @@ __all__ = [
     "Longitude",
     "MediaRef",
     "MediaVariant",
+    "PoiCategory",
     "RouteMode",
     "Status",
     "TriggerRadius",
@@ -27,7 +28,7 @@ Status = Literal["draft", "published", "archived"]
 STATUSES: tuple[str, ...] = ("draft", "published", "archived")
 
 # Closed list of POI categories (documented in the README); a new one needs a code change, on purpose.
-POI_CATEGORIES: tuple[str, ...] = (
+PoiCategory = Literal[
     "heritage",
     "museum",
     "church_abbey",
@@ -47,7 +48,8 @@ POI_CATEGORIES: tuple[str, ...] = (
     "picnic_area",
     "toilets",
     "other",
-)
+]
+POI_CATEGORIES: tuple[str, ...] = get_args(PoiCategory)
 
 RouteMode = Literal["walk", "bike", "car", "horse"]
 ROUTE_MODES: tuple[str, ...] = ("walk", "bike", "car", "horse")

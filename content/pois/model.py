@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Literal
 
 import msgspec
 
 from content.geojson import Point
 from content.ids import EntityId
-from content.model import POI_CATEGORIES, Status
+from content.model import PoiCategory, Status
 from content.references import MediaId
 
 __all__ = [
@@ -22,29 +22,6 @@ __all__ = [
     "Wheelchair",
 ]
 
-PoiCategory = Literal[
-    "heritage",
-    "museum",
-    "church_abbey",
-    "castle",
-    "manor",
-    "nature",
-    "forest",
-    "viewpoint",
-    "legend_site",
-    "farm_shop",
-    "market",
-    "restaurant",
-    "cafe",
-    "lodging",
-    "tourist_office",
-    "parking",
-    "picnic_area",
-    "toilets",
-    "other",
-]
-if get_args(PoiCategory) != POI_CATEGORIES:  # one closed list; the Literal only exists for validation
-    raise RuntimeError("PoiCategory is out of step with content.model.POI_CATEGORIES")
 
 Wheelchair = Literal["yes", "limited", "no"]
 LangMap = dict[str, str]
