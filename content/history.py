@@ -8,6 +8,7 @@ entries.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -19,7 +20,15 @@ from content.clock import rfc3339, utc_now
 from content.errors import InvalidParameter
 from content.keyset_cursor import decode_cursor, encode_cursor
 
-__all__ = ["MAX_PAGE", "HistoryEntry", "HistoryPage", "changed_fields", "list_history", "record"]
+__all__ = [
+    "MAX_PAGE",
+    "HistoryEntry",
+    "HistoryPage",
+    "changed_fields",
+    "entry_from_row",
+    "list_history",
+    "record",
+]
 
 MAX_PAGE = 500
 _NAME = re.compile(r"^[a-z][a-z_]{0,31}$")
@@ -45,6 +54,22 @@ class HistoryEntry(msgspec.Struct, frozen=True):
 class HistoryPage(msgspec.Struct, frozen=True):
     items: list[HistoryEntry]
     next: str | None
+
+
+def entry_from_row(row: sqlite3.Row) -> HistoryEntry:
+    """A history row (with ``user_email`` joined from users) as served by every ``…/history`` endpoint."""
+    return HistoryEntry(
+        id=row["id"],
+        entity_type=row["entity_type"],
+        entity_id=row["entity_id"],
+        revision=row["revision"],
+        action=row["action"],
+        user_id=row["user_id"],
+        user_email=row["user_email"],
+        at=row["at"],
+        before=_decoder.decode(row["before"]),
+        after=_decoder.decode(row["after"]),
+    )
 
 
 def changed_fields(
@@ -118,20 +143,6 @@ async def list_history(
             (entity_type, entity_id, before_id, before_id, limit + 1),
         )
     )
-    items = [
-        HistoryEntry(
-            id=row["id"],
-            entity_type=row["entity_type"],
-            entity_id=row["entity_id"],
-            revision=row["revision"],
-            action=row["action"],
-            user_id=row["user_id"],
-            user_email=row["user_email"],
-            at=row["at"],
-            before=_decoder.decode(row["before"]),
-            after=_decoder.decode(row["after"]),
-        )
-        for row in rows[:limit]
-    ]
+    items = [entry_from_row(row) for row in rows[:limit]]
     more = len(rows) > limit
     return HistoryPage(items=items, next=encode_cursor(list_name, items[-1].id) if more else None)

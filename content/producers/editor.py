@@ -3,7 +3,7 @@ producer's history with its offers' changes interleaved."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import aiosqlite
 import msgspec
@@ -12,7 +12,7 @@ from msgspec import Meta
 from content.accounts.permissions import require_list, require_read
 from content.accounts.principal import Principal
 from content.errors import InvalidParameter, NotFound
-from content.history import MAX_PAGE, HistoryEntry, HistoryPage
+from content.history import MAX_PAGE, HistoryPage, entry_from_row
 from content.keyset_cursor import decode_cursor, encode_cursor
 from content.model import Status
 from content.paging import EVERY_STATUS
@@ -31,7 +31,6 @@ __all__ = [
     "producer_history",
 ]
 
-_decode_map = msgspec.json.Decoder(dict[str, Any]).decode
 _HISTORY = """
 SELECT h.id, h.entity_type, h.entity_id, h.revision, h.action, h.user_id, u.email AS user_email, h.at,
        h.before, h.after
@@ -133,20 +132,6 @@ async def producer_history(
         raise InvalidParameter.field("cursor", "not a cursor from a previous page of this list")
     params = {"id": producer_id, "before": before, "limit": limit + 1}
     rows = list(await conn.execute_fetchall(_HISTORY, params))
-    items = [
-        HistoryEntry(
-            id=row["id"],
-            entity_type=row["entity_type"],
-            entity_id=row["entity_id"],
-            revision=row["revision"],
-            action=row["action"],
-            user_id=row["user_id"],
-            user_email=row["user_email"],
-            at=row["at"],
-            before=_decode_map(row["before"]),
-            after=_decode_map(row["after"]),
-        )
-        for row in rows[:limit]
-    ]
+    items = [entry_from_row(row) for row in rows[:limit]]
     more = len(rows) > limit
     return HistoryPage(items=items, next=encode_cursor(list_name, items[-1].id) if more else None)
