@@ -6,7 +6,7 @@ DATA   ?= data
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run demo test lint bench clean
+.PHONY: install run demo test fuzz lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ run: demo
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# Long random runs: the property and schema fuzz tests with fresh randomness (not part of CI).
+fuzz: install
+	ODYSSEE_HYPOTHESIS_PROFILE=random $(BIN)/python -m pytest -q -p no:cacheprovider \
+	  tests/service/test_schema_fuzz.py tests/service/test_public_fuzz.py tests/service/producers/test_public_fuzz.py
 
 lint: install
 	$(BIN)/ruff check .

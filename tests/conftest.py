@@ -9,7 +9,10 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
@@ -18,6 +21,12 @@ from content.db import Database
 from content.settings import Settings, load_settings
 from service.app import create_app
 from tests.s3_server import DUMMY_CREDENTIALS, moto_server
+
+# Random input never decides CI: `make test` runs every property and schema fuzz test derandomized (a fixed
+# seed, no example database). `make fuzz` runs the same tests with fresh randomness and many more examples.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile("random", derandomize=False, database=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("ODYSSEE_HYPOTHESIS_PROFILE", "ci"))
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 
