@@ -24,6 +24,7 @@ from content.settings import Settings, load_settings
 from packs.builder import PackBuilder
 from packs.rebuild import PackRebuilder
 from service.auth import auth_handlers, provide_principal
+from service.backoffice import backoffice_router, backoffice_templates, static_handlers
 from service.bodies import BoundedJSONRequest
 from service.conditional import ConditionalJSONMiddleware
 from service.editor import (
@@ -64,6 +65,8 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
         OfferEditorController,
         media_variant,
         PackController,
+        backoffice_router(settings),
+        *static_handlers,
     ]
 
 
@@ -121,6 +124,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         dependencies=dependencies,
         lifespan=[lifespan],
         exception_handlers=exception_handlers,
+        template_config=backoffice_templates(),
         middleware=[DefineMiddleware(ConditionalJSONMiddleware)],
         request_class=BoundedJSONRequest,
         # JSON bodies; the media upload handler sets its own, larger limit.
