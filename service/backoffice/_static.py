@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Request, Response, get
+from litestar.params import FromPath
 
 __all__ = ["STATIC_DIR", "static_file", "static_url", "tree_digest"]
 
@@ -61,8 +62,10 @@ _IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 @get(f"{_PREFIX}/{{digest:str}}/{{name:path}}", include_in_schema=False, sync_to_thread=False)
-def static_file(request: Request[Any, Any, Any], digest: str, name: str) -> Response[bytes]:
-    file = _files().get(name.lstrip("/"))
+def static_file(
+    request: Request[Any, Any, Any], digest: FromPath[str], name: FromPath[Path]
+) -> Response[bytes]:
+    file = _files().get(str(name).lstrip("/"))
     if file is None or digest != tree_digest():
         return Response(b"not found", status_code=404, media_type="text/plain")
     headers = {"Cache-Control": _IMMUTABLE, "Vary": "Accept-Encoding", "ETag": f'"{digest}"'}

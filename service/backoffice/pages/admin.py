@@ -7,6 +7,7 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
 
 from content.errors import Conflict, InvalidInput, NotFound
 from service.backoffice import domain
@@ -40,7 +41,9 @@ async def _offices_page(
 
 
 @get("/admin/offices", include_in_schema=False)
-async def offices_page(request: AnyRequest, user: UserDep, db: DatabaseDep, done: str = "") -> Response[Any]:
+async def offices_page(
+    request: AnyRequest, user: UserDep, db: DatabaseDep, done: FromQuery[str] = ""
+) -> Response[Any]:
     _ = gettext_for(request)
     notice = _("Office created.") if done else None
     return await _offices_page(request, user, db, notice=notice)
@@ -88,7 +91,9 @@ async def _users_page(
 
 
 @get("/admin/users", include_in_schema=False)
-async def users_page(request: AnyRequest, user: UserDep, db: DatabaseDep, done: str = "") -> Response[Any]:
+async def users_page(
+    request: AnyRequest, user: UserDep, db: DatabaseDep, done: FromQuery[str] = ""
+) -> Response[Any]:
     _ = gettext_for(request)
     notice = {
         "disabled": _("Account disabled: it is signed out everywhere."),
@@ -127,7 +132,7 @@ async def user_create(request: AnyRequest, user: UserDep, db: DatabaseDep, clock
 
 @post("/admin/users/{user_id:str}", include_in_schema=False, status_code=200)
 async def user_change(
-    request: AnyRequest, user: UserDep, db: DatabaseDep, clock: ClockDep, user_id: str
+    request: AnyRequest, user: UserDep, db: DatabaseDep, clock: ClockDep, user_id: FromPath[str]
 ) -> Response[Any]:
     form = await read_form(request)
     action = text(form, "action")

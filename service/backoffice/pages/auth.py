@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
+from litestar.params import FromQuery
 
 from content.errors import RateLimited, Unauthenticated
 from service.backoffice import domain
@@ -36,7 +37,7 @@ def _safe_next(value: str | None) -> str:
 
 
 @get("/login", include_in_schema=False)
-async def login_form(request: AnyRequest, next: str | None = None) -> Response[Any]:
+async def login_form(request: AnyRequest, next: FromQuery[str | None] = None) -> Response[Any]:
     if await session_principal(request) is not None:
         return redirect(_safe_next(next))
     return render(request, "login.html", {"next": _safe_next(next), "email": ""})

@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.handlers import HTTPRouteHandler
+from litestar.params import FromPath, FromQuery
 
 from content.errors import InvalidInput, PreconditionFailed, PreconditionRequired
 from content.media import TEXT_LIMITS
@@ -29,7 +30,12 @@ _TEXTS = (*TEXT_LIMITS, "etag", "lang")
 
 @get("/hours-preview", include_in_schema=False)
 async def hours_preview(
-    request: AnyRequest, user: UserDep, clock: ClockDep, value: str = "", lat: float = 48.4, lon: float = 0.8
+    request: AnyRequest,
+    user: UserDep,
+    clock: ClockDep,
+    value: FromQuery[str] = "",
+    lat: FromQuery[float] = 48.4,
+    lon: FromQuery[float] = 0.8,
 ) -> Response[str]:
     """The preview as text, for the live ``<output>`` beside an opening-hours field."""
     del user  # signed-in only
@@ -70,7 +76,7 @@ def upload_handlers(settings: Settings) -> list[HTTPRouteHandler]:
         settings: SettingsDep,
         events: EventsDep,
         clock: ClockDep,
-        poi_id: str,
+        poi_id: FromPath[str],
     ) -> Response[Any]:
         record = await domain.poi_for_editor(db, user, poi_id)
         if not domain.can_edit(user, "poi", record.office_id):
@@ -113,8 +119,8 @@ def upload_handlers(settings: Settings) -> list[HTTPRouteHandler]:
         settings: SettingsDep,
         events: EventsDep,
         clock: ClockDep,
-        producer_id: str,
-        offer_id: str,
+        producer_id: FromPath[str],
+        offer_id: FromPath[str],
     ) -> Response[Any]:
         offer = await domain.offer(db, user, producer_id, offer_id)
         ref, _texts = await _ingest(request, user, db, blobs, settings)

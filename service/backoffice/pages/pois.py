@@ -7,6 +7,7 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
 
 from service.backoffice import domain
 from service.backoffice._render import gettext_for, redirect, render
@@ -35,7 +36,12 @@ POI_SHAPE = Shape(
 
 @get("/pois", include_in_schema=False)
 async def poi_list(
-    request: AnyRequest, user: UserDep, db: DatabaseDep, q: str = "", status: str = "", category: str = ""
+    request: AnyRequest,
+    user: UserDep,
+    db: DatabaseDep,
+    q: FromQuery[str] = "",
+    status: FromQuery[str] = "",
+    category: FromQuery[str] = "",
 ) -> Response[Any]:
     items = await domain.pois(db, user)
     shown = list_filter(
@@ -96,7 +102,12 @@ async def _page(
 
 @get("/pois/{poi_id:str}", include_in_schema=False)
 async def poi_page(
-    request: AnyRequest, user: UserDep, db: DatabaseDep, clock: ClockDep, poi_id: str, done: str = ""
+    request: AnyRequest,
+    user: UserDep,
+    db: DatabaseDep,
+    clock: ClockDep,
+    poi_id: FromPath[str],
+    done: FromQuery[str] = "",
 ) -> Response[Any]:
     record = await domain.poi_for_editor(db, user, poi_id)
     return await _page(request, user, db, clock, record, notice=notice_for(gettext_for(request), done))
@@ -104,7 +115,12 @@ async def poi_page(
 
 @post("/pois/{poi_id:str}", include_in_schema=False, status_code=200)
 async def poi_submit(
-    request: AnyRequest, user: UserDep, db: DatabaseDep, events: EventsDep, clock: ClockDep, poi_id: str
+    request: AnyRequest,
+    user: UserDep,
+    db: DatabaseDep,
+    events: EventsDep,
+    clock: ClockDep,
+    poi_id: FromPath[str],
 ) -> Response[Any]:
     form = await read_form(request)
     record = await domain.poi_for_editor(db, user, poi_id)

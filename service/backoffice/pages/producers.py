@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
 
 from content.errors import FieldError, InvalidInput, PreconditionFailed, PreconditionRequired
 from service.backoffice import domain
@@ -33,7 +34,13 @@ async def producer_list(request: AnyRequest, user: UserDep, db: DatabaseDep) -> 
 
 
 async def _offers_page(
-    request: AnyRequest, user: Any, db: Any, clock: Any, producer_id: str, *, notice: str | None = None
+    request: AnyRequest,
+    user: Any,
+    db: Any,
+    clock: Any,
+    producer_id: FromPath[str],
+    *,
+    notice: str | None = None,
 ) -> Response[Any]:
     producer = await domain.producer(db, user, producer_id)
     offers = await domain.offers(db, user, producer_id)
@@ -51,7 +58,12 @@ async def _offers_page(
 
 @get("/producers/{producer_id:str}/offers", include_in_schema=False)
 async def offers_page(
-    request: AnyRequest, user: UserDep, db: DatabaseDep, clock: ClockDep, producer_id: str, done: str = ""
+    request: AnyRequest,
+    user: UserDep,
+    db: DatabaseDep,
+    clock: ClockDep,
+    producer_id: FromPath[str],
+    done: FromQuery[str] = "",
 ) -> Response[Any]:
     _ = gettext_for(request)
     notice = {"saved": _("Saved."), "availability": _("Availability changed.")}.get(done)
@@ -69,8 +81,8 @@ async def availability_submit(
     db: DatabaseDep,
     events: EventsDep,
     clock: ClockDep,
-    producer_id: str,
-    offer_id: str,
+    producer_id: FromPath[str],
+    offer_id: FromPath[str],
 ) -> Response[Any]:
     """One tap: the new availability is a fact about now, so it applies over any other edit (it changes
     only that field) — the same fast path as the API's ``PATCH {"availability": …}``."""
@@ -106,7 +118,7 @@ def _offer_values(offer: Any) -> dict[str, Any]:
 
 @get("/producers/{producer_id:str}/offers/{offer_id:str}", include_in_schema=False)
 async def offer_page(
-    request: AnyRequest, user: UserDep, db: DatabaseDep, producer_id: str, offer_id: str
+    request: AnyRequest, user: UserDep, db: DatabaseDep, producer_id: FromPath[str], offer_id: FromPath[str]
 ) -> Response[Any]:
     offer = await domain.offer(db, user, producer_id, offer_id)
     producer = await domain.producer(db, user, producer_id)
@@ -154,8 +166,8 @@ async def offer_submit(
     db: DatabaseDep,
     events: EventsDep,
     clock: ClockDep,
-    producer_id: str,
-    offer_id: str,
+    producer_id: FromPath[str],
+    offer_id: FromPath[str],
 ) -> Response[Any]:
     form = await read_form(request)
     offer = await domain.offer(db, user, producer_id, offer_id)
@@ -199,7 +211,7 @@ async def _producer_form(
     user: Any,
     db: Any,
     clock: Any,
-    producer_id: str,
+    producer_id: FromPath[str],
     template: str,
     *,
     values: dict[str, str] | None = None,
@@ -234,7 +246,12 @@ async def _producer_form(
 
 @get("/producers/{producer_id:str}/hours", include_in_schema=False)
 async def hours_page(
-    request: AnyRequest, user: UserDep, db: DatabaseDep, clock: ClockDep, producer_id: str, done: str = ""
+    request: AnyRequest,
+    user: UserDep,
+    db: DatabaseDep,
+    clock: ClockDep,
+    producer_id: FromPath[str],
+    done: FromQuery[str] = "",
 ) -> Response[Any]:
     _ = gettext_for(request)
     notice = _("Saved.") if done else None
@@ -243,7 +260,12 @@ async def hours_page(
 
 @get("/producers/{producer_id:str}/profile", include_in_schema=False)
 async def profile_page(
-    request: AnyRequest, user: UserDep, db: DatabaseDep, clock: ClockDep, producer_id: str, done: str = ""
+    request: AnyRequest,
+    user: UserDep,
+    db: DatabaseDep,
+    clock: ClockDep,
+    producer_id: FromPath[str],
+    done: FromQuery[str] = "",
 ) -> Response[Any]:
     _ = gettext_for(request)
     notice = _("Saved.") if done else None
@@ -256,7 +278,7 @@ async def _save_producer(
     db: Any,
     events: Any,
     clock: Any,
-    producer_id: str,
+    producer_id: FromPath[str],
     template: str,
     page: str,
 ) -> Response[Any]:
@@ -308,14 +330,24 @@ async def _save_producer(
 
 @post("/producers/{producer_id:str}/hours", include_in_schema=False, status_code=200)
 async def hours_submit(
-    request: AnyRequest, user: UserDep, db: DatabaseDep, events: EventsDep, clock: ClockDep, producer_id: str
+    request: AnyRequest,
+    user: UserDep,
+    db: DatabaseDep,
+    events: EventsDep,
+    clock: ClockDep,
+    producer_id: FromPath[str],
 ) -> Response[Any]:
     return await _save_producer(request, user, db, events, clock, producer_id, "hours.html", "hours")
 
 
 @post("/producers/{producer_id:str}/profile", include_in_schema=False, status_code=200)
 async def profile_submit(
-    request: AnyRequest, user: UserDep, db: DatabaseDep, events: EventsDep, clock: ClockDep, producer_id: str
+    request: AnyRequest,
+    user: UserDep,
+    db: DatabaseDep,
+    events: EventsDep,
+    clock: ClockDep,
+    producer_id: FromPath[str],
 ) -> Response[Any]:
     return await _save_producer(request, user, db, events, clock, producer_id, "profile.html", "profile")
 

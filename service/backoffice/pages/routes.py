@@ -7,6 +7,7 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
 
 from content.errors import InvalidInput, PreconditionFailed, PreconditionRequired
 from service.backoffice import domain
@@ -31,7 +32,7 @@ ROUTE_SHAPE = Shape(
 
 @get("/routes", include_in_schema=False)
 async def route_list(
-    request: AnyRequest, user: UserDep, db: DatabaseDep, q: str = "", status: str = ""
+    request: AnyRequest, user: UserDep, db: DatabaseDep, q: FromQuery[str] = "", status: FromQuery[str] = ""
 ) -> Response[Any]:
     items = await domain.routes(db, user)
     shown = list_filter(items, q=q, status=status, names=lambda r: r.title.values(), extra=lambda r: True)
@@ -73,7 +74,7 @@ async def _page(
 
 @get("/routes/{route_id:str}", include_in_schema=False)
 async def route_page(
-    request: AnyRequest, user: UserDep, db: DatabaseDep, route_id: str, done: str = ""
+    request: AnyRequest, user: UserDep, db: DatabaseDep, route_id: FromPath[str], done: FromQuery[str] = ""
 ) -> Response[Any]:
     record = await domain.route_for_editor(db, user, route_id)
     return await _page(request, user, db, record, notice=notice_for(gettext_for(request), done))
@@ -81,7 +82,12 @@ async def route_page(
 
 @post("/routes/{route_id:str}", include_in_schema=False, status_code=200)
 async def route_submit(
-    request: AnyRequest, user: UserDep, db: DatabaseDep, events: EventsDep, clock: ClockDep, route_id: str
+    request: AnyRequest,
+    user: UserDep,
+    db: DatabaseDep,
+    events: EventsDep,
+    clock: ClockDep,
+    route_id: FromPath[str],
 ) -> Response[Any]:
     form = await read_form(request)
     record = await domain.route_for_editor(db, user, route_id)
@@ -129,7 +135,12 @@ async def route_submit(
 
 @post("/routes/{route_id:str}/stops", include_in_schema=False, status_code=200)
 async def stops_submit(
-    request: AnyRequest, user: UserDep, db: DatabaseDep, events: EventsDep, clock: ClockDep, route_id: str
+    request: AnyRequest,
+    user: UserDep,
+    db: DatabaseDep,
+    events: EventsDep,
+    clock: ClockDep,
+    route_id: FromPath[str],
 ) -> Response[Any]:
     """Edit, move (``move=up:3``), remove (``remove=3``) or add stops, as one ``set_stops``."""
     form = await read_form(request)
@@ -149,7 +160,7 @@ async def stops_submit(
 
 @post("/routes/{route_id:str}/pack", include_in_schema=False, status_code=303)
 async def pack_rebuild(
-    request: AnyRequest, user: UserDep, db: DatabaseDep, events: EventsDep, route_id: str
+    request: AnyRequest, user: UserDep, db: DatabaseDep, events: EventsDep, route_id: FromPath[str]
 ) -> Response[Any]:
     record = await domain.route_for_editor(db, user, route_id)
     domain.rebuild_route_pack(events, user, record)
