@@ -99,8 +99,10 @@ def site(site_template: tuple[Path, Seeded], tmp_path_factory: pytest.TempPathFa
         sock.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    # Per module, not per session: Playwright's sync API runs an event loop in this thread while it is
+    # started, which the asyncio tests that follow must not find still running.
     with playwright_sync.sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
