@@ -28,7 +28,7 @@ from content.accounts import (
     logout,
     user_etag,
 )
-from content.accounts.permissions import can_edit, can_manage_users, can_upload_media
+from content.accounts.permissions import can_edit, can_manage_users, can_upload_media, require_edit
 from content.accounts.principal import Principal
 from content.blobs import BlobStore
 from content.db import Database
@@ -98,6 +98,7 @@ __all__ = [
     "producers",
     "rebuild_route_pack",
     "require_admin",
+    "require_edit",
     "route_etag",
     "route_for_editor",
     "route_pack",

@@ -124,6 +124,7 @@ async def poi_submit(
 ) -> Response[Any]:
     form = await read_form(request)
     record = await domain.poi_for_editor(db, user, poi_id)
+    domain.require_edit(user, "poi", record.office_id)
     outcome: EditOutcome = await apply_edit(
         form,
         shape=POI_SHAPE,

@@ -91,6 +91,7 @@ async def route_submit(
 ) -> Response[Any]:
     form = await read_form(request)
     record = await domain.route_for_editor(db, user, route_id)
+    domain.require_edit(user, "route", record.office_id)
     outcome: EditOutcome = await apply_edit(
         form,
         shape=ROUTE_SHAPE,
@@ -145,6 +146,7 @@ async def stops_submit(
     """Edit, move (``move=up:3``), remove (``remove=3``) or add stops, as one ``set_stops``."""
     form = await read_form(request)
     record = await domain.route_for_editor(db, user, route_id)
+    domain.require_edit(user, "route", record.office_id)
     rows, stops = stops_from_form(form, record.stops)
     try:
         await domain.save_stops(events, db, user, route_id, stops, if_match=text(form, "etag"), now=clock())
