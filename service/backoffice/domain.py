@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec
 
+from content import worklist as worklist_queries
 from content.accounts import (
     NewOffice,
     NewUser,
@@ -28,7 +29,13 @@ from content.accounts import (
     logout,
     user_etag,
 )
-from content.accounts.permissions import can_edit, can_manage_users, can_upload_media, require_edit
+from content.accounts.permissions import (
+    can_edit,
+    can_manage_users,
+    can_upload_media,
+    require_edit,
+    require_list,
+)
 from content.accounts.principal import Principal
 from content.blobs import BlobStore
 from content.db import Database
@@ -64,6 +71,7 @@ from content.producers.records import OfferRecord, ProducerRecord
 from content.producers.store import update_producer
 from content.routes.model import RoutePatch, RouteSummaryRecord, StopInput
 from content.settings import Settings
+from content.worklist import TodoList
 from packs.store import get_pack, stale_pack_ids
 
 __all__ = [
@@ -76,6 +84,7 @@ __all__ = [
     "ProducerRecord",
     "RouteSummaryRecord",
     "User",
+    "Worklist",
     "add_office",
     "add_user",
     "can_edit",
@@ -115,6 +124,7 @@ __all__ = [
     "upload",
     "user_etag",
     "users",
+    "worklist",
 ]
 
 # Re-exported for the pages: they import the domain through this module only.
@@ -123,17 +133,58 @@ sign_out = logout
 
 
 async def pois(
-    db: Database, principal: Principal, *, statuses: tuple[Status, ...] = EVERY_STATUS, limit: int = 500
-) -> list[PoiRecord]:
-    page = await poi_page(db, principal, statuses=statuses, limit=limit, after=None)
-    return page.items
+    db: Database,
+    principal: Principal,
+    *,
+    statuses: tuple[Status, ...] = EVERY_STATUS,
+    limit: int = 500,
+    after_id: str | None = None,
+) -> tuple[list[PoiRecord], str | None]:
+    """A page of POIs by id, drafts included, after ``after_id``; and the last id when more follow."""
+    after = None if after_id is None else (0.0, after_id)
+    page = await poi_page(db, principal, statuses=statuses, limit=limit, after=after)
+    return page.items, None if page.next_key is None else str(page.next_key[1])
 
 
 async def routes(
-    db: Database, principal: Principal, *, statuses: tuple[Status, ...] = EVERY_STATUS, limit: int = 500
-) -> list[RouteSummaryRecord]:
-    page = await route_page(db, principal, statuses=statuses, limit=limit, after=None)
-    return page.items
+    db: Database,
+    principal: Principal,
+    *,
+    statuses: tuple[Status, ...] = EVERY_STATUS,
+    limit: int = 500,
+    after_id: str | None = None,
+) -> tuple[list[RouteSummaryRecord], str | None]:
+    after = None if after_id is None else (0.0, after_id)
+    page = await route_page(db, principal, statuses=statuses, limit=limit, after=after)
+    return page.items, None if page.next_key is None else str(page.next_key[1])
+
+
+@dataclass(frozen=True)
+class Worklist:
+    draft_pois: TodoList
+    draft_routes: TodoList
+    untranslated_pois: TodoList
+    untranslated_routes: TodoList
+    missing_narration: TodoList
+
+
+async def _narrations(conn: Any, langs: tuple[str, ...], office: str | None) -> TodoList:
+    items = await worklist_queries.stops_without_narration(conn, langs, office_id=office)
+    return TodoList(items, len(items))
+
+
+async def worklist(db: Database, principal: Principal, langs: tuple[str, ...]) -> Worklist:
+    """What needs doing in the principal's office (every office for admins)."""
+    require_list(principal, "poi")
+    office = None if principal.role == "admin" else principal.office_id or "-"
+    async with db.read() as conn:
+        return Worklist(
+            draft_pois=await worklist_queries.drafts(conn, "poi", office_id=office),
+            draft_routes=await worklist_queries.drafts(conn, "route", office_id=office),
+            untranslated_pois=await worklist_queries.untranslated(conn, "poi", langs, office_id=office),
+            untranslated_routes=await worklist_queries.untranslated(conn, "route", langs, office_id=office),
+            missing_narration=await _narrations(conn, langs, office),
+        )
 
 
 def patch_poi(fields: dict[str, Any]) -> PoiPatch:

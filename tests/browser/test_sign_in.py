@@ -17,6 +17,11 @@ def test_sign_in_lands_on_the_home_page(new_page: Any, site: Site) -> None:
     sign_in(page, site.seeded.staff)
     assert page.url.endswith("/backoffice/")
     assert page.get_by_role("heading", name="À faire").is_visible()
+    drafts = page.locator("section", has=page.get_by_role("heading", name="Brouillons"))
+    assert drafts.get_by_role("link", name="Lavoir de la Herse").is_visible()
+    assert drafts.get_by_role("link", name="Moulin du Loir").count() == 0  # another office's
+    narrations = page.locator("section", has=page.get_by_role("heading", name="Arrêts sans narration"))
+    assert narrations.get_by_role("link", name="Légendes de la forêt").is_visible()
     check_axe(page)
     shoot(page, "home")
 

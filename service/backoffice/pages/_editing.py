@@ -5,7 +5,7 @@ changed next to what this user typed, keeping every typed value."""
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -14,6 +14,7 @@ import msgspec
 from content.errors import FieldError, InvalidInput, PreconditionFailed, PreconditionRequired
 from content.history import HistoryEntry, HistoryPage
 from content.model import Status
+from content.paging import EVERY_STATUS
 from service.backoffice.pages._forms import field_errors, text
 from service.backoffice.pages._values import (
     Shape,
@@ -24,9 +25,10 @@ from service.backoffice.pages._values import (
     typed_values,
 )
 
-__all__ = ["ConflictView", "EditOutcome", "apply_edit", "fold", "list_filter", "notice_for"]
+__all__ = ["ConflictView", "EditOutcome", "apply_edit", "fold", "notice_for", "scan", "statuses_of"]
 
 T = TypeVar("T")
+_STATUSES: dict[str, Status] = {"draft": "draft", "published": "published", "archived": "archived"}
 _STATUS_OF: dict[str, Status] = {"publish": "published", "unpublish": "draft", "archive": "archived"}
 
 
@@ -110,22 +112,37 @@ def fold(value: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-def list_filter(
-    items: Sequence[T],
+async def scan(
+    fetch: Callable[[str | None, int], Awaitable[tuple[list[T], str | None]]],
+    keep: Callable[[T], bool] | None,
     *,
-    q: str,
-    status: str,
-    names: Callable[[T], Iterable[str]],
-    extra: Callable[[T], bool],
-) -> list[T]:
-    needle = fold(q.strip())
-    return [
-        item
-        for item in items
-        if (not status or getattr(item, "status", None) == status)
-        and extra(item)
-        and (not needle or any(needle in fold(name) for name in (*names(item), getattr(item, "id", ""))))
-    ]
+    after: str | None,
+    want: int = 50,
+    chunk: int = 500,
+) -> tuple[list[T], str | None]:
+    """One page of a list (``want`` items after the id ``after``), filtered by ``keep`` if given: the
+    store is read in chunks until the page is full. Returns the page and where the next one starts."""
+    if keep is None:
+        return await fetch(after, want)
+    found: list[T] = []
+    cursor = after
+    while True:
+        items, following = await fetch(cursor, chunk)
+        for item in items:
+            if keep(item):
+                found.append(item)
+                if len(found) == want:
+                    last = str(getattr(item, "id", ""))
+                    return found, (last if item is not items[-1] or following else None)
+        if following is None:
+            return found, None
+        cursor = following
+
+
+def statuses_of(status: str) -> tuple[Status, ...]:
+    """The list filter's statuses: one, or every status when the filter is empty or unknown."""
+    chosen = _STATUSES.get(status)
+    return (chosen,) if chosen else EVERY_STATUS
 
 
 def notice_for(_: Callable[[str], str], done: str) -> str | None:

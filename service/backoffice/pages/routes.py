@@ -13,7 +13,7 @@ from content.errors import InvalidInput, PreconditionFailed, PreconditionRequire
 from service.backoffice import domain
 from service.backoffice._render import gettext_for, redirect, render
 from service.backoffice.deps import UserDep
-from service.backoffice.pages._editing import EditOutcome, apply_edit, list_filter, notice_for
+from service.backoffice.pages._editing import EditOutcome, apply_edit, fold, notice_for, scan, statuses_of
 from service.backoffice.pages._forms import field_errors, read_form, text
 from service.backoffice.pages._labels import route_context
 from service.backoffice.pages._stops import StopRow, stop_rows, stops_from_form
@@ -32,11 +32,23 @@ ROUTE_SHAPE = Shape(
 
 @get("/routes", include_in_schema=False)
 async def route_list(
-    request: AnyRequest, user: UserDep, db: DatabaseDep, q: FromQuery[str] = "", status: FromQuery[str] = ""
+    request: AnyRequest,
+    user: UserDep,
+    db: DatabaseDep,
+    q: FromQuery[str] = "",
+    status: FromQuery[str] = "",
+    after: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    items = await domain.routes(db, user)
-    shown = list_filter(items, q=q, status=status, names=lambda r: r.title.values(), extra=lambda r: True)
-    return render(request, "routes.html", {"items": shown, "q": q, "status": status}, principal=user)
+    needle = fold(q.strip())
+    items, following = await scan(
+        lambda cursor, limit: domain.routes(
+            db, user, statuses=statuses_of(status), limit=limit, after_id=cursor
+        ),
+        (lambda r: any(needle in fold(text) for text in (*r.title.values(), r.id))) if needle else None,
+        after=after,
+    )
+    context = {"items": items, "next": following, "q": q, "status": status}
+    return render(request, "routes.html", context, principal=user)
 
 
 async def _page(
