@@ -27,6 +27,7 @@ from service.analytics import AnalyticsBatchController
 from service.analytics_counting import UsageCountingMiddleware
 from service.analytics_reports import AnalyticsReportController
 from service.auth import auth_handlers, provide_principal
+from service.backoffice import backoffice_router, backoffice_templates, static_handlers
 from service.bodies import BoundedJSONRequest
 from service.conditional import ConditionalJSONMiddleware
 from service.docs import docs_assets_router, docs_render_plugins
@@ -71,6 +72,8 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
         AnalyticsBatchController,
         AnalyticsReportController,
         docs_assets_router(),
+        backoffice_router(settings),
+        *static_handlers,
     ]
 
 
@@ -138,6 +141,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         dependencies=dependencies,
         lifespan=[lifespan],
         exception_handlers=exception_handlers,
+        template_config=backoffice_templates(),
         middleware=[
             DefineMiddleware(UsageCountingMiddleware, recorder=analytics),
             DefineMiddleware(ConditionalJSONMiddleware),
