@@ -90,7 +90,8 @@ def _opening(source: SourceObject) -> tuple[str | None, dict[str, str]]:
 def _description(source: SourceObject, opening_text: dict[str, str]) -> dict[str, str]:
     description = _known_languages(source.description)
     for lang, text in opening_text.items():
-        line = f"{_OPENING_LABEL.get(lang, _OPENING_LABEL['en'])} : {text}"
+        colon = " :" if lang == "fr" else ":"  # French puts a space before the colon
+        line = f"{_OPENING_LABEL.get(lang, _OPENING_LABEL['en'])}{colon} {text}"
         description[lang] = f"{description[lang]}\n\n{line}" if description.get(lang) else line
     return {lang: _cut(text, MAX_DESCRIPTION_CHARS) for lang, text in description.items()}
 

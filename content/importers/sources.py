@@ -11,10 +11,11 @@ import aiosqlite
 
 from content.errors import InvalidInput
 from content.geo import BBox
-from content.importers import geojson, overpass
+from content.importers import apidae, datatourisme, geojson, overpass, tourinsoft
 from content.importers.errors import NotAFeed
 from content.importers.fetch import FetchError, read_feed
 from content.importers.model import SourceObject
+from content.importers.prepare import Skip
 
 __all__ = ["Reader", "area_bbox", "load_objects", "reader_for"]
 
@@ -25,12 +26,17 @@ class Reader:
 
     parse: Callable[[bytes], Iterator[SourceObject]]
     categories: dict[str, str]
-    directory: Callable[[Path], Iterator[SourceObject]] | None = None
+    directory: Callable[[Path], Iterator[SourceObject | Skip]] | None = None
 
 
 _READERS: dict[str, Reader] = {
     "geojson": Reader(geojson.read_geojson, geojson.CATEGORIES),
     "osm": Reader(overpass.read_overpass, overpass.CATEGORIES),
+    "tourinsoft": Reader(tourinsoft.read_tourinsoft, tourinsoft.CATEGORIES),
+    "apidae": Reader(apidae.read_apidae, apidae.CATEGORIES),
+    "datatourisme": Reader(
+        datatourisme.read_datatourisme, datatourisme.CATEGORIES, datatourisme.read_datatourisme_directory
+    ),
 }
 
 
@@ -41,14 +47,17 @@ def reader_for(format_name: str) -> Reader:
         raise InvalidInput.field("from", f"unknown format {format_name!r}") from None
 
 
-async def load_objects(reader: Reader, source: str) -> Iterable[SourceObject]:
+async def load_objects(reader: Reader, source: str) -> Iterable[SourceObject | Skip]:
     """Every object of the feed at ``source`` (file, directory or URL), read in full before any write:
     a feed that cannot be read (or parsed) raises :class:`NotAFeed` and nothing changes."""
     path = Path(source)
     is_dir = not source.startswith(("http://", "https://")) and await asyncio.to_thread(path.is_dir)
     if is_dir and reader.directory is not None:
         directory = reader.directory
-        return await asyncio.to_thread(lambda: list(directory(path)))
+        try:
+            return await asyncio.to_thread(lambda: list(directory(path)))
+        except OSError as exc:
+            raise NotAFeed(f"{source}: {exc.strerror or exc}") from None
     if is_dir:
         raise NotAFeed(f"{source} is a directory; this format is read from a file or a URL")
     try:

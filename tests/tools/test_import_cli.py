@@ -142,3 +142,43 @@ def test_bbox_limits_the_import(tmp_path: Path, capsys: pytest.CaptureFixture[st
     )
     assert report["created"] == 2
     assert report["skipped"]["outside the area"] == 2
+
+
+@pytest.mark.parametrize(
+    ("format_name", "source", "created", "skipped"),
+    [
+        (
+            "tourinsoft",
+            "tourinsoft-v3.json",
+            3,
+            {"no name": 1, "no usable coordinates": 1, "unmapped category": 1},
+        ),
+        ("tourinsoft", "tourinsoft-v2.json", 2, {}),
+        ("apidae", "apidae.json", 3, {"no name": 1, "no usable coordinates": 1, "unmapped category": 1}),
+        ("datatourisme", "datatourisme", 2, {"unreadable object file": 1}),
+        ("datatourisme", "datatourisme/objects/1/1a/10-1a2b3c.json", 1, {}),
+    ],
+)
+def test_each_format_imports_and_reruns_as_a_no_op(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    format_name: str,
+    source: str,
+    created: int,
+    skipped: dict[str, int],
+) -> None:
+    data = tmp_path / "data"
+    args = ("--from", format_name, str(FEEDS / source), "--data-dir", str(data), "--no-media")
+    report = run_json(capsys, *args)
+    assert (report["created"], report["skipped"]) == (created, skipped)
+    state = rows(data, "SELECT id, revision, updated_at FROM pois ORDER BY id")
+    history = rows(data, "SELECT count(*) FROM history")
+    again = run_json(capsys, *args)
+    assert (again["created"], again["updated"], again["unchanged"], again["unpublished"]) == (
+        0,
+        0,
+        created,
+        0,
+    )
+    assert rows(data, "SELECT id, revision, updated_at FROM pois ORDER BY id") == state
+    assert rows(data, "SELECT count(*) FROM history") == history
