@@ -11,17 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import date
+from functools import partial
 from typing import Any
 
 import msgspec
 
 from content.importers.errors import NotAFeed
-from content.importers.model import Picture, SourceObject
+from content.importers.model import Entry, Picture, SourceObject
 from content.importers.periods import Period, describe, to_opening_hours
 from content.importers.text import clean_text, lang_texts, place_name
-from content.importers.values import as_float, as_rfc3339, first_text
+from content.importers.values import as_float, as_rfc3339, first_text, id_text
 
-__all__ = ["CATEGORIES", "read_apidae"]
+__all__ = ["CATEGORIES", "apidae_entries", "read_apidae"]
 
 CATEGORIES: dict[str, str] = {
     "PATRIMOINE_CULTUREL:Château": "castle",
@@ -185,9 +186,8 @@ def _object(index: int, item: Mapping[str, Any]) -> SourceObject:
     )
     contacts = _contacts(item)
     opening_hours, opening_text = _opening(item)
-    raw_id = item.get("id")
     return SourceObject(
-        external_id=str(raw_id) if isinstance(raw_id, int | str) and not isinstance(raw_id, bool) else "",
+        external_id=id_text(item.get("id")),
         where=f"objetsTouristiques[{index}]",
         kinds=([f"{kind}:{subtype}"] if subtype else []) + ([kind] if kind else []),
         name=lang_texts(_libelles(item.get("nom"))),
@@ -206,8 +206,8 @@ def _object(index: int, item: Mapping[str, Any]) -> SourceObject:
     )
 
 
-def read_apidae(data: bytes) -> Iterator[SourceObject]:
-    """A search answer (``objetsTouristiques``), an export's array, or one object."""
+def apidae_entries(data: bytes) -> Iterator[Entry]:
+    """A search answer (``objetsTouristiques``), an export's array, or one object, read lazily."""
     try:
         document = msgspec.json.decode(data)
     except msgspec.DecodeError as exc:
@@ -222,4 +222,11 @@ def read_apidae(data: bytes) -> Iterator[SourceObject]:
         raise NotAFeed("not an Apidae answer (no 'objetsTouristiques' list, nor an array of objects)")
     for index, item in enumerate(items):
         if isinstance(item, dict):
-            yield _object(index, item)
+            external_id = id_text(item.get("id"))
+            updated_at = as_rfc3339(_mapping(item.get("gestion")).get("dateModification"))
+            where = f"objetsTouristiques[{index}]"
+            yield Entry(external_id, where, updated_at, item, partial(_object, index, item))
+
+
+def read_apidae(data: bytes) -> Iterator[SourceObject]:
+    return (entry.build() for entry in apidae_entries(data))

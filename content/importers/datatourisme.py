@@ -16,13 +16,19 @@ from typing import Any
 import msgspec
 
 from content.importers.errors import NotAFeed
-from content.importers.model import Picture, SourceObject
+from content.importers.model import Entry, Picture, SourceObject
 from content.importers.periods import Period, describe, to_opening_hours
 from content.importers.prepare import Skip
 from content.importers.text import clean_text, lang_texts, place_name
 from content.importers.values import as_float, as_rfc3339, first_text
 
-__all__ = ["CATEGORIES", "read_datatourisme", "read_datatourisme_directory"]
+__all__ = [
+    "CATEGORIES",
+    "datatourisme_directory_entries",
+    "datatourisme_entries",
+    "read_datatourisme",
+    "read_datatourisme_directory",
+]
 
 CATEGORIES: dict[str, str] = {
     "Museum": "museum",
@@ -226,6 +232,16 @@ def _decode(data: bytes) -> Any:
         return msgspec.json.decode(data)
     except msgspec.DecodeError as exc:
         raise NotAFeed(f"not JSON: {exc}") from None
+
+
+def datatourisme_entries(data: bytes) -> Iterator[Entry]:
+    """The objects, read in full (the id may hide under any prefix)."""
+    return (Entry.of(source) for source in read_datatourisme(data))
+
+
+def datatourisme_directory_entries(directory: Path) -> Iterator[Entry | Skip]:
+    for item in read_datatourisme_directory(directory):
+        yield item if isinstance(item, Skip) else Entry.of(item)
 
 
 def read_datatourisme(data: bytes) -> Iterator[SourceObject]:

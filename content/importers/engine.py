@@ -20,10 +20,16 @@ from content.geo import BBox
 from content.importers.apply import Incoming, apply_changed, apply_new, republish, unpublish
 from content.importers.fetch import FetchError
 from content.importers.mapping import CategoryMap
-from content.importers.model import ImportReport, PictureFailure, SourceObject
+from content.importers.model import Entry, ImportReport, PictureFailure, SourceObject
 from content.importers.pictures import PictureFetcher
-from content.importers.prepare import Skip, prepare, source_digest
-from content.importers.tracking import Tracked, provider_pois, tracked_by_external_id
+from content.importers.prepare import Skip, prepare
+from content.importers.tracking import (
+    Tracked,
+    TrackedState,
+    provider_pois,
+    tracked_by_external_id,
+    tracked_states,
+)
 from content.model import Status
 from content.references import check_office
 
@@ -67,10 +73,10 @@ class _Run:
                 yield conn
 
 
-def _unchanged(tracked: Tracked, source: SourceObject, digest: str) -> bool:
-    if source.updated_at is not None and tracked.source_updated_at is not None:
-        return source.updated_at <= tracked.source_updated_at
-    return digest == tracked.digest
+def _unchanged(tracked: TrackedState, entry: Entry) -> bool:
+    if entry.updated_at is not None and tracked.source_updated_at is not None:
+        return entry.updated_at <= tracked.source_updated_at
+    return entry.digest() == tracked.digest
 
 
 async def _pictures_of(run: _Run, source: SourceObject, tracked: Tracked | None) -> dict[str, str]:
@@ -97,21 +103,31 @@ async def _pictures_of(run: _Run, source: SourceObject, tracked: Tracked | None)
     return found
 
 
-async def _run_batch(run: _Run, batch: list[SourceObject]) -> None:
+async def _run_batch(run: _Run, batch: list[Entry]) -> None:
     options, report = run.options, run.report
     async with run.db.read() as conn:
-        tracked = await tracked_by_external_id(conn, options.provider, [s.external_id for s in batch])
+        states = await tracked_states(conn, options.provider, [entry.external_id for entry in batch])
+    work: list[Entry] = []
+    returning_ids: list[str] = []
+    for entry in batch:
+        state = states.get(entry.external_id)
+        if state is not None and _unchanged(state, entry):
+            report.unchanged += 1
+            if state.unpublished_missing:
+                returning_ids.append(entry.external_id)
+        else:
+            work.append(entry)
+    if not (work or returning_ids):
+        return
+    async with run.db.read() as conn:
+        wanted = [entry.external_id for entry in work if entry.external_id in states] + returning_ids
+        tracked = await tracked_by_external_id(conn, options.provider, wanted) if wanted else {}
     new: list[Incoming] = []
     changed: list[Incoming] = []
-    returning: list[Tracked] = []
-    for source in batch:
-        known = tracked.get(source.external_id)
-        digest = source_digest(source)
-        if known is not None and _unchanged(known, source, digest):
-            report.unchanged += 1
-            if known.unpublished_missing:
-                returning.append(known)
-            continue
+    returning: list[Tracked] = [tracked[external_id] for external_id in returning_ids]
+    for entry in work:
+        known = tracked.get(entry.external_id)
+        source, digest = entry.build(), entry.digest()
         try:
             prepared = prepare(source, options.table, options.bbox)
         except Skip as skip:
@@ -149,7 +165,7 @@ async def _run_batch(run: _Run, batch: list[SourceObject]) -> None:
         await republish(conn, returning, now=run.now, write=write, report=report)
 
 
-def _where(source: SourceObject, detail: str = "") -> str:
+def _where(source: SourceObject | Entry, detail: str = "") -> str:
     label = f"{source.where} ({source.external_id})" if source.external_id else source.where
     return f"{label}: {detail[:200]}" if detail else label
 
@@ -178,7 +194,7 @@ async def _unpublish_missing(run: _Run, seen: set[str]) -> None:
 
 async def run_import(
     db: Database,
-    objects: Iterable[SourceObject | Skip],
+    objects: Iterable[Entry | SourceObject | Skip],
     options: ImportOptions,
     *,
     pictures: PictureFetcher | None,
@@ -196,12 +212,13 @@ async def run_import(
         await check_office(conn, options.office_id, "office")
     run = _Run(db=db, options=options, pictures=pictures, now=rfc3339(now), report=report)
     seen: set[str] = set()
-    batch: list[SourceObject] = []
-    for source in objects:
+    batch: list[Entry] = []
+    for item in objects:
         report.read += 1
-        if isinstance(source, Skip):
-            report.skip(source.reason, source.detail)
+        if isinstance(item, Skip):
+            report.skip(item.reason, item.detail)
             continue
+        source = Entry.of(item) if isinstance(item, SourceObject) else item
         if not source.external_id:
             report.skip("no identifier", source.where)
             continue

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from content.errors import InvalidInput
 from content.hours import validate_opening_hours
 
-__all__ = ["DAY_CODES", "Period", "describe", "to_opening_hours"]
+__all__ = ["DAY_CODES", "Period", "checked_opening_hours", "describe", "to_opening_hours"]
 
 DAY_CODES = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -94,7 +95,12 @@ def to_opening_hours(periods: Sequence[Period]) -> str | None:
         return None
     if any(p.days is not None and not p.days and not p.public_holidays for p in periods):
         return None
-    value = "; ".join(_rule(period) for period in periods)
+    return checked_opening_hours("; ".join(_rule(period) for period in periods))
+
+
+@lru_cache(maxsize=4096)
+def checked_opening_hours(value: str) -> str | None:
+    """``value`` cleaned if opening-hours-py reads it, else None (feeds repeat the same few values)."""
     try:
         return validate_opening_hours(value, "opening_hours")
     except InvalidInput:

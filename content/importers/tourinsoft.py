@@ -11,17 +11,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from datetime import date
+from functools import lru_cache, partial
 from typing import Any
 
 import msgspec
 
 from content.importers.errors import NotAFeed
-from content.importers.model import Picture, SourceObject
+from content.importers.model import Entry, Picture, SourceObject
 from content.importers.periods import Period, describe, to_opening_hours
 from content.importers.text import clean_text, lang_texts, place_name
 from content.importers.values import as_float, as_rfc3339, first_text
 
-__all__ = ["CATEGORIES", "read_tourinsoft"]
+__all__ = ["CATEGORIES", "read_tourinsoft", "tourinsoft_entries"]
 
 # Kinds are tried in this order: Classification ("Châteaux"), ObjectTypeName ("Patrimoine culturel"),
 # then the three-letter type code that starts every SyndicObjectID ("PCU").
@@ -73,11 +74,20 @@ def _translated(row: Mapping[str, Any], field: str, default: str = "fr") -> dict
     texts: dict[str, str] = {}
     if isinstance(row.get(field), str):
         texts[default] = row[field]
-    for suffix, lang in _LANG_SUFFIXES.items():
-        for key in (f"{field}{suffix}", f"{field}_{suffix}", f"{field}_{suffix.lower()}"):
-            if isinstance(row.get(key), str):
-                texts.setdefault(lang, row[key])
+    for key, lang in _translation_keys(field):
+        value = row.get(key)
+        if isinstance(value, str) and lang not in texts:
+            texts[lang] = value
     return texts
+
+
+@lru_cache(maxsize=64)
+def _translation_keys(field: str) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (key, lang)
+        for suffix, lang in _LANG_SUFFIXES.items()
+        for key in (f"{field}{suffix}", f"{field}_{suffix}", f"{field}_{suffix.lower()}")
+    )
 
 
 def _contacts(value: object) -> dict[str, str]:
@@ -260,8 +270,9 @@ def _object(index: int, row: Mapping[str, Any]) -> SourceObject:
     )
 
 
-def read_tourinsoft(data: bytes) -> Iterator[SourceObject]:
-    """The objects of a syndication answer (v3 or v2 OData JSON); :class:`NotAFeed` otherwise."""
+def tourinsoft_entries(data: bytes) -> Iterator[Entry]:
+    """The objects of a syndication answer (v3 or v2 OData JSON), read lazily; :class:`NotAFeed` when
+    the answer is not one."""
     try:
         document = msgspec.json.decode(data)
     except msgspec.DecodeError as exc:
@@ -277,4 +288,10 @@ def read_tourinsoft(data: bytes) -> Iterator[SourceObject]:
         raise NotAFeed("not a Tourinsoft syndication (no 'value' or 'd.results' list)")
     for index, row in enumerate(rows):
         if isinstance(row, dict):
-            yield _object(index, row)
+            external_id = first_text(row.get("SyndicObjectID")) or ""
+            updated_at = as_rfc3339(row.get("Updated"))
+            yield Entry(external_id, f"value[{index}]", updated_at, row, partial(_object, index, row))
+
+
+def read_tourinsoft(data: bytes) -> Iterator[SourceObject]:
+    return (entry.build() for entry in tourinsoft_entries(data))

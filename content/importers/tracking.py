@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiosqlite
 import msgspec
@@ -13,11 +13,13 @@ from content.pois.model import PoiSource as ImportSource
 __all__ = [
     "ImportSource",
     "Tracked",
+    "TrackedState",
     "insert_tracked",
     "provider_pois",
     "set_unpublished_missing",
     "source_of",
     "tracked_by_external_id",
+    "tracked_states",
     "update_tracked",
 ]
 
@@ -68,6 +70,26 @@ async def tracked_by_external_id(
         (provider, _encode(list(external_ids)).decode()),
     )
     return {row[2]: _tracked(row) for row in rows}
+
+
+class TrackedState(NamedTuple):
+    """What deciding "unchanged" needs, without decoding what the import last wrote."""
+
+    poi_id: str
+    source_updated_at: str | None
+    digest: str
+    unpublished_missing: bool
+
+
+async def tracked_states(
+    conn: aiosqlite.Connection, provider: str, external_ids: Sequence[str]
+) -> dict[str, TrackedState]:
+    rows = await conn.execute_fetchall(
+        "SELECT external_id, poi_id, source_updated_at, digest, unpublished_missing FROM import_sources"
+        " WHERE provider = ? AND external_id IN (SELECT value FROM json_each(?))",
+        (provider, _encode(list(external_ids)).decode()),
+    )
+    return {row[0]: TrackedState(row[1], row[2], row[3], bool(row[4])) for row in rows}
 
 
 async def provider_pois(

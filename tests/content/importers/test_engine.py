@@ -216,21 +216,21 @@ async def test_a_failing_batch_leaves_the_store_as_it_was_before_that_batch(
     store: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = 0
-    record = history.record
+    record_many = history.record_many
 
     async def failing(*args: Any, **kwargs: Any) -> None:
         nonlocal calls
         calls += 1
-        if calls == 4:  # inside the second batch of two
+        if calls == 2:  # the second batch's history, after its POIs and before its source rows
             raise RuntimeError("killed")
-        await record(*args, **kwargs)
+        await record_many(*args, **kwargs)
 
-    monkeypatch.setattr(apply_module.history, "record", failing)
+    monkeypatch.setattr(apply_module.history, "record_many", failing)
     with pytest.raises(RuntimeError):
         await import_objects(store, geojson_objects(feature(n) for n in range(5)), batch_size=2)
     assert snapshot(store.path, "SELECT id FROM pois ORDER BY id") == [("lavoir-n0",), ("lavoir-n1",)]
     assert snapshot(store.path, "SELECT count(*) FROM import_sources") == [(2,)]
     assert snapshot(store.path, "SELECT count(*) FROM history") == [(2,)]
-    monkeypatch.setattr(apply_module.history, "record", record)
+    monkeypatch.setattr(apply_module.history, "record_many", record_many)
     report = await import_objects(store, geojson_objects(feature(n) for n in range(5)), batch_size=2)
     assert (report.created, report.unchanged) == (3, 2)
