@@ -24,6 +24,7 @@ _COMMANDS = (
     "storage",
     "producers",
     "packs",
+    "analytics",
 )
 
 
