@@ -7,12 +7,14 @@ or, for sources without dates, its content hash); re-running the same feed write
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
+import msgspec
 
 from content.clock import rfc3339
 from content.db import Database
@@ -24,9 +26,13 @@ from content.importers.model import Entry, ImportReport, PictureFailure, SourceO
 from content.importers.pictures import PictureFetcher
 from content.importers.prepare import Skip, prepare
 from content.importers.tracking import (
+    SkipState,
     Tracked,
     TrackedState,
+    forget_skips,
     provider_pois,
+    remember_skips,
+    skip_states,
     tracked_by_external_id,
     tracked_states,
 )
@@ -61,6 +67,7 @@ class _Run:
     pictures: PictureFetcher | None
     now: str
     report: ImportReport
+    fingerprint: str
 
     @asynccontextmanager
     async def batch(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -73,10 +80,16 @@ class _Run:
                 yield conn
 
 
-def _unchanged(tracked: TrackedState, entry: Entry) -> bool:
+def _unchanged(tracked: TrackedState | SkipState, entry: Entry) -> bool:
     if entry.updated_at is not None and tracked.source_updated_at is not None:
         return entry.updated_at <= tracked.source_updated_at
     return entry.digest() == tracked.digest
+
+
+def _count_skip(report: ImportReport, reason: str, where: str, kind: str) -> None:
+    report.skip(reason, where)
+    if reason == "unmapped category":
+        report.unmapped_kinds[kind] = report.unmapped_kinds.get(kind, 0) + 1
 
 
 async def _pictures_of(run: _Run, source: SourceObject, tracked: Tracked | None) -> dict[str, str]:
@@ -105,16 +118,21 @@ async def _pictures_of(run: _Run, source: SourceObject, tracked: Tracked | None)
 
 async def _run_batch(run: _Run, batch: list[Entry]) -> None:
     options, report = run.options, run.report
+    ids = [entry.external_id for entry in batch]
     async with run.db.read() as conn:
-        states = await tracked_states(conn, options.provider, [entry.external_id for entry in batch])
+        states = await tracked_states(conn, options.provider, ids)
+        skipped = await skip_states(conn, options.provider, [i for i in ids if i not in states])
     work: list[Entry] = []
     returning_ids: list[str] = []
     for entry in batch:
         state = states.get(entry.external_id)
+        earlier = skipped.get(entry.external_id)
         if state is not None and _unchanged(state, entry):
             report.unchanged += 1
             if state.unpublished_missing:
                 returning_ids.append(entry.external_id)
+        elif earlier is not None and earlier.fingerprint == run.fingerprint and _unchanged(earlier, entry):
+            _count_skip(report, earlier.reason, _where(entry), earlier.kind)
         else:
             work.append(entry)
     if not (work or returning_ids):
@@ -125,16 +143,18 @@ async def _run_batch(run: _Run, batch: list[Entry]) -> None:
     new: list[Incoming] = []
     changed: list[Incoming] = []
     returning: list[Tracked] = [tracked[external_id] for external_id in returning_ids]
+    new_skips: list[tuple[str, SkipState]] = []
     for entry in work:
         known = tracked.get(entry.external_id)
         source, digest = entry.build(), entry.digest()
         try:
             prepared = prepare(source, options.table, options.bbox)
         except Skip as skip:
-            report.skip(skip.reason, _where(source, skip.detail))
-            if skip.reason == "unmapped category":
-                for kind in source.kinds[:1] or ["(none)"]:
-                    report.unmapped_kinds[kind] = report.unmapped_kinds.get(kind, 0) + 1
+            kind = (source.kinds[:1] or ["(none)"])[0]
+            _count_skip(report, skip.reason, _where(source, skip.detail), kind)
+            if known is None:
+                remembered = SkipState(entry.updated_at, digest, run.fingerprint, skip.reason, kind)
+                new_skips.append((entry.external_id, remembered))
             continue
         if prepared.hours_as_text:
             report.hours_as_text(_where(source))
@@ -147,10 +167,15 @@ async def _run_batch(run: _Run, batch: list[Entry]) -> None:
         if known is not None and known.unpublished_missing:
             returning.append(known)
         (changed if known is not None else new).append(item)
-    if not (new or changed or returning):
+    if not (new or changed or returning or new_skips):
         return
     async with run.batch() as conn:
         write = not options.dry_run
+        if write and new_skips:
+            await remember_skips(conn, options.provider, new_skips)
+        no_longer_skipped = [item.source.external_id for item in new if item.source.external_id in skipped]
+        if write and no_longer_skipped:
+            await forget_skips(conn, options.provider, no_longer_skipped)
         await apply_new(
             conn,
             new,
@@ -192,6 +217,12 @@ async def _unpublish_missing(run: _Run, seen: set[str]) -> None:
             await unpublish(conn, chunk, now=run.now, write=not options.dry_run, report=run.report)
 
 
+def _fingerprint(options: ImportOptions) -> str:
+    """What decides a skip besides the object itself: the mapping table and the area."""
+    decided = msgspec.json.encode([sorted(options.table.items()), options.bbox])
+    return hashlib.sha256(decided).hexdigest()[:32]
+
+
 async def run_import(
     db: Database,
     objects: Iterable[Entry | SourceObject | Skip],
@@ -210,7 +241,14 @@ async def run_import(
     )
     async with db.read() as conn:
         await check_office(conn, options.office_id, "office")
-    run = _Run(db=db, options=options, pictures=pictures, now=rfc3339(now), report=report)
+    run = _Run(
+        db=db,
+        options=options,
+        pictures=pictures,
+        now=rfc3339(now),
+        report=report,
+        fingerprint=_fingerprint(options),
+    )
     seen: set[str] = set()
     batch: list[Entry] = []
     for item in objects:
