@@ -40,6 +40,7 @@ from service.editor import (
 )
 from service.editor.offers import OfferEditorController
 from service.editor.producers import ProducerEditorController
+from service.exports import RouteExportController
 from service.health import VERSION, health
 from service.media import media_variant
 from service.openapi import document_problem_answers
@@ -57,6 +58,7 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
     return [
         health,
         RouteController,
+        RouteExportController,
         PoiController,
         ProducerController,
         *auth_handlers,
