@@ -23,6 +23,7 @@ _COMMANDS = (
     "storage",
     "producers",
     "packs",
+    "basemap",
 )
 
 
