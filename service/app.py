@@ -43,6 +43,7 @@ from service.pois import PoiController
 from service.problems import exception_handlers
 from service.producers import ProducerController
 from service.routes import RouteController
+from service.tiles import tile, tilejson
 
 __all__ = ["create_app"]
 
@@ -64,6 +65,8 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
         OfferEditorController,
         media_variant,
         PackController,
+        tilejson,
+        tile,
     ]
 
 

@@ -20,6 +20,7 @@ import io
 import json
 import math
 import random
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -295,9 +296,13 @@ def _vector_layers(z: int, x: int, y: int, roads: Sequence[Sequence[tuple[float,
             places.append({"geometry": point, "properties": {"kind": "town", "name": name}})
     if places:
         layers.append({"name": "places", "features": places})
-    data = encode(
-        layers, default_options={"quantize_bounds": (x0, y0, x1, y1), "extents": 4096, "y_coord_down": True}
-    )
+    with warnings.catch_warnings():
+        # mapbox-vector-tile still calls shapely.ops.transform, deprecated in Shapely 2.2
+        warnings.simplefilter("ignore", DeprecationWarning)
+        data = encode(
+            layers,
+            default_options={"quantize_bounds": (x0, y0, x1, y1), "extents": 4096, "y_coord_down": True},
+        )
     return gzip.compress(data, compresslevel=6, mtime=0)
 
 
