@@ -34,5 +34,5 @@ async def ensure_demo_basemap(settings: Settings) -> str:
         await asyncio.to_thread(write_raster_basemap, path, demo_plan(_demo_lines()))
         stored, _ = await set_basemap(settings, path, None)
     if record is not None and record.sha256 == stored.sha256:
-        return "basemap: the demo basemap is unchanged"
+        return "basemap: the demo basemap is already in use"
     return f"basemap: demo raster basemap of the Perche stored ({stored.size} bytes)"
