@@ -33,7 +33,7 @@ from packs.tiles.reader import Archive
 
 __all__ = ["ExtractInfo", "build_directories", "extract"]
 
-_COPY_CHUNK = 1 << 20
+_COPY_CHUNK = 256 * 1024
 _FIRST_LEAF_SIZE = 4096
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import msgspec
 import pytest
@@ -14,6 +15,8 @@ from pmtiles.reader import MemorySource, Reader, all_tiles
 from content.settings import Settings
 from service.app import create_app
 from tests.basemaps import raster_basemap, vector_basemap
+from tests.service.packs_fixtures import ROUTE_PACK, prepare_packs
+from tools.commands.basemap import set_basemap
 
 TILES = "/api/v1/tiles"
 
@@ -106,3 +109,30 @@ async def test_without_a_basemap_both_answer_404(client: AsyncTestClient[Litesta
         response = await client.get(path)
         assert response.status_code == 404
         assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_basemap_stored_in_s3_is_served_and_cut_by_range(
+    s3_settings: Settings, fixtures_dir: Path
+) -> None:
+    """``odyssee basemap set`` into the object store: the tiles come by ranged GETs, and the pack's extract
+    (read through the store's reader) equals the one cut from the file."""
+    await set_basemap(s3_settings, raster_basemap(), None)
+    app = create_app(msgspec.structs.replace(s3_settings, pack_rebuild_delay_s=0.05))
+    data = raster_basemap().read_bytes()
+    (z, x, y), expected = next((zxy, tile) for zxy, tile in all_tiles(MemorySource(data)) if zxy[0] == 16)
+    async with AsyncTestClient(app=app) as client:
+        response = await client.get(f"{TILES}/{z}/{x}/{y}")
+        assert response.status_code == 200
+        assert response.content == expected
+        assert (await client.get(f"{TILES}/16/0/0")).status_code == 204
+        await prepare_packs(app, fixtures_dir)
+        manifest = (await client.get(f"/api/v1/packs/{ROUTE_PACK}/manifest")).json()
+    (tiles,) = [entry for entry in manifest["entries"] if entry["path"].startswith("tiles/")]
+    local = msgspec.structs.replace(s3_settings, storage="local", basemap=str(raster_basemap()))
+    from content.blobs import LocalBlobStore
+    from packs.tiles.packing import TileCutter
+    from tests.basemaps import ROUTE_LINES
+
+    line = ROUTE_LINES["legendes-foret-de-belleme"]
+    cut = await TileCutter(local, LocalBlobStore(local.blob_dir)).for_pack("route", (0, 0, 0, 0), line)
+    assert cut.sources[0].sha256 == tiles["sha256"]
