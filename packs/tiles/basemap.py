@@ -20,7 +20,7 @@ import msgspec
 
 from content.blobs import BlobStore, LocalBlobStore
 from content.settings import Settings
-from packs.tiles.format import Compression, FormatError, TileType
+from packs.tiles.format import Compression, FormatError, TileType, zoom_of
 from packs.tiles.reader import Archive, FileSource, RangeSource, StreamSource
 
 __all__ = [
@@ -166,8 +166,6 @@ def check_archive(archive: Archive) -> BasemapSummary:
     addressed = entries = 0
     low, high = 99, -1
     last_end = -1
-    from packs.tiles.format import zoom_of
-
     for tid, run, offset, length in archive.entries():
         if tid <= last_end:
             raise FormatError("directory entries are not in tile-id order")

@@ -10,16 +10,18 @@ from __future__ import annotations
 import gzip
 import struct
 import zlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Final
 
 __all__ = [
     "HEADER_SIZE",
     "MAGIC",
+    "MAX_ZOOM",
     "ROOT_LIMIT",
     "Compression",
     "Directory",
+    "FormatError",
     "Header",
     "TileType",
     "compress",
@@ -200,9 +202,6 @@ class Header:
         if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
             raise FormatError(f"bounds {list(header.bounds)} are not [west, south, east, north] in WGS 84")
         return header
-
-    def with_(self, **changes: object) -> Header:
-        return replace(self, **changes)  # type: ignore[arg-type]
 
 
 def compress(data: bytes, compression: Compression) -> bytes:

@@ -28,7 +28,7 @@ from packs.tiles.basemap import BasemapRef, open_basemap, resolve_basemap
 from packs.tiles.cover import Coverage, buffer_bbox, coverage_tile_ids
 from packs.tiles.extract import extract
 from packs.tiles.format import Compression
-from packs.tiles.style import pack_style
+from packs.tiles.style import label_characters, pack_style
 
 __all__ = ["NO_BASEMAP", "PMTILES_TYPE", "PackTiles", "TileCutter", "pack_coverage"]
 
@@ -153,8 +153,6 @@ class TileCutter:
         return cached
 
     def _extract(self, ref: BasemapRef, coverage: Coverage, out: Path) -> _Cached | None:
-        from packs.tiles.style import label_characters
-
         with open_basemap(ref, self.blobs) as archive:
             header = archive.header
             ids = coverage_tile_ids(coverage, header.min_zoom, header.max_zoom)

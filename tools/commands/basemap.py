@@ -7,11 +7,12 @@ import asyncio
 import json
 from pathlib import Path
 
-from content.blobs import open_blob_store
+from content.blobs import BlobStore, open_blob_store
 from content.settings import Settings
 from packs.builder import build_all
 from packs.tiles.basemap import (
     BasemapRecord,
+    BasemapRef,
     BasemapSummary,
     check_archive,
     load_style_json,
@@ -196,6 +197,6 @@ def run_info(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check(ref: object, blobs: object) -> BasemapSummary:
-    with open_basemap(ref, blobs) as archive:  # type: ignore[arg-type]
+def _check(ref: BasemapRef, blobs: BlobStore) -> BasemapSummary:
+    with open_basemap(ref, blobs) as archive:
         return check_archive(archive)
