@@ -7,7 +7,7 @@ import asyncio
 import json
 from pathlib import Path
 
-from content.blobs import BlobStore, open_blob_store
+from content.blobs import BlobNotFound, BlobStore, open_blob_store
 from content.settings import Settings
 from packs.builder import build_all
 from packs.tiles.basemap import (
@@ -172,21 +172,22 @@ def run_info(args: argparse.Namespace) -> int:
         print(json.dumps({"basemap": None}) if args.json else message)
         return 0
 
-    async def summarise() -> BasemapSummary:
+    async def summarise() -> tuple[BasemapSummary, int]:
         blobs = open_blob_store(settings)
         try:
-            return await asyncio.to_thread(_check, ref, blobs)
+            size = ref.size if ref.size >= 0 or ref.blob is None else await blobs.size(ref.blob)
+            return await asyncio.to_thread(_check, ref, blobs), size
         finally:
             await blobs.close()
 
     try:
-        summary = asyncio.run(summarise())
-    except (FormatError, OSError) as exc:
+        summary, size = asyncio.run(summarise())
+    except (FormatError, OSError, BlobNotFound) as exc:
         return fail(f"basemap {ref.identity}: {exc}")
     record = read_record(settings) if not settings.basemap else None
     described = {
         "source": str(ref.path) if ref.path is not None else f"blob {ref.blob}",
-        "size": ref.size,
+        "size": size,
         **_describe(summary),
         "style_files": len(ref.style_files) if record else None,
     }
