@@ -49,6 +49,7 @@ from service.pois import PoiController
 from service.problems import exception_handlers
 from service.producers import ProducerController
 from service.routes import RouteController
+from service.tiles import tile, tilejson
 
 __all__ = ["create_app"]
 
@@ -76,6 +77,8 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
         docs_assets_router(),
         backoffice_router(settings),
         *static_handlers,
+        tilejson,
+        tile,
     ]
 
 

@@ -25,6 +25,7 @@ _COMMANDS = (
     "producers",
     "packs",
     "analytics",
+    "basemap",
 )
 
 
