@@ -11,7 +11,7 @@ import msgspec
 
 from content.accounts.principal import Principal
 from content.analytics.periods import Granularity, period_labels, plan_reading
-from content.analytics.queries import read_details, read_series, read_splits, stop_positions
+from content.analytics.queries import read_facets, read_series, stop_positions
 from content.analytics.retention import retention_horizon
 from content.analytics.scope import Filters, scope_sql
 
@@ -81,6 +81,7 @@ def _shown(value: int, exact: bool) -> Figure:
     return value if exact or value == 0 or value >= SUPPRESS_BELOW else SUPPRESSED
 
 
+_FACETS = ("stop", "stop_finished", "detail", "lang", "platform", "app_version")
 _DETAIL_DIMENSION = {
     "stop_reached": "trigger",
     "narration_played": "completion",
@@ -101,11 +102,12 @@ async def read_report(
 ) -> Report:
     """The figures ``principal`` may see (None: the operator, exact like an admin)."""
     exact = principal is None or principal.role == "admin"
-    plan = plan_reading(query.start, query.end, query.granularity, retention_horizon(today, retention_months))
+    plan = plan_reading(
+        query.start, query.end, query.granularity, retention_horizon(today, retention_months), today
+    )
     scope, params = scope_sql(principal, query.filters)
     points = await read_series(conn, plan, query.granularity, scope, params)
-    details = await read_details(conn, plan, scope, params)
-    splits = await read_splits(conn, plan, scope, params)
+    sums = await read_facets(conn, plan, _FACETS, scope, params)
 
     labels = period_labels(query.start, query.end, query.granularity)
     labels = sorted(set(labels) | {period for period, _, _, _ in points})
@@ -120,40 +122,33 @@ async def read_report(
         for (metric, object_id), values in sorted(per_object.items())
     ]
 
-    reached: dict[tuple[str, str], int] = defaultdict(int)
-    played: dict[tuple[str, str], int] = defaultdict(int)
-    finished: dict[tuple[str, str], int] = defaultdict(int)
-    by_detail: dict[tuple[str, str, str], int] = defaultdict(int)
+    per_stop: dict[tuple[str, str, str], int] = defaultdict(int)  # (metric, route, stop)
+    by_dimension: dict[tuple[str, str, str], int] = defaultdict(int)
     stars: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for type_, object_id, stop_id, detail, count, value_sum in details:
-        by_detail[type_, _DETAIL_DIMENSION[type_], detail] += count
-        if type_ == "stop_reached":
-            reached[object_id, stop_id] += count
-        elif type_ == "narration_played":
-            played[object_id, stop_id] += count
-            if detail == "finished":
-                finished[object_id, stop_id] += count
-        elif type_ == "rating":
-            stars[object_id][0] += count
-            stars[object_id][1] += value_sum
-    routes = sorted({route for route, _ in reached} | {route for route, _ in played})
+    for facet, type_, object_id, key, count, value_sum in sums:
+        if facet == "stop":
+            per_stop[type_, object_id, key] += count
+        elif facet == "stop_finished":
+            per_stop["narration_finished", object_id, key] += count
+        elif facet == "detail":
+            by_dimension[type_, _DETAIL_DIMENSION.get(type_, "detail"), key] += count
+            if type_ == "rating":
+                stars[object_id][0] += count
+                stars[object_id][1] += value_sum
+        else:
+            by_dimension[type_, facet, key] += count
+    routes = sorted({route for _, route, _ in per_stop})
     stops = [
         StopFigures(
             route_id,
             stop_id,
             position,
-            _shown(reached[route_id, stop_id], exact),
-            _shown(played[route_id, stop_id], exact),
-            _shown(finished[route_id, stop_id], exact),
+            _shown(per_stop["stop_reached", route_id, stop_id], exact),
+            _shown(per_stop["narration_played", route_id, stop_id], exact),
+            _shown(per_stop["narration_finished", route_id, stop_id], exact),
         )
         for route_id, stop_id, position in await stop_positions(conn, routes)
     ]
-    by_dimension: dict[tuple[str, str, str], int] = defaultdict(int, by_detail)
-    for type_, lang, platform, count in splits:
-        if lang:
-            by_dimension[type_, "lang", lang] += count
-        if platform:
-            by_dimension[type_, "platform", platform] += count
     ratings = [
         Rating(
             route_id,
