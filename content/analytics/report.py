@@ -71,6 +71,7 @@ class Report(msgspec.Struct, frozen=True, rename={"start": "from", "end": "to"})
     suppressed_below: int
     periods: list[str]
     totals: list[Total]
+    overall: list[Series]  # per metric, every visible object together (object_id "")
     series: list[Series]
     stops: list[StopFigures]
     splits: list[Split]
@@ -113,10 +114,10 @@ async def read_report(
     labels = sorted(set(labels) | {period for period, _, _, _ in points})
     index = {label: n for n, label in enumerate(labels)}
     per_object: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(labels))
-    totals: dict[str, int] = defaultdict(int)
+    per_metric: dict[str, list[int]] = defaultdict(lambda: [0] * len(labels))
     for period, type_, object_id, count in points:
         per_object[type_, object_id][index[period]] += count
-        totals[type_] += count
+        per_metric[type_][index[period]] += count
     series = [
         Series(metric, object_id, [_shown(v, exact) for v in values], _shown(sum(values), exact))
         for (metric, object_id), values in sorted(per_object.items())
@@ -163,7 +164,11 @@ async def read_report(
         granularity=query.granularity,
         suppressed_below=0 if exact else SUPPRESS_BELOW,
         periods=labels,
-        totals=[Total(metric, _shown(value, exact)) for metric, value in sorted(totals.items())],
+        totals=[Total(metric, _shown(sum(values), exact)) for metric, values in sorted(per_metric.items())],
+        overall=[
+            Series(metric, "", [_shown(v, exact) for v in values], _shown(sum(values), exact))
+            for metric, values in sorted(per_metric.items())
+        ],
         series=series,
         stops=stops,
         splits=[
