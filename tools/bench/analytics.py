@@ -7,8 +7,9 @@
    ratio to health requests/s (aim: ≥ 20,000 events/s). The per-address budget is raised for this run
    (every request comes from 127.0.0.1), so all 500 events of each batch take the accepted path.
 2. Dashboard: 50 routes × 20 stops, a year of counters from the demo's seasonal model (≈ 536,000 day
-   rows and their month rows), then ``GET /api/v1/editor/analytics`` (the year, per month, as an admin) and ``GET /api/v1/health`` one after the other; prints p50/p95 of both and their ratio
-   (aim: dashboard p95 < 100 ms).
+   rows and their month rows), then ``GET /api/v1/editor/analytics`` (the year, per month, as an admin)
+   and ``GET /api/v1/health`` one after the other; prints p50/p95 of both and their ratio (aim: dashboard
+   p95 < 100 ms).
 """
 
 from __future__ import annotations
