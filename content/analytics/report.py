@@ -3,17 +3,18 @@ under 5 shown as ``<5`` unless the reader is an admin (small-number suppression)
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from datetime import date
 
-import aiosqlite
 import msgspec
 
 from content.accounts.principal import Principal
 from content.analytics.periods import Granularity, period_labels, plan_reading
-from content.analytics.queries import read_facets, read_series, stop_positions
+from content.analytics.queries import FacetSum, SeriesPoint, read_facets, read_series, stop_positions
 from content.analytics.retention import retention_horizon
 from content.analytics.scope import Filters, scope_sql
+from content.db import Database
 
 __all__ = ["SUPPRESSED", "SUPPRESS_BELOW", "Figure", "Report", "ReportQuery", "read_report"]
 
@@ -78,11 +79,17 @@ class Report(msgspec.Struct, frozen=True, rename={"start": "from", "end": "to"})
     ratings: list[Rating]
 
 
+async def _positions(db: Database, routes: list[str]) -> list[tuple[str, str, int]]:
+    async with db.read() as conn:
+        return await stop_positions(conn, routes)
+
+
 def _shown(value: int, exact: bool) -> Figure:
     return value if exact or value == 0 or value >= SUPPRESS_BELOW else SUPPRESSED
 
 
-_FACETS = ("stop", "stop_finished", "detail", "lang", "platform", "app_version")
+_STOP_FACETS = ("stop", "stop_finished")
+_OTHER_FACETS = ("detail", "lang", "platform", "app_version")
 _DETAIL_DIMENSION = {
     "stop_reached": "trigger",
     "narration_played": "completion",
@@ -94,21 +101,35 @@ _DETAIL_DIMENSION = {
 
 
 async def read_report(
-    conn: aiosqlite.Connection,
+    db: Database,
     query: ReportQuery,
     principal: Principal | None,
     *,
     today: date,
     retention_months: int,
 ) -> Report:
-    """The figures ``principal`` may see (None: the operator, exact like an admin)."""
+    """The figures ``principal`` may see (None: the operator, exact like an admin).
+
+    The queries run at once on separate readers (SQLite releases the GIL): each sees its own snapshot,
+    so a flush landing between them can make the funnel and the series differ by its few counts."""
     exact = principal is None or principal.role == "admin"
     plan = plan_reading(
         query.start, query.end, query.granularity, retention_horizon(today, retention_months), today
     )
     scope, params = scope_sql(principal, query.filters)
-    points = await read_series(conn, plan, query.granularity, scope, params)
-    sums = await read_facets(conn, plan, _FACETS, scope, params)
+
+    async def series_rows() -> list[SeriesPoint]:
+        async with db.read() as conn:
+            return await read_series(conn, plan, query.granularity, scope, params)
+
+    async def facet_rows(facets: tuple[str, ...]) -> list[FacetSum]:
+        async with db.read() as conn:
+            return await read_facets(conn, plan, facets, scope, params)
+
+    points, stop_sums, other_sums = await asyncio.gather(
+        series_rows(), facet_rows(_STOP_FACETS), facet_rows(_OTHER_FACETS)
+    )
+    sums = [*stop_sums, *other_sums]
 
     labels = period_labels(query.start, query.end, query.granularity)
     labels = sorted(set(labels) | {period for period, _, _, _ in points})
@@ -148,7 +169,7 @@ async def read_report(
             _shown(per_stop["narration_played", route_id, stop_id], exact),
             _shown(per_stop["narration_finished", route_id, stop_id], exact),
         )
-        for route_id, stop_id, position in await stop_positions(conn, routes)
+        for route_id, stop_id, position in await _positions(db, routes)
     ]
     ratings = [
         Rating(
