@@ -14,7 +14,7 @@ from content.db import Database
 from content.errors import InvalidInput
 from content.pois.exchange import export_pois, import_pois
 from content.settings import Settings
-from tools.cli import add_common, settings_from
+from tools.cli import add_common, input_file, output_file, settings_from
 
 __all__ = ["export_file", "import_file", "register"]
 
@@ -28,8 +28,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             " transaction: one bad feature aborts the import and nothing is written."
         ),
     )
-    add_common(importer)
-    importer.add_argument("file", type=Path, metavar="FILE.geojson")
+    add_common(importer, store="creates")
+    importer.add_argument("file", type=input_file, metavar="FILE.geojson")
     importer.add_argument("--office", help="office id the POIs belong to (default: none)")
     importer.add_argument(
         "--status", choices=("published", "draft"), default="published", help="status of the new POIs"
@@ -42,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Write published POIs as a GeoJSON FeatureCollection that `odyssee import` reads back.",
     )
     add_common(exporter)
-    exporter.add_argument("--out", type=Path, help="output file (default: standard output)")
+    exporter.add_argument("--out", type=output_file, help="output file (default: standard output)")
     exporter.set_defaults(handler=run_export)
 
 
@@ -70,19 +70,26 @@ async def export_file(settings: Settings, out: BinaryIO) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    if not args.file.is_file():
-        print(f"odyssee import: {args.file}: no such file", file=sys.stderr)
-        return 2
     started = time.perf_counter()
     try:
         ids = asyncio.run(import_file(settings, args.file, office_id=args.office, status=args.status))
     except InvalidInput as exc:
         for error in exc.errors:
-            print(f"odyssee import: {error.field}: {error.message}", file=sys.stderr)
+            print(f"odyssee import: {_in_file_words(args.file, error.field, error.message)}", file=sys.stderr)
         print("odyssee import: nothing was imported", file=sys.stderr)
         return 1
     print(f"imported {len(ids)} POIs in {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def _in_file_words(path: Path, field: str, message: str) -> str:
+    """The importer names the HTTP body (``body``) when the document as a whole is wrong: name the file."""
+    if field != "body":
+        return f"{field}: {message}"
+    if message.startswith("JSON is malformed"):
+        detail = message.removeprefix("JSON is malformed").lstrip(": ")
+        return f"{path} is not a JSON file ({detail}); expected a GeoJSON FeatureCollection"
+    return f"{path}: {message}"
 
 
 def run_export(args: argparse.Namespace) -> int:
