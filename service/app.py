@@ -25,6 +25,7 @@ from packs.builder import PackBuilder
 from packs.rebuild import PackRebuilder
 from service.analytics import AnalyticsBatchController
 from service.analytics_counting import UsageCountingMiddleware
+from service.analytics_reports import AnalyticsReportController
 from service.auth import auth_handlers, provide_principal
 from service.bodies import BoundedJSONRequest
 from service.conditional import ConditionalJSONMiddleware
@@ -68,6 +69,7 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
         media_variant,
         PackController,
         AnalyticsBatchController,
+        AnalyticsReportController,
         docs_assets_router(),
     ]
 

@@ -33,6 +33,7 @@ __all__ = [
 _COMMANDS = (
     "serve",
     "demo",
+    "importing",
     "geojson_io",
     "offices",
     "users",
@@ -40,6 +41,7 @@ _COMMANDS = (
     "storage",
     "producers",
     "packs",
+    "analytics",
 )
 
 
