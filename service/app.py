@@ -26,6 +26,7 @@ from packs.rebuild import PackRebuilder
 from service.auth import auth_handlers, provide_principal
 from service.bodies import BoundedJSONRequest
 from service.conditional import ConditionalJSONMiddleware
+from service.deps import provide_editor
 from service.editor import (
     OfficesController,
     PoiEditorController,
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         "events": Provide(provide_events),
         "principal": Provide(provide_principal),
         "blobs": Provide(provide_blobs),
+        "editor": Provide(provide_editor),
     }
     app = Litestar(
         route_handlers=_route_handlers(settings),
