@@ -12,10 +12,10 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler
 
+from content.analytics.recorder import AnalyticsRecorder
 from content.blobs import BlobStore, open_blob_store
 from content.clock import Clock, utc_now
 from content.db import Database
@@ -23,10 +23,14 @@ from content.events import EventHub
 from content.settings import Settings, load_settings
 from packs.builder import PackBuilder
 from packs.rebuild import PackRebuilder
+from service.analytics import AnalyticsBatchController
+from service.analytics_counting import UsageCountingMiddleware
+from service.analytics_reports import AnalyticsReportController
 from service.auth import auth_handlers, provide_principal
 from service.bodies import BoundedJSONRequest
 from service.conditional import ConditionalJSONMiddleware
 from service.deps import provide_editor
+from service.docs import docs_assets_router, docs_render_plugins
 from service.editor import (
     OfficesController,
     PoiEditorController,
@@ -65,6 +69,9 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
         OfferEditorController,
         media_variant,
         PackController,
+        AnalyticsBatchController,
+        AnalyticsReportController,
+        docs_assets_router(),
     ]
 
 
@@ -77,6 +84,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     events = EventHub()
     blobs = open_blob_store(settings)
     packs = PackBuilder(db, blobs, settings, clock=now)
+    analytics = AnalyticsRecorder(
+        db,
+        now,
+        per_figure=settings.analytics_figure_budget,
+        per_day=settings.analytics_daily_budget,
+        retention_months=settings.analytics_retention_months,
+        flush_every_s=settings.analytics_flush_s,
+    )
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -86,9 +101,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         app.state.rebuilder = rebuilder
         unsubscribe = events.subscribe(rebuilder.notify)
         rebuilder.start()
+        analytics.start()
         try:
             yield
         finally:
+            await analytics.stop()
             unsubscribe()
             await rebuilder.stop()
             await blobs.close()
@@ -123,7 +140,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         dependencies=dependencies,
         lifespan=[lifespan],
         exception_handlers=exception_handlers,
-        middleware=[DefineMiddleware(ConditionalJSONMiddleware)],
+        middleware=[
+            DefineMiddleware(UsageCountingMiddleware, recorder=analytics),
+            DefineMiddleware(ConditionalJSONMiddleware),
+        ],
         request_class=BoundedJSONRequest,
         # JSON bodies; the media upload handler sets its own, larger limit.
         request_max_body_size=settings.max_body_bytes,
@@ -133,7 +153,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             version=VERSION,
             description="Stories, points of interest, producers and offline packs for rural territories.",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            render_plugins=docs_render_plugins(),
             components=Components(
                 security_schemes={
                     "bearer": SecurityScheme(
@@ -145,7 +165,15 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             ),
         ),
         state=State(
-            {"settings": settings, "db": db, "clock": now, "events": events, "blobs": blobs, "packs": packs}
+            {
+                "settings": settings,
+                "db": db,
+                "clock": now,
+                "events": events,
+                "blobs": blobs,
+                "packs": packs,
+                "analytics": analytics,
+            }
         ),
         debug=False,
     )
