@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import msgspec
 
@@ -100,6 +100,9 @@ class PoiPatch(Stamps, kw_only=True, frozen=True, forbid_unknown_fields=True):
     are merged member by member, so ``{"description": {"en": null}}`` removes only English. Read-only
     fields (``id``, ``revision``…) may be echoed back unchanged, as read."""
 
+    read_only: ClassVar[tuple[str, ...]] = (*Stamps.read_only, "source")
+
+    source: dict[str, Any] | msgspec.UnsetType | None = msgspec.UNSET
     category: PoiCategory | msgspec.UnsetType = msgspec.UNSET
     name: LangPatch | msgspec.UnsetType = msgspec.UNSET
     description: LangPatch | msgspec.UnsetType = msgspec.UNSET
