@@ -19,6 +19,7 @@ from typing import IO, Any
 
 import multipart
 from litestar import Request
+from litestar.exceptions import HTTPException
 
 from content.errors import InvalidInput, PayloadTooLarge, UnsupportedMedia
 
@@ -134,6 +135,13 @@ async def spool_upload(
                             break
             except multipart.MultipartError as exc:
                 raise InvalidInput.field("body", f"malformed multipart/form-data: {exc}") from None
+            except HTTPException as exc:
+                if exc.status_code != 413:
+                    raise
+                # The framework's own cap (Content-Length, or a chunked body running over it).
+                raise PayloadTooLarge.field(
+                    "file", f"the upload is over the limit of {max_file_bytes} bytes"
+                ) from None
         if "file" not in reader.seen:
             raise InvalidInput.field("file", "missing: send the picture or narration as the part named file")
         yield upload
