@@ -37,7 +37,7 @@ from service.editor.offers import OfferEditorController
 from service.editor.producers import ProducerEditorController
 from service.health import VERSION, health
 from service.media import media_variant
-from service.openapi import document_problem_answers
+from service.openapi import document_problem_answers, document_response_unions
 from service.packs import PackController
 from service.pois import PoiController
 from service.problems import exception_handlers
@@ -149,4 +149,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     )
     # The Problem schema is registered by the handlers that document their errors explicitly.
     document_problem_answers(app.openapi_schema)
+    document_response_unions(app.openapi_schema)
     return app

@@ -52,7 +52,7 @@ async def login(
         raise Unauthenticated(_WRONG)
 
     async with db.write() as conn:
-        await throttle.forget_success(conn, gate)
+        await throttle.forget_success(conn, gate, now=now)
         if check.new_hash is not None:
             await conn.execute(
                 "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?",
