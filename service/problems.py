@@ -55,6 +55,7 @@ _STATUS: list[tuple[type[errors.OdysseeError], int, str]] = [
     (errors.PreconditionRequired, 428, "precondition-required"),
     (errors.PreconditionFailed, 412, "precondition-failed"),
     (errors.Conflict, 409, "conflict"),
+    (errors.Unavailable, 503, "unavailable"),
 ]
 _encoder = msgspec.json.Encoder()
 

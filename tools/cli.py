@@ -9,6 +9,7 @@ from importlib import import_module
 from typing import Any
 
 from content.settings import Settings, load_settings
+from tools.logs import configure_logging
 
 __all__ = ["add_common", "main", "settings_from"]
 
@@ -40,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="odyssee",
         description="Odyssée: stories, POIs, producers and offline packs for rural territories.",
     )
+    parser.add_argument(
+        "--log-level", help="critical, error, warning, info or debug (env ODYSSEE_LOG_LEVEL, default info)"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in _COMMANDS:
         import_module(f"tools.commands.{name}").register(subparsers)
@@ -50,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        logged = load_settings(log_level=args.log_level)
+        configure_logging(logged.log_level, logged.log_format)
         result = args.handler(args)
     except KeyboardInterrupt:
         return 130

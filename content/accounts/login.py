@@ -41,7 +41,7 @@ async def login(
     async with db.write() as conn:
         gate = await throttle.admit(conn, address=address, email=email, now=now, policy=policy)
     if isinstance(gate, throttle.Refused):
-        raise RateLimited("too many failed sign-in attempts; try again later", gate.retry_after_s)
+        raise RateLimited("too many failed sign-in attempts; try again later", gate.retry_after_s, gate.scope)
 
     async with db.read() as conn:
         row = await find_user_row(conn, email=email)

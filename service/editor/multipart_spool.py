@@ -22,6 +22,7 @@ from litestar import Request
 from litestar.exceptions import HTTPException
 
 from content.errors import InvalidInput, PayloadTooLarge, UnsupportedMedia
+from content.private_files import private_dir
 
 __all__ = ["MAX_TEXT_PART_BYTES", "SpooledUpload", "spool_upload"]
 
@@ -119,7 +120,7 @@ async def spool_upload(
     file over ``max_file_bytes``.
     """
     boundary = _boundary(request.headers.get("content-type"))
-    await asyncio.to_thread(temp_dir.mkdir, parents=True, exist_ok=True)
+    await asyncio.to_thread(private_dir, temp_dir)
     descriptor, name = await asyncio.to_thread(tempfile.mkstemp, prefix="upload-", dir=temp_dir)
     path = Path(name)
     try:

@@ -7,6 +7,7 @@ import argparse
 import uvicorn
 
 from tools.cli import add_common, settings_from
+from tools.serving import server_config
 
 __all__ = ["register"]
 
@@ -24,12 +25,6 @@ def run(args: argparse.Namespace) -> int:
     from service.app import create_app
 
     app = create_app(settings)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        proxy_headers=True,
-        server_header=False,
-    )
+    # Timeouts, connection limit, no forwarded headers, our logging: tools/serving.py.
+    uvicorn.Server(server_config(app, settings)).run()
     return 0
