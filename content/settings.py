@@ -48,6 +48,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     keep_alive_s: float = 5.0
     max_connections: int = 1000
     sweep_grace_s: int = 6 * 3600
+    analytics_retention_months: int = 25
+    analytics_figure_budget: int = 20
+    analytics_daily_budget: int = 2000
+    analytics_flush_s: float = 5.0
 
     @property
     def db_path(self) -> Path:

@@ -13,10 +13,10 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler
 
+from content.analytics.recorder import AnalyticsRecorder
 from content.blobs import BlobStore, open_blob_store
 from content.clock import Clock, utc_now
 from content.db import Database
@@ -24,9 +24,13 @@ from content.events import EventHub
 from content.settings import Settings, load_settings
 from content.sweep import sweep_leftovers
 from packs.rebuild import PackRebuilder
+from service.analytics import AnalyticsBatchController
+from service.analytics_counting import UsageCountingMiddleware
+from service.analytics_reports import AnalyticsReportController
 from service.auth import auth_handlers, provide_principal
 from service.bodies import BoundedJSONRequest
 from service.conditional import ConditionalJSONMiddleware
+from service.docs import docs_assets_router, docs_render_plugins
 from service.edge import Edge
 from service.editor import (
     OfficesController,
@@ -69,6 +73,9 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
         media_variant,
         PackController,
         metrics_endpoint,
+        AnalyticsBatchController,
+        AnalyticsReportController,
+        docs_assets_router(),
     ]
 
 
@@ -83,6 +90,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     packs = MeteredPackBuilder(db, blobs, settings, clock=now)
     metrics = packs.metrics = Metrics()
     proxies = TrustedProxies(parse_trusted_proxies(settings.trusted_proxies))
+    analytics = AnalyticsRecorder(
+        db,
+        now,
+        per_figure=settings.analytics_figure_budget,
+        per_day=settings.analytics_daily_budget,
+        retention_months=settings.analytics_retention_months,
+        flush_every_s=settings.analytics_flush_s,
+    )
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -94,9 +109,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         unsubscribe = events.subscribe(rebuilder.notify)
         unsubscribe_metrics = events.subscribe(metrics.content_changed)
         rebuilder.start()
+        analytics.start()
         try:
             yield
         finally:
+            await analytics.stop()
             unsubscribe_metrics()
             unsubscribe()
             await rebuilder.stop()
@@ -131,7 +148,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         dependencies=dependencies,
         lifespan=[lifespan],
         exception_handlers=exception_handlers,
-        middleware=[DefineMiddleware(ConditionalJSONMiddleware)],
+        middleware=[
+            DefineMiddleware(UsageCountingMiddleware, recorder=analytics),
+            DefineMiddleware(ConditionalJSONMiddleware),
+        ],
         request_class=BoundedJSONRequest,
         # JSON bodies; the media upload handler sets its own, larger limit.
         request_max_body_size=settings.max_body_bytes,
@@ -141,7 +161,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             version=VERSION,
             description="Stories, points of interest, producers and offline packs for rural territories.",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            render_plugins=docs_render_plugins(),
             components=Components(
                 security_schemes={
                     "bearer": SecurityScheme(
@@ -161,6 +181,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 "blobs": blobs,
                 "packs": packs,
                 "metrics": metrics,
+                "analytics": analytics,
             }
         ),
         debug=False,

@@ -17,6 +17,7 @@ __all__ = ["add_common", "main", "settings_from"]
 _COMMANDS = (
     "serve",
     "demo",
+    "importing",
     "geojson_io",
     "offices",
     "users",
@@ -24,6 +25,7 @@ _COMMANDS = (
     "storage",
     "producers",
     "packs",
+    "analytics",
 )
 
 
