@@ -15,6 +15,7 @@ from content.model import ROUTE_THEMES
 from content.routes.features import RouteDetail, RouteList
 from content.routes.public import public_route, public_routes
 from content.routes.queries import RouteQuery
+from packs.route_packs import route_packs
 from service.cursors import cursor_codec, cursor_scope, read_cursor
 from service.params import parse_choice, parse_language, parse_limit, parse_near
 from service.problems import problem_responses
@@ -68,7 +69,9 @@ class RouteController(Controller):
         )
         localizer = Localizer(choice, settings.default_lang)
         async with db.read() as conn:
-            routes = await public_routes(conn, query, localizer, lambda key: codec.encode(scope, key))
+            routes = await public_routes(
+                conn, query, localizer, lambda key: codec.encode(scope, key), route_packs
+            )
         return Response(routes, headers=content_language(localizer))
 
     @get(
@@ -94,5 +97,5 @@ class RouteController(Controller):
             raise NotFound(f"no published route {route_id[:80]!r}")
         localizer = Localizer(choice, settings.default_lang)
         async with db.snapshot() as conn:
-            detail = await public_route(conn, route_id, localizer)
+            detail = await public_route(conn, route_id, localizer, route_packs)
         return Response(detail, media_type=GEO_JSON, headers=content_language(localizer))
