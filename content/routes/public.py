@@ -23,7 +23,8 @@ from content.routes.queries import RouteQuery, get_route, get_stops, list_routes
 __all__ = ["PackInfos", "public_route", "public_routes"]
 
 PackInfos = Callable[[aiosqlite.Connection, Iterable[str]], Awaitable[Mapping[str, PackInfo]]]
-"""How route reads learn each route's offline pack: given by the service layer (``packs.route_packs``)."""
+"""How route reads learn each route's offline pack: given by the service layer (``packs.route_packs``);
+without it routes carry no ``pack``."""
 
 
 async def public_routes(
@@ -31,12 +32,12 @@ async def public_routes(
     query: RouteQuery,
     localizer: Localizer,
     cursor_of: Callable[[SortKey], str],
-    pack_infos: PackInfos,
+    pack_infos: PackInfos | None = None,
 ) -> RouteList:
     """A page of published route summaries; ``cursor_of`` turns the next key into ``next``."""
     page = await list_routes(conn, query)
     media = await load_media_refs(conn, route_media_ids(page.items))
-    packs = await pack_infos(conn, [route.id for route in page.items])
+    packs = {} if pack_infos is None else await pack_infos(conn, [route.id for route in page.items])
     next_cursor = cursor_of(page.next_key) if page.next_key is not None else None
     return render_routes(
         page.items, media, localizer, next_cursor=next_cursor, distances_m=page.distances_m, packs=packs
@@ -44,7 +45,7 @@ async def public_routes(
 
 
 async def public_route(
-    conn: aiosqlite.Connection, route_id: str, localizer: Localizer, pack_infos: PackInfos
+    conn: aiosqlite.Connection, route_id: str, localizer: Localizer, pack_infos: PackInfos | None = None
 ) -> RouteDetail:
     """A published route with its stops; ``NotFound`` for drafts, archived and unknown ids alike.
 
@@ -55,5 +56,5 @@ async def public_route(
         raise NotFound(f"no published route {route_id!r}")
     stops = await get_stops(conn, route_id)
     media = await load_media_refs(conn, route_media_ids([route], stops))
-    packs = await pack_infos(conn, [route_id])
+    packs = {} if pack_infos is None else await pack_infos(conn, [route_id])
     return render_route(route, stops, media, localizer, packs.get(route_id))
