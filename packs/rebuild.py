@@ -17,9 +17,9 @@ from contextlib import suppress
 import aiosqlite
 
 from content.events import ContentChanged
+from content.pack_reads import points_of, routes_linking, routes_near_points
 from packs.builder import PackBuilder
 from packs.producers import NEAR_PRODUCERS_M
-from packs.queries import points_of, routes_linking, routes_near_points
 from packs.store import area_ids_meeting, get_pack, mark_stale, stale_pack_ids
 
 __all__ = ["PackRebuilder", "affected_packs"]

@@ -12,9 +12,9 @@ import msgspec
 
 from content import history
 from content.clock import rfc3339
-from content.errors import Conflict, FieldError, InvalidInput, InvalidParameter, NotFound
+from content.errors import Conflict, FieldError, InvalidInput, NotFound
 from content.etags import etag_for
-from content.keyset_cursor import decode_cursor, encode_cursor
+from content.paging import MAX_LIMIT, next_cursor, over_fetch, read_position
 
 __all__ = [
     "MAX_OFFICE_NAME_LENGTH",
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 MAX_OFFICE_NAME_LENGTH = 200
-MAX_PAGE = 500
+MAX_PAGE = MAX_LIMIT
 _OFFICE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -128,23 +128,17 @@ def office_fields(office: Office) -> dict[str, str]:
 
 
 async def list_offices(conn: aiosqlite.Connection, limit: int = 50, cursor: str | None = None) -> OfficePage:
-    if not 1 <= limit <= MAX_PAGE:
-        raise InvalidParameter.field("limit", f"must be between 1 and {MAX_PAGE}")
-    after = _decode_office_cursor(cursor)
+    after = await read_position(conn, "offices", cursor, str)
     rows = list(
         await conn.execute_fetchall(
             "SELECT id, name, revision, created_at FROM offices"
             " WHERE (? IS NULL OR id > ?) ORDER BY id LIMIT ?",
-            (after, after, limit + 1),
+            (after, after, over_fetch(limit)),
         )
     )
-    items = [_office(row) for row in rows[:limit]]
-    more = len(rows) > limit
-    return OfficePage(items=items, next=encode_cursor("offices", items[-1].id) if more else None)
+    items, next_token = await next_cursor(conn, "offices", [_office(row) for row in rows], limit, _office_id)
+    return OfficePage(items=items, next=next_token)
 
 
-def _decode_office_cursor(cursor: str | None) -> str | None:
-    after = decode_cursor("offices", cursor) if cursor else None
-    if after is not None and not isinstance(after, str):
-        raise InvalidParameter.field("cursor", "not a cursor from a previous page of this list")
-    return after
+def _office_id(office: Office) -> str:
+    return office.id

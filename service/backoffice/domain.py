@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec
 
+from content import editing
 from content import worklist as worklist_queries
 from content.accounts import (
     NewOffice,
@@ -20,7 +21,6 @@ from content.accounts import (
     User,
     UserChanges,
     change_user,
-    create_office,
     create_user,
     get_user,
     list_offices,
@@ -38,20 +38,19 @@ from content.accounts.permissions import (
 )
 from content.accounts.principal import Principal
 from content.blobs import BlobStore
+from content.clock import utc_now
 from content.db import Database
+from content.editing import UNCHECKED, EditSession
 from content.editor import (
+    OFFERS,
+    OFFICES,
+    POIS,
+    PRODUCERS,
+    ROUTES,
     EditorRoute,
-    change_poi_status,
-    change_route_status,
-    edit_poi,
-    edit_route,
     poi_etag,
-    poi_for_editor,
-    poi_history,
     poi_page,
     route_etag,
-    route_for_editor,
-    route_history,
     route_page,
     set_stops,
 )
@@ -65,10 +64,8 @@ from content.paging import EVERY_STATUS
 from content.pois.model import PoiPatch, PoiRecord
 from content.producers.editor import editor_offer, editor_offers, editor_producer, editor_producers
 from content.producers.model import OfferPatch, ProducerPatch
-from content.producers.offer_store import update_offer
 from content.producers.queries import expiring_offers
 from content.producers.records import OfferRecord, ProducerRecord
-from content.producers.store import update_producer
 from content.routes.model import RoutePatch, RouteSummaryRecord, StopInput
 from content.settings import Settings
 from content.worklist import TodoList
@@ -132,6 +129,23 @@ sign_in = login
 sign_out = logout
 
 
+def _session(
+    events: EventHub | None, db: Database, principal: Principal, now: datetime | None = None
+) -> EditSession:
+    """The editing workflow's session for this request (``content.editing``); reads need no events."""
+    return EditSession(db=db, events=events or EventHub(), principal=principal, now=now or utc_now())
+
+
+async def poi_for_editor(db: Database, principal: Principal, poi_id: str) -> PoiRecord:
+    return await editing.read(_session(None, db, principal), POIS, poi_id)
+
+
+async def route_for_editor(db: Database, principal: Principal, route_id: str) -> EditorRoute:
+    route = await editing.read(_session(None, db, principal), ROUTES, route_id)
+    assert isinstance(route, EditorRoute)  # ROUTES presents routes with their stops
+    return route
+
+
 async def pois(
     db: Database,
     principal: Principal,
@@ -142,7 +156,7 @@ async def pois(
 ) -> tuple[list[PoiRecord], str | None]:
     """A page of POIs by id, drafts included, after ``after_id``; and the last id when more follow."""
     after = None if after_id is None else (0.0, after_id)
-    page = await poi_page(db, principal, statuses=statuses, limit=limit, after=after)
+    page = await poi_page(_session(None, db, principal), statuses=statuses, limit=limit, after=after)
     return page.items, None if page.next_key is None else str(page.next_key[1])
 
 
@@ -155,7 +169,7 @@ async def routes(
     after_id: str | None = None,
 ) -> tuple[list[RouteSummaryRecord], str | None]:
     after = None if after_id is None else (0.0, after_id)
-    page = await route_page(db, principal, statuses=statuses, limit=limit, after=after)
+    page = await route_page(_session(None, db, principal), statuses=statuses, limit=limit, after=after)
     return page.items, None if page.next_key is None else str(page.next_key[1])
 
 
@@ -206,7 +220,9 @@ async def save_poi(
     if_match: str,
     now: datetime,
 ) -> PoiRecord:
-    return await edit_poi(events, db, principal, poi_id, patch_poi(fields), if_match=if_match, now=now)
+    return await editing.update(
+        _session(events, db, principal, now), POIS, poi_id, patch_poi(fields), if_match=if_match
+    )
 
 
 async def set_poi_status(
@@ -219,7 +235,9 @@ async def set_poi_status(
     if_match: str,
     now: datetime,
 ) -> PoiRecord:
-    return await change_poi_status(events, db, principal, poi_id, status, if_match=if_match, now=now)
+    return await editing.set_status(
+        _session(events, db, principal, now), POIS, poi_id, status, if_match=if_match
+    )
 
 
 async def save_route(
@@ -232,7 +250,11 @@ async def save_route(
     if_match: str,
     now: datetime,
 ) -> EditorRoute:
-    return await edit_route(events, db, principal, route_id, patch_route(fields), if_match=if_match, now=now)
+    route = await editing.update(
+        _session(events, db, principal, now), ROUTES, route_id, patch_route(fields), if_match=if_match
+    )
+    assert isinstance(route, EditorRoute)
+    return route
 
 
 async def save_stops(
@@ -246,7 +268,7 @@ async def save_stops(
     now: datetime,
 ) -> EditorRoute:
     inputs = msgspec.convert(stops, list[StopInput])
-    return await set_stops(events, db, principal, route_id, inputs, if_match=if_match, now=now)
+    return await set_stops(_session(events, db, principal, now), route_id, inputs, if_match=if_match)
 
 
 async def set_route_status(
@@ -259,13 +281,18 @@ async def set_route_status(
     if_match: str,
     now: datetime,
 ) -> EditorRoute:
-    return await change_route_status(events, db, principal, route_id, status, if_match=if_match, now=now)
+    route = await editing.set_status(
+        _session(events, db, principal, now), ROUTES, route_id, status, if_match=if_match
+    )
+    assert isinstance(route, EditorRoute)
+    return route
 
 
 async def history(db: Database, principal: Principal, kind: str, entity_id: str) -> HistoryPage:
+    session = _session(None, db, principal)
     if kind == "poi":
-        return await poi_history(db, principal, entity_id, limit=50, cursor=None)
-    return await route_history(db, principal, entity_id, limit=50, cursor=None)
+        return await editing.read_history(session, POIS, entity_id, limit=50, cursor=None)
+    return await editing.read_history(session, ROUTES, entity_id, limit=50, cursor=None)
 
 
 @dataclass(frozen=True)
@@ -359,19 +386,9 @@ async def save_offer(
     require_match: bool = True,
 ) -> OfferRecord:
     patch = msgspec.convert(fields, OfferPatch)
-    async with events.write(db) as pending:
-        record = await update_offer(
-            pending.conn,
-            producer_id,
-            offer_id,
-            patch,
-            if_match=if_match,
-            actor=principal,
-            now=now,
-            require_match=require_match,
-        )
-        pending.touch(producers={producer_id})
-    return record
+    session = _session(events, db, principal, now)
+    expected = if_match if require_match else UNCHECKED
+    return await editing.update(session, OFFERS, (producer_id, offer_id), patch, if_match=expected)
 
 
 async def save_producer(
@@ -385,12 +402,9 @@ async def save_producer(
     now: datetime,
 ) -> ProducerRecord:
     patch = msgspec.convert(fields, ProducerPatch)
-    async with events.write(db) as pending:
-        record = await update_producer(
-            pending.conn, producer_id, patch, if_match=if_match, actor=principal, now=now
-        )
-        pending.touch(producers={record.id})
-    return record
+    return await editing.update(
+        _session(events, db, principal, now), PRODUCERS, producer_id, patch, if_match=if_match
+    )
 
 
 async def offers_expiring(db: Database, *, now: datetime, days: int = 7) -> list[Any]:
@@ -416,8 +430,9 @@ async def add_office(
     db: Database, principal: Principal, office_id: str, name: str, *, now: datetime
 ) -> Office:
     require_admin(principal)
-    async with db.write() as conn:
-        return await create_office(conn, NewOffice(id=office_id, name=name), actor_id=principal.id, now=now)
+    return await editing.create(
+        _session(None, db, principal, now), OFFICES, NewOffice(id=office_id, name=name)
+    )
 
 
 async def users(db: Database, principal: Principal) -> list[User]:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import JSONBody, QueryParameter
+from litestar.params import JSONBody
 
 from content import editing
 from content.accounts.offices import NewOffice, Office, OfficePage, list_offices
 from content.editor import OFFICES
 from service.auth.guards import BEARER_SECURITY, admin_only
 from service.deps import DatabaseDep, EditorDep
+from service.editor.content_http import Cursor, Limit
 from service.editor.http import EDITOR_CACHE, ETAG_HEADER, with_etag
 from service.problems import problem_responses
 
@@ -28,8 +29,8 @@ class OfficesController(Controller):
     async def list(
         self,
         db: DatabaseDep,
-        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
-        cursor: Annotated[str | None, QueryParameter(max_length=1024)] = None,
+        limit: Limit = 50,
+        cursor: Cursor = None,
     ) -> OfficePage:
         async with db.read() as conn:
             return await list_offices(conn, limit, cursor)

@@ -23,6 +23,7 @@ from content.producers.model import ProducerPatch
 from content.producers.records import ProducerRecord
 from service.auth.guards import BEARER_SECURITY, signed_in
 from service.deps import DatabaseDep, EditorDep
+from service.editor.content_http import Cursor, Limit
 from service.editor.http import (
     EDITOR_CACHE,
     ETAG_HEADER,
@@ -36,8 +37,6 @@ from service.problems import problem_responses
 
 __all__ = ["READ_RESPONSES", "WRITE_RESPONSES", "ProducerEditorController"]
 
-Limit = Annotated[int, QueryParameter(ge=1, le=500)]
-Cursor = Annotated[str | None, QueryParameter(max_length=1024)]
 WRITE_RESPONSES = problem_responses(401, 403, 404, 410, 412, 413, 422, 428)
 _WRITE: dict[str, Any] = {"response_headers": ETAG_HEADER, "responses": WRITE_RESPONSES}
 _STATUS: dict[str, Any] = {"status_code": 200, **_WRITE}

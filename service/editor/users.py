@@ -5,11 +5,11 @@ Password hashes never leave the store; a user's history is at ``…/users/{id}/h
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody
 
 from content import editing
 from content.accounts.user_changes import NewUser, UserChanges
@@ -19,13 +19,11 @@ from content.editor.accounts import edit_user, new_user
 from content.history import HistoryPage
 from service.auth.guards import BEARER_SECURITY, admin_only
 from service.deps import DatabaseDep, EditorDep
+from service.editor.content_http import Cursor, Limit
 from service.editor.http import EDITOR_CACHE, ETAG_HEADER, answer, if_match
 from service.problems import problem_responses
 
 __all__ = ["UsersController"]
-
-Limit = Annotated[int, QueryParameter(ge=1, le=500)]
-Cursor = Annotated[str | None, QueryParameter(max_length=1024)]
 
 
 class UsersController(Controller):
