@@ -44,6 +44,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     analytics_figure_budget: int = 20
     analytics_daily_budget: int = 2000
     analytics_flush_s: float = 5.0
+    # The offline basemap (PMTiles v3): a file path or a blob key; unset, the one `odyssee basemap set`
+    # recorded (if any) is used. The style directory is for vector basemaps.
+    basemap: str | None = None
+    basemap_style: Path | None = None
+    # Route packs: the line's box grown by `basemap_buffer_m` up to zoom `basemap_box_maxzoom`, and a
+    # corridor of `basemap_corridor_m` around the line up to `basemap_corridor_maxzoom`; area packs: the box.
+    basemap_buffer_m: float = 2000.0
+    basemap_box_maxzoom: int = 14
+    basemap_corridor_m: float = 500.0
+    basemap_corridor_maxzoom: int = 16
 
     @property
     def db_path(self) -> Path:

@@ -42,6 +42,7 @@ _COMMANDS = (
     "producers",
     "packs",
     "analytics",
+    "basemap",
 )
 
 

@@ -19,6 +19,7 @@ from tools.cli import add_common, input_file, settings_from
 from tools.demo_accounts import describe_accounts, make_demo_accounts
 from tools.demo_analytics import seed_demo_figures_into
 from tools.demo_areas import ensure_demo_areas
+from tools.demo_basemap import ensure_demo_basemap
 from tools.demo_media import attach_demo_media
 from tools.demo_producer_loader import load_demo_producers_with_accounts, print_producer_report
 
@@ -83,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
             print_producer_report(*asyncio.run(loaded))
             for area_id in asyncio.run(ensure_demo_areas(settings)):
                 print(f"area pack area:{area_id} defined")
+            print(asyncio.run(ensure_demo_basemap(settings)))
         built = asyncio.run(build_all(settings))
         print(f"offline packs: {sum(result.changed for result in built)} built or updated")
         if data is None:
