@@ -5,11 +5,10 @@ S3-compatible server (moto, a separate process on loopback) for the S3 blob back
 from __future__ import annotations
 
 import contextlib
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-
-import os
 
 import pytest
 from hypothesis import settings as hypothesis_settings

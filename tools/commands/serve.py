@@ -1,12 +1,14 @@
-"""``odyssee serve``: run the HTTP service with uvicorn."""
+"""``odyssee serve``: run the HTTP service with uvicorn (several worker processes: ``tools.workers``)."""
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 import uvicorn
 
 from tools.cli import add_common, settings_from
+from tools.workers import serve_workers, worker_count
 
 __all__ = ["register"]
 
@@ -16,20 +18,28 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_common(parser)
     parser.add_argument("--host", help="address to bind (env ODYSSEE_HOST, default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (env ODYSSEE_PORT, default 8000)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="server processes (env ODYSSEE_WORKERS; default 0: one per core)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = settings_from(args, host=args.host, port=args.port)
+    settings = settings_from(args, host=args.host, port=args.port, workers=args.workers)
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level,
+        "proxy_headers": True,
+        "server_header": False,
+    }
+    workers = worker_count(settings.workers)
+    if workers > 1:
+        serve_workers(settings, workers, **options)
+        return 0
     from service.app import create_app
 
-    app = create_app(settings)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        proxy_headers=True,
-        server_header=False,
-    )
+    uvicorn.run(create_app(settings), **options)
     return 0

@@ -1,0 +1,64 @@
+"""``odyssee serve --workers N``: N server processes sharing one listening socket and one SQLite database.
+
+uvicorn's supervisor binds the socket, starts the workers (each imports the app through
+:func:`create_worker_app`) and starts a new one when one dies. Every worker reads and writes the same
+database in WAL mode (SQLite serialises the writers); among them, the pack rebuilder runs in one only,
+the holder of a lease in the database (``packs.rebuild``), which another worker takes over within seconds
+if its holder dies. Before starting them, the supervisor applies pending migrations and makes the signing
+key once, so that the workers do not race for them.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import msgspec
+import uvicorn
+from litestar import Litestar
+
+from content.db import prepare_file
+from content.settings import Settings, load_settings
+from packs.signing import KeyRing
+
+__all__ = ["SETTINGS_ENV", "cores", "create_worker_app", "prepare", "serve_workers", "worker_count"]
+
+SETTINGS_ENV = "ODYSSEE__WORKER_SETTINGS"
+"""The settings the supervisor resolved (environment and flags), handed to its workers as JSON."""
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def worker_count(requested: int | None) -> int:
+    """``requested`` if positive, else one worker per core."""
+    if requested is not None and requested < 0:
+        raise ValueError("--workers must be 0 (one per core) or more")
+    return requested or cores()
+
+
+def prepare(settings: Settings) -> None:
+    """What must happen once before the workers start: migrations and the active signing key."""
+    prepare_file(settings.db_path)
+    KeyRing.from_settings(settings).active()
+
+
+def create_worker_app() -> Litestar:
+    """The app of one worker process (uvicorn's factory), on the supervisor's settings."""
+    from service.app import create_app
+
+    raw = os.environ.get(SETTINGS_ENV)
+    settings = load_settings(env={}, **msgspec.json.decode(raw)) if raw else load_settings()
+    return create_app(settings)
+
+
+def serve_workers(settings: Settings, workers: int, **options: Any) -> None:
+    """Run ``workers`` processes until interrupted; ``options`` are uvicorn's (host, port, timeouts…)."""
+    prepare(settings)
+    os.environ[SETTINGS_ENV] = msgspec.json.encode(settings, enc_hook=str).decode()
+    uvicorn.run(f"{__name__}:create_worker_app", factory=True, workers=workers, **options)
