@@ -41,6 +41,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     pack_history_days: int = 90
     token_ttl_s: int = 12 * 3600
     log_level: str = "info"
+    analytics_retention_months: int = 25
+    analytics_figure_budget: int = 20
+    analytics_daily_budget: int = 2000
+    analytics_flush_s: float = 5.0
 
     @property
     def db_path(self) -> Path:

@@ -16,6 +16,7 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler
 
+from content.analytics.recorder import AnalyticsRecorder
 from content.blobs import BlobStore, open_blob_store
 from content.clock import Clock, utc_now
 from content.db import Database
@@ -23,6 +24,8 @@ from content.events import EventHub
 from content.settings import Settings, load_settings
 from packs.builder import PackBuilder
 from packs.rebuild import PackRebuilder
+from service.analytics import AnalyticsBatchController
+from service.analytics_counting import UsageCountingMiddleware
 from service.auth import auth_handlers, provide_principal
 from service.bodies import BoundedJSONRequest
 from service.conditional import ConditionalJSONMiddleware
@@ -64,6 +67,7 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
         OfferEditorController,
         media_variant,
         PackController,
+        AnalyticsBatchController,
     ]
 
 
@@ -76,6 +80,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     events = EventHub()
     blobs = open_blob_store(settings)
     packs = PackBuilder(db, blobs, settings, clock=now)
+    analytics = AnalyticsRecorder(
+        db,
+        now,
+        per_figure=settings.analytics_figure_budget,
+        per_day=settings.analytics_daily_budget,
+        retention_months=settings.analytics_retention_months,
+        flush_every_s=settings.analytics_flush_s,
+    )
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -87,9 +99,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         app.state.rebuilder = rebuilder
         unsubscribe = events.subscribe(rebuilder.notify)
         rebuilder.start()
+        analytics.start()
         try:
             yield
         finally:
+            await analytics.stop()
             unsubscribe()
             await rebuilder.stop()
             await blobs.close()
@@ -123,7 +137,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         dependencies=dependencies,
         lifespan=[lifespan],
         exception_handlers=exception_handlers,
-        middleware=[DefineMiddleware(ConditionalJSONMiddleware)],
+        middleware=[
+            DefineMiddleware(UsageCountingMiddleware, recorder=analytics),
+            DefineMiddleware(ConditionalJSONMiddleware),
+        ],
         request_class=BoundedJSONRequest,
         # JSON bodies; the media upload handler sets its own, larger limit.
         request_max_body_size=settings.max_body_bytes,
@@ -145,7 +162,15 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             ),
         ),
         state=State(
-            {"settings": settings, "db": db, "clock": now, "events": events, "blobs": blobs, "packs": packs}
+            {
+                "settings": settings,
+                "db": db,
+                "clock": now,
+                "events": events,
+                "blobs": blobs,
+                "packs": packs,
+                "analytics": analytics,
+            }
         ),
         debug=False,
     )

@@ -4,7 +4,9 @@ Kept apart from the territory loader on purpose: ``odyssee demo`` calls :func:`l
 :func:`ensure_producer_accounts` after the territory (whose offices the producers belong to).
 
 Loading again changes only what differs from the file, so a re-run bumps no revision, adds no history
-and rebuilds no pack. An offer's ``valid_until`` (load time + ``valid_for_days``) is renewed only once
+and rebuilds no pack. A producer or offer that anyone but the loader changed (its history names an account)
+is left exactly as it is: a re-run never reverts an edit, nor renews an offer its producer looks after.
+An offer's ``valid_until`` (load time + ``valid_for_days``) is renewed only once
 the stored one has passed (or lies beyond the 120 days an offer may run); a producer's fields are
 written only when one differs. Producer accounts follow ``tools.demo_accounts``: a password is made
 and printed when the account is created, kept on re-runs, replaced only with ``--reset-passwords``.
@@ -34,6 +36,7 @@ from content.producers.queries import get_offer, get_producer
 from content.producers.store import create_producer, set_producer_status, update_producer
 from content.producers.validation import OFFER_MAX_VALIDITY_DAYS
 from content.settings import Settings
+from content.territory import edited_by_others
 from tools.demo_producers import DEMO_PRODUCERS_PATH, SeedOffer, SeedProducer, read_demo_producers
 
 __all__ = [
@@ -47,7 +50,7 @@ __all__ = [
 DEMO_EMAIL_DOMAIN = "demo.odyssee.example"
 
 
-Outcome = Literal["created", "updated", "unchanged"]
+Outcome = Literal["created", "updated", "unchanged", "kept"]
 
 
 @dataclass
@@ -58,6 +61,8 @@ class ProducerLoadReport:
     offers_created: int = 0
     offers_updated: int = 0
     offers_unchanged: int = 0
+    producers_kept: int = 0
+    offers_kept: int = 0
     producer_ids: tuple[str, ...] = ()
 
     def count(self, kind: Literal["producers", "offers"], outcome: Outcome) -> None:
@@ -74,6 +79,8 @@ async def _load_producer(conn: aiosqlite.Connection, seed: SeedProducer, now: da
             status=seed.status,
         )  # fmt: skip
         return "created"
+    if await edited_by_others(conn, "producer", seed.id, existing.updated_by):
+        return "kept"
     patch = ProducerPatch(**{name: getattr(seed.profile, name) for name in ProducerPatch.__struct_fields__})
     await update_producer(conn, seed.id, patch, if_match=None, actor=None, now=now, require_match=False)
     record = await set_producer_status(
@@ -94,6 +101,8 @@ async def _load_offer(
     if existing is None:
         await create_offer(conn, producer_id, seed.offer, actor=None, now=now, offer_id=seed.id)
         return "created"
+    if await edited_by_others(conn, "offer", seed.id, existing.updated_by):
+        return "kept"
     fields = {name: getattr(seed.offer, name) for name in OfferPatch.__struct_fields__}
     if _still_valid(existing.valid_until, now):
         # The seed's date moves with every load: renewing a live offer would bump it on each run.
@@ -177,11 +186,16 @@ async def load_demo_producers_with_accounts(
     return report, accounts
 
 
+def _kept(count: int) -> str:
+    return f", {count} kept as edited" if count else ""
+
+
 def print_producer_report(report: ProducerLoadReport, accounts: list[DemoAccount]) -> None:
     print(
         f"demo producers: {report.producers_created} created, {report.producers_updated} updated,"
-        f" {report.producers_unchanged} unchanged; offers: {report.offers_created} created,"
-        f" {report.offers_updated} updated, {report.offers_unchanged} unchanged"
+        f" {report.producers_unchanged} unchanged{_kept(report.producers_kept)}; offers:"
+        f" {report.offers_created} created, {report.offers_updated} updated,"
+        f" {report.offers_unchanged} unchanged{_kept(report.offers_kept)}"
     )
     print("producer accounts (passwords are shown once; --reset-passwords sets new ones):")
     for account in accounts:

@@ -76,10 +76,7 @@ def run(args: argparse.Namespace) -> int:
     data = args.file.read_bytes() if args.file else None
     try:
         report = asyncio.run(load_demo(settings, data, media=args.media))
-        print(
-            f"demo territory loaded into {settings.data_dir}: "
-            f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged"
-        )
+        print(f"demo territory loaded into {settings.data_dir}: {report.summary()}")
         if data is None:
             # The demo producers belong to the bundled territory's offices, so they come with it only.
             loaded = load_demo_producers_with_accounts(settings, reset_passwords=args.reset_passwords)
