@@ -31,8 +31,8 @@ import os
 import secrets
 import socket
 import time
-from collections.abc import Callable, Iterable
-from contextlib import suppress
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 
 import aiosqlite
 
@@ -142,6 +142,23 @@ class PackRebuilder:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._watermark: int | None = None
         self._caught_up = False
+        self._holds = 0
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """No rebuild round starts inside this block (marks still accumulate; the round follows it).
+
+        For work that builds packs itself and wants no concurrent round, as test set-ups do. Usable from
+        any thread or event loop.
+        """
+        self._holds += 1
+        try:
+            yield
+        finally:
+            self._holds -= 1
+            loop = self._loop
+            if loop is not None and not loop.is_closed():
+                loop.call_soon_threadsafe(self._accept, ContentChanged())
 
     def notify(self, event: ContentChanged) -> None:
         """The listener. Thread-safe: an emit from another event loop is handed to the rebuilder's own."""
@@ -250,6 +267,8 @@ class PackRebuilder:
             due = await due_packs(conn)
         if due is None:
             return self.poll_s, True
+        if self._holds:
+            return self.poll_s, False
         now = self.clock()
         ready_at = min(due.last_marked + self.delay_s, due.first_marked + self.max_wait_s)
         if ready_at > now:
