@@ -12,7 +12,6 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler
 
@@ -26,9 +25,11 @@ from packs.builder import PackBuilder
 from packs.rebuild import PackRebuilder
 from service.analytics import AnalyticsBatchController
 from service.analytics_counting import UsageCountingMiddleware
+from service.analytics_reports import AnalyticsReportController
 from service.auth import auth_handlers, provide_principal
 from service.bodies import BoundedJSONRequest
 from service.conditional import ConditionalJSONMiddleware
+from service.docs import docs_assets_router, docs_render_plugins
 from service.editor import (
     OfficesController,
     PoiEditorController,
@@ -68,6 +69,8 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
         media_variant,
         PackController,
         AnalyticsBatchController,
+        AnalyticsReportController,
+        docs_assets_router(),
     ]
 
 
@@ -150,7 +153,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             version=VERSION,
             description="Stories, points of interest, producers and offline packs for rural territories.",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            render_plugins=docs_render_plugins(),
             components=Components(
                 security_schemes={
                     "bearer": SecurityScheme(

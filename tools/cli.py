@@ -16,6 +16,7 @@ __all__ = ["add_common", "main", "settings_from"]
 _COMMANDS = (
     "serve",
     "demo",
+    "importing",
     "geojson_io",
     "offices",
     "users",
@@ -23,6 +24,7 @@ _COMMANDS = (
     "storage",
     "producers",
     "packs",
+    "analytics",
 )
 
 

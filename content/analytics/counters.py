@@ -7,12 +7,13 @@ day and to its month, which makes the month the unit that survives the retention
 
 from __future__ import annotations
 
+import json
 from typing import Literal
 
 import aiosqlite
 import msgspec
 
-__all__ = ["CounterBuffer", "CounterKey", "Kind", "write_counters"]
+__all__ = ["CounterBuffer", "CounterKey", "Kind", "days_counted", "seed_counters", "write_counters"]
 
 Kind = Literal["route", "poi", "producer", "pack"]
 
@@ -87,3 +88,47 @@ async def write_counters(conn: aiosqlite.Connection, pending: dict[CounterKey, l
         month[1] += value
     rows.extend(("month", *month_key, count, value) for month_key, (count, value) in months.items())
     await conn.executemany(_UPSERT, rows)
+
+
+_INSERT_ABSENT = """
+INSERT INTO analytics_counters
+    (span, day, type, kind, object_id, stop_id, detail, lang, platform, app_version, count, value_sum)
+VALUES ('day', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT DO NOTHING
+"""
+_RECOUNT_MONTHS = """
+INSERT OR REPLACE INTO analytics_counters
+    (span, day, type, kind, object_id, stop_id, detail, lang, platform, app_version, count, value_sum)
+SELECT 'month', substr(day, 1, 8) || '01', type, kind, object_id, stop_id, detail, lang, platform,
+       app_version, sum(count), sum(value_sum)
+FROM analytics_counters
+WHERE span = 'day' AND substr(day, 1, 7) IN (SELECT value FROM json_each(?))
+GROUP BY substr(day, 1, 7), type, kind, object_id, stop_id, detail, lang, platform, app_version
+"""
+
+
+async def seed_counters(conn: aiosqlite.Connection, figures: dict[CounterKey, list[int]]) -> int:
+    """Write day counters that do not exist yet (so seeding twice changes nothing), then recount the
+    months they fall in from their day rows. For demo and benchmark data; returns the rows added."""
+    before = conn.total_changes
+    await conn.executemany(
+        _INSERT_ABSENT,
+        [
+            (k.day, k.type, k.kind, k.object_id, k.stop_id, k.detail, k.lang, k.platform, k.app_version, c, v)
+            for k, (c, v) in figures.items()
+        ],
+    )
+    added = conn.total_changes - before
+    if added:
+        months = sorted({key.day[:7] for key in figures})
+        await conn.execute(_RECOUNT_MONTHS, (json.dumps(months),))
+    return added
+
+
+async def days_counted(conn: aiosqlite.Connection, first: str, last: str) -> set[str]:
+    """The days from ``first`` to ``last`` that already have day counters."""
+    rows = await conn.execute_fetchall(
+        "SELECT DISTINCT day FROM analytics_counters WHERE span = 'day' AND day BETWEEN ? AND ?",
+        (first, last),
+    )
+    return {str(row[0]) for row in rows}

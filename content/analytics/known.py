@@ -9,7 +9,7 @@ import msgspec
 
 from content.analytics.counters import Kind
 
-__all__ = ["KnownIds", "known_ids"]
+__all__ = ["KnownIds", "Published", "known_ids", "published_objects"]
 
 
 class KnownIds(msgspec.Struct):
@@ -64,3 +64,36 @@ async def known_ids(conn: aiosqlite.Connection, wanted: dict[Kind, set[str]]) ->
             else:
                 found.pack_versions[object_id] = int(extra)
     return found
+
+
+class Published(msgspec.Struct, frozen=True):
+    """Every published object figures can be about; routes with their stop ids in order."""
+
+    routes: dict[str, list[str]]
+    pois: list[str]
+    producers: list[str]
+    packs: dict[str, int]
+
+
+async def published_objects(conn: aiosqlite.Connection) -> Published:
+    routes: dict[str, list[str]] = {}
+    rows = await conn.execute_fetchall(
+        "SELECT routes.id, stops.id FROM routes JOIN stops ON stops.route_id = routes.id"
+        " WHERE routes.status = 'published' ORDER BY routes.id, stops.position"
+    )
+    for route_id, stop_id in rows:
+        routes.setdefault(str(route_id), []).append(str(stop_id))
+    pois = [
+        str(r[0])
+        for r in await conn.execute_fetchall("SELECT id FROM pois WHERE status = 'published' ORDER BY id")
+    ]
+    producers = [
+        str(r[0])
+        for r in await conn.execute_fetchall(
+            "SELECT id FROM producers WHERE status = 'published' ORDER BY id"
+        )
+    ]
+    packs = {
+        str(r[0]): int(r[1]) for r in await conn.execute_fetchall("SELECT id, version FROM packs ORDER BY id")
+    }
+    return Published(routes=routes, pois=pois, producers=producers, packs=packs)

@@ -19,6 +19,7 @@ __all__ = [
     "PoiInput",
     "PoiPatch",
     "PoiRecord",
+    "PoiSource",
     "Wheelchair",
 ]
 
@@ -96,6 +97,14 @@ class PoiPatch(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=
     geometry: Point | msgspec.UnsetType = msgspec.UNSET
 
 
+class PoiSource(msgspec.Struct, kw_only=True, frozen=True):
+    """Where an imported POI came from: the provider, its id there, and the source's own date."""
+
+    provider: str
+    external_id: str
+    updated_at: str | None
+
+
 class PoiRecord(msgspec.Struct, kw_only=True, frozen=True):
     """A stored POI: exactly the editor representation (``msgspec.json.encode`` it as is)."""
 
@@ -117,6 +126,7 @@ class PoiRecord(msgspec.Struct, kw_only=True, frozen=True):
     created_at: str
     updated_at: str
     updated_by: str | None
+    source: PoiSource | None = None  # null for content made here
 
     def to_input(self) -> PoiInput:
         """The record as an input, e.g. to apply a patch and validate the result as a whole."""

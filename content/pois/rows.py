@@ -9,7 +9,7 @@ import msgspec
 
 from content.geojson import Point
 from content.model import Status
-from content.pois.model import Accessibility, Contact, PoiRecord
+from content.pois.model import Accessibility, Contact, PoiRecord, PoiSource
 from content.pois.validate import PoiValues
 
 __all__ = [
@@ -47,16 +47,22 @@ _COLUMNS = (
     "created_at",
     "updated_at",
     "updated_by",
+    "source",
+)
+# Where an imported POI came from (import_sources), as the JSON of PoiSource or null.
+_SOURCE = (
+    "(SELECT json_object('provider', s.provider, 'external_id', s.external_id, 'updated_at',"
+    " s.source_updated_at) FROM import_sources AS s WHERE s.poi_id = p.id) AS source"
 )
 # Qualified with the alias ``p`` so that queries can join the R*Tree and FTS tables. Queries select these
 # first, in this order: poi_from_row unpacks them by position (a lookup by name scans the column names).
-POI_COLUMNS = ", ".join(f"p.{name}" for name in _COLUMNS)
+POI_COLUMNS = ", ".join(_SOURCE if name == "source" else f"p.{name}" for name in _COLUMNS)
 _WIDTH = len(_COLUMNS)
 
 # The same record as one JSON object built by SQLite, over a subquery that selected POI_COLUMNS: a list
 # page comes back as a single value that msgspec decodes straight into PoiRecords, instead of one
 # Python row per POI (each of which costs the reading thread a trip through the GIL).
-_JSON_COLUMNS = {"name", "description", "contact", "accessibility", "images", "audio"}
+_JSON_COLUMNS = {"name", "description", "contact", "accessibility", "images", "audio", "source"}
 RECORD_JSON = (
     "json_object("
     + ", ".join(
@@ -148,6 +154,7 @@ _lang_map = msgspec.json.Decoder(dict[str, str]).decode
 _id_list = msgspec.json.Decoder(list[str]).decode
 _contact = msgspec.json.Decoder(Contact).decode
 _accessibility = msgspec.json.Decoder(Accessibility).decode
+_source = msgspec.json.Decoder(PoiSource).decode
 _NO_CONTACT = Contact()
 _NO_ACCESSIBILITY = Accessibility()
 
@@ -223,6 +230,7 @@ def poi_from_row(row: sqlite3.Row) -> PoiRecord:
         created_at,
         updated_at,
         updated_by,
+        source,
     ) = row[:_WIDTH]
     return PoiRecord(
         id=poi_id,
@@ -243,4 +251,5 @@ def poi_from_row(row: sqlite3.Row) -> PoiRecord:
         created_at=created_at,
         updated_at=updated_at,
         updated_by=updated_by,
+        source=None if source is None else _source(source),
     )

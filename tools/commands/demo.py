@@ -18,6 +18,7 @@ from content.territory import LoadReport, load_territory, parse_territory
 from packs.builder import build_all
 from tools.cli import add_common, settings_from
 from tools.demo_accounts import describe_accounts, make_demo_accounts
+from tools.demo_analytics import seed_demo_figures_into
 from tools.demo_areas import ensure_demo_areas
 from tools.demo_media import attach_demo_media
 from tools.demo_producer_loader import load_demo_producers_with_accounts, print_producer_report
@@ -85,6 +86,9 @@ def run(args: argparse.Namespace) -> int:
                 print(f"area pack area:{area_id} defined")
         built = asyncio.run(build_all(settings))
         print(f"offline packs: {sum(result.changed for result in built)} built or updated")
+        if data is None:
+            added = asyncio.run(seed_demo_figures_into(settings))
+            print(f"usage figures: {added} daily counters added (a season up to yesterday)")
         accounts = asyncio.run(make_demo_accounts(settings, reset_passwords=args.reset_passwords))
     except InvalidInput as exc:
         for error in exc.errors:

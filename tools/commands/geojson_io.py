@@ -1,17 +1,15 @@
-"""``odyssee import`` and ``odyssee export``: POIs as a GeoJSON FeatureCollection."""
+"""``odyssee export`` (and the plain GeoJSON import behind ``odyssee import FILE``): POIs as GeoJSON."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from content.db import Database
-from content.errors import InvalidInput
 from content.pois.exchange import export_pois, import_pois
 from content.settings import Settings
 from tools.cli import add_common, settings_from
@@ -20,22 +18,6 @@ __all__ = ["export_file", "import_file", "register"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    importer = subparsers.add_parser(
-        "import",
-        help="import POIs from a GeoJSON file",
-        description=(
-            "Insert the POIs of a GeoJSON FeatureCollection (properties in the editor shape) in one"
-            " transaction: one bad feature aborts the import and nothing is written."
-        ),
-    )
-    add_common(importer)
-    importer.add_argument("file", type=Path, metavar="FILE.geojson")
-    importer.add_argument("--office", help="office id the POIs belong to (default: none)")
-    importer.add_argument(
-        "--status", choices=("published", "draft"), default="published", help="status of the new POIs"
-    )
-    importer.set_defaults(handler=run_import)
-
     exporter = subparsers.add_parser(
         "export",
         help="export published POIs as GeoJSON",
@@ -66,23 +48,6 @@ async def import_file(settings: Settings, path: Path, *, office_id: str | None, 
 async def export_file(settings: Settings, out: BinaryIO) -> int:
     async with Database(settings.db_path, readers=1) as db:
         return await export_pois(db, out.write)
-
-
-def run_import(args: argparse.Namespace) -> int:
-    settings = settings_from(args)
-    if not args.file.is_file():
-        print(f"odyssee import: {args.file}: no such file", file=sys.stderr)
-        return 2
-    started = time.perf_counter()
-    try:
-        ids = asyncio.run(import_file(settings, args.file, office_id=args.office, status=args.status))
-    except InvalidInput as exc:
-        for error in exc.errors:
-            print(f"odyssee import: {error.field}: {error.message}", file=sys.stderr)
-        print("odyssee import: nothing was imported", file=sys.stderr)
-        return 1
-    print(f"imported {len(ids)} POIs in {time.perf_counter() - started:.1f} s")
-    return 0
 
 
 def run_export(args: argparse.Namespace) -> int:

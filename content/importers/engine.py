@@ -1,0 +1,220 @@
+"""The import engine shared by every source: batches, source tracking, pictures, unpublish-missing.
+
+Each batch is one transaction: an interrupted import leaves the store as it was before the batch it
+was writing. An object is written only when it is new or its source says it changed (its date moved,
+or, for sources without dates, its content hash); re-running the same feed writes nothing at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from content.clock import rfc3339
+from content.db import Database
+from content.geo import BBox
+from content.importers.apply import Incoming, apply_changed, apply_new, republish, unpublish
+from content.importers.fetch import FetchError
+from content.importers.mapping import CategoryMap
+from content.importers.model import ImportReport, PictureFailure, SourceObject
+from content.importers.pictures import PictureFetcher
+from content.importers.prepare import Skip, prepare, source_digest
+from content.importers.tracking import Tracked, provider_pois, tracked_by_external_id
+from content.model import Status
+from content.references import check_office
+
+__all__ = ["ImportOptions", "run_import"]
+
+_MAX_IMAGES = 50
+_MAX_PICTURE_FAILURES = 50
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to import one feed. ``full_feed``: objects of ``provider`` missing from it are unpublished."""
+
+    provider: str
+    format: str
+    table: CategoryMap
+    office_id: str | None = None
+    status: Status = "published"
+    bbox: BBox | None = None
+    full_feed: bool = True
+    dry_run: bool = False
+    batch_size: int = 500
+
+
+@dataclass
+class _Run:
+    db: Database
+    options: ImportOptions
+    pictures: PictureFetcher | None
+    now: str
+    report: ImportReport
+
+    @asynccontextmanager
+    async def batch(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The writer in its own transaction, or a reader for a dry run."""
+        if self.options.dry_run:
+            async with self.db.read() as conn:
+                yield conn
+        else:
+            async with self.db.write() as conn:
+                yield conn
+
+
+def _unchanged(tracked: Tracked, source: SourceObject, digest: str) -> bool:
+    if source.updated_at is not None and tracked.source_updated_at is not None:
+        return source.updated_at <= tracked.source_updated_at
+    return digest == tracked.digest
+
+
+async def _pictures_of(run: _Run, source: SourceObject, tracked: Tracked | None) -> dict[str, str]:
+    """``{url: media id}`` for the object's pictures that could be had; failures are counted."""
+    known = tracked.pictures if tracked else {}
+    found: dict[str, str] = {}
+    assert run.pictures is not None
+    for picture in source.pictures:
+        if picture.url in found:
+            continue
+        if picture.url in known:
+            found[picture.url] = known[picture.url]
+            continue
+        try:
+            found[picture.url] = await run.pictures.media_id(picture)
+        except FetchError as exc:
+            run.report.pictures_failed += 1
+            if len(run.report.picture_failures) < _MAX_PICTURE_FAILURES:
+                run.report.picture_failures.append(
+                    PictureFailure(external_id=source.external_id, url=picture.url[:500], reason=str(exc))
+                )
+            continue
+        run.report.pictures_fetched += 1
+    return found
+
+
+async def _run_batch(run: _Run, batch: list[SourceObject]) -> None:
+    options, report = run.options, run.report
+    async with run.db.read() as conn:
+        tracked = await tracked_by_external_id(conn, options.provider, [s.external_id for s in batch])
+    new: list[Incoming] = []
+    changed: list[Incoming] = []
+    returning: list[Tracked] = []
+    for source in batch:
+        known = tracked.get(source.external_id)
+        digest = source_digest(source)
+        if known is not None and _unchanged(known, source, digest):
+            report.unchanged += 1
+            if known.unpublished_missing:
+                returning.append(known)
+            continue
+        try:
+            prepared = prepare(source, options.table, options.bbox)
+        except Skip as skip:
+            report.skip(skip.reason, _where(source, skip.detail))
+            if skip.reason == "unmapped category":
+                for kind in source.kinds[:1] or ["(none)"]:
+                    report.unmapped_kinds[kind] = report.unmapped_kinds.get(kind, 0) + 1
+            continue
+        if prepared.hours_as_text:
+            report.hours_as_text(_where(source))
+        item = Incoming(
+            source=source, fields=dict(prepared.fields), digest=digest, pictures={}, tracked=known
+        )
+        if run.pictures is not None and not options.dry_run:
+            item.pictures = await _pictures_of(run, source, known)
+            item.fields["images"] = list(dict.fromkeys(item.pictures.values()))[:_MAX_IMAGES]
+        if known is not None and known.unpublished_missing:
+            returning.append(known)
+        (changed if known is not None else new).append(item)
+    if not (new or changed or returning):
+        return
+    async with run.batch() as conn:
+        write = not options.dry_run
+        await apply_new(
+            conn,
+            new,
+            provider=options.provider,
+            office_id=options.office_id,
+            status=options.status,
+            now=run.now,
+            write=write,
+            report=report,
+        )
+        await apply_changed(conn, changed, now=run.now, write=write, report=report)
+        await republish(conn, returning, now=run.now, write=write, report=report)
+
+
+def _where(source: SourceObject, detail: str = "") -> str:
+    label = f"{source.where} ({source.external_id})" if source.external_id else source.where
+    return f"{label}: {detail[:200]}" if detail else label
+
+
+async def _unpublish_missing(run: _Run, seen: set[str]) -> None:
+    options = run.options
+    if run.report.read == 0:
+        run.report.notes.append("the feed held no objects: nothing was unpublished")
+        return
+    async with run.db.read() as conn:
+        rows = await provider_pois(conn, options.provider)
+    missing = []
+    for poi_id, external_id, status, lat, lon in rows:
+        if external_id in seen or status != "published":
+            continue
+        if options.bbox is not None:
+            min_lon, min_lat, max_lon, max_lat = options.bbox
+            if not (min_lon <= lon <= max_lon and min_lat <= lat <= max_lat):
+                continue
+        missing.append(poi_id)
+    for start in range(0, len(missing), options.batch_size):
+        async with run.batch() as conn:
+            chunk = missing[start : start + options.batch_size]
+            await unpublish(conn, chunk, now=run.now, write=not options.dry_run, report=run.report)
+
+
+async def run_import(
+    db: Database,
+    objects: Iterable[SourceObject | Skip],
+    options: ImportOptions,
+    *,
+    pictures: PictureFetcher | None,
+    now: datetime,
+) -> ImportReport:
+    """Import ``objects`` (from one of the readers) and say what happened.
+
+    ``pictures`` None imports no pictures (``--no-media``): stored pictures are then left as they are.
+    A reader yields :class:`Skip` for an entry it could not read at all.
+    """
+    report = ImportReport(
+        provider=options.provider, format=options.format, dry_run=options.dry_run, full_feed=options.full_feed
+    )
+    async with db.read() as conn:
+        await check_office(conn, options.office_id, "office")
+    run = _Run(db=db, options=options, pictures=pictures, now=rfc3339(now), report=report)
+    seen: set[str] = set()
+    batch: list[SourceObject] = []
+    for source in objects:
+        report.read += 1
+        if isinstance(source, Skip):
+            report.skip(source.reason, source.detail)
+            continue
+        if not source.external_id:
+            report.skip("no identifier", source.where)
+            continue
+        if source.external_id in seen:
+            report.skip("duplicate identifier", _where(source))
+            continue
+        seen.add(source.external_id)
+        batch.append(source)
+        if len(batch) >= options.batch_size:
+            await _run_batch(run, batch)
+            batch = []
+    if batch:
+        await _run_batch(run, batch)
+    if options.full_feed:
+        await _unpublish_missing(run, seen)
+    return report

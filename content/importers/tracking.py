@@ -1,0 +1,132 @@
+"""SQL over ``import_sources``: where each imported POI came from and what the import last wrote."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import aiosqlite
+import msgspec
+
+from content.pois.model import PoiSource as ImportSource
+
+__all__ = [
+    "ImportSource",
+    "Tracked",
+    "insert_tracked",
+    "provider_pois",
+    "set_unpublished_missing",
+    "source_of",
+    "tracked_by_external_id",
+    "update_tracked",
+]
+
+_encode = msgspec.json.Encoder().encode
+_fields = msgspec.json.Decoder(dict[str, Any]).decode
+_pictures = msgspec.json.Decoder(dict[str, str]).decode
+
+
+class Tracked(msgspec.Struct, kw_only=True):
+    poi_id: str
+    provider: str
+    external_id: str
+    source_updated_at: str | None
+    digest: str
+    baseline: dict[str, Any]
+    pictures: dict[str, str]
+    conflicts: dict[str, Any]
+    unpublished_missing: bool
+
+
+_COLUMNS = (
+    "poi_id, provider, external_id, source_updated_at, digest, baseline, pictures, conflicts,"
+    " unpublished_missing"
+)
+
+
+def _tracked(row: Any) -> Tracked:
+    return Tracked(
+        poi_id=row[0],
+        provider=row[1],
+        external_id=row[2],
+        source_updated_at=row[3],
+        digest=row[4],
+        baseline=_fields(row[5]),
+        pictures=_pictures(row[6]),
+        conflicts=_fields(row[7]),
+        unpublished_missing=bool(row[8]),
+    )
+
+
+async def tracked_by_external_id(
+    conn: aiosqlite.Connection, provider: str, external_ids: Sequence[str]
+) -> dict[str, Tracked]:
+    """The tracked POIs of ``provider`` among ``external_ids``, by external id."""
+    rows = await conn.execute_fetchall(
+        f"SELECT {_COLUMNS} FROM import_sources WHERE provider = ?"  # noqa: S608 - constant columns
+        " AND external_id IN (SELECT value FROM json_each(?))",
+        (provider, _encode(list(external_ids)).decode()),
+    )
+    return {row[2]: _tracked(row) for row in rows}
+
+
+async def provider_pois(
+    conn: aiosqlite.Connection, provider: str
+) -> list[tuple[str, str, str, float, float]]:
+    """``(poi_id, external_id, status, lat, lon)`` of every POI imported from ``provider``."""
+    rows = await conn.execute_fetchall(
+        "SELECT s.poi_id, s.external_id, p.status, p.lat, p.lon FROM import_sources s"
+        " JOIN pois p ON p.id = s.poi_id WHERE s.provider = ? ORDER BY s.poi_id",
+        (provider,),
+    )
+    return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
+
+
+async def source_of(conn: aiosqlite.Connection, poi_id: str) -> ImportSource | None:
+    rows = list(
+        await conn.execute_fetchall(
+            "SELECT provider, external_id, source_updated_at FROM import_sources WHERE poi_id = ?", (poi_id,)
+        )
+    )
+    if not rows:
+        return None
+    return ImportSource(provider=rows[0][0], external_id=rows[0][1], updated_at=rows[0][2])
+
+
+_INSERT = (
+    "INSERT INTO import_sources (poi_id, provider, external_id, source_updated_at, digest, baseline,"
+    " pictures, conflicts, unpublished_missing, imported_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_UPDATE = (
+    "UPDATE import_sources SET source_updated_at = ?, digest = ?, baseline = ?, pictures = ?, conflicts = ?,"
+    " unpublished_missing = ?, imported_at = ? WHERE poi_id = ?"
+)
+
+
+def _row(tracked: Tracked) -> tuple[Any, ...]:
+    return (
+        tracked.source_updated_at,
+        tracked.digest,
+        _encode(tracked.baseline).decode(),
+        _encode(tracked.pictures).decode(),
+        _encode(tracked.conflicts).decode(),
+        int(tracked.unpublished_missing),
+    )
+
+
+async def insert_tracked(conn: aiosqlite.Connection, rows: Iterable[Tracked], imported_at: str) -> None:
+    await conn.executemany(
+        _INSERT, ((t.poi_id, t.provider, t.external_id, *_row(t), imported_at) for t in rows)
+    )
+
+
+async def update_tracked(conn: aiosqlite.Connection, rows: Iterable[Tracked], imported_at: str) -> None:
+    await conn.executemany(_UPDATE, ((*_row(t), imported_at, t.poi_id) for t in rows))
+
+
+async def set_unpublished_missing(conn: aiosqlite.Connection, poi_ids: Iterable[str], flag: bool) -> None:
+    await conn.executemany(
+        "UPDATE import_sources SET unpublished_missing = ? WHERE poi_id = ?",
+        ((int(flag), poi_id) for poi_id in poi_ids),
+    )

@@ -1,0 +1,53 @@
+"""An imported POI's editor representation carries its source; a staff edit survives the next import."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from content.db import Database
+from content.editing import etag_for
+from tests.content.importers.helpers import feature, geojson_objects, import_objects
+from tests.service.editor.content_helpers import POIS
+
+Auth = dict[str, dict[str, str]]
+
+
+async def test_imported_poi_shows_its_source_and_keeps_a_staff_edit(
+    client: AsyncTestClient[Litestar], auth: Auth, db: Database
+) -> None:
+    await import_objects(db, geojson_objects([feature(1)]), office_id="ot-perche")
+    response = await client.get(f"{POIS}/lavoir-n1", headers=auth["staff"])
+    assert response.status_code == 200, response.text
+    poi = response.json()
+    assert poi["source"] == {"provider": "geojson", "external_id": "L1", "updated_at": "2026-01-01T00:00:00Z"}
+    listed = (await client.get(POIS, headers=auth["staff"])).json()["items"]
+    assert [item["source"] for item in listed if item["id"] == "lavoir-n1"] == [poi["source"]]
+
+    patched = await client.patch(
+        f"{POIS}/lavoir-n1",
+        json={"description": {"fr": "Réécrit par l'office."}},
+        headers={**auth["staff"], "If-Match": etag_for("poi", "lavoir-n1", 1)},
+    )
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["source"] == poi["source"]
+
+    moved = feature(1, description="Texte de la source.", updated="2026-02-01T00:00:00Z")
+    report = await import_objects(db, geojson_objects([moved]), office_id="ot-perche")
+    assert [(c.field, c.local, c.source) for c in report.conflicts] == [
+        ("description", {"fr": "Réécrit par l'office."}, {"fr": "Texte de la source."})
+    ]
+    after = (await client.get(f"{POIS}/lavoir-n1", headers=auth["staff"])).json()
+    assert after["description"] == {"fr": "Réécrit par l'office."}
+    assert after["source"]["updated_at"] == "2026-02-01T00:00:00Z"
+
+
+async def test_content_made_here_has_a_null_source(client: AsyncTestClient[Litestar], auth: Auth) -> None:
+    body = {
+        "category": "museum",
+        "name": {"fr": "Musée"},
+        "geometry": {"type": "Point", "coordinates": [0.56, 48.37]},
+    }
+    created = await client.post(POIS, json=body, headers=auth["staff"])
+    assert created.status_code == 201, created.text
+    assert created.json()["source"] is None
