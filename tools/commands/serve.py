@@ -7,7 +7,8 @@ from typing import Any
 
 import uvicorn
 
-from tools.cli import add_common, settings_from
+from tools.cli import add_common, require_store, settings_from
+from tools.commands._listen import check_port_free, port_number
 from tools.workers import serve_workers, worker_count
 
 __all__ = ["register"]
@@ -15,9 +16,12 @@ __all__ = ["register"]
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("serve", help="run the HTTP service", description="Run the HTTP service.")
-    add_common(parser)
+    add_common(parser, store="none")
     parser.add_argument("--host", help="address to bind (env ODYSSEE_HOST, default 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="port (env ODYSSEE_PORT, default 8000)")
+    parser.add_argument("--port", type=port_number, help="port (env ODYSSEE_PORT, default 8000)")
+    parser.add_argument(
+        "--init", action="store_true", help="create an empty store in the data directory if there is none"
+    )
     parser.add_argument(
         "--workers",
         type=int,
@@ -28,6 +32,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args, host=args.host, port=args.port, workers=args.workers)
+    if not args.init:
+        require_store(settings)
+    check_port_free(settings.host, settings.port)
     options: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,

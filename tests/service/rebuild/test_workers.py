@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -22,7 +23,6 @@ from tests.service.accounts_fixtures import Accounts
 from tests.service.editor.content_helpers import ROUTES, new_route
 
 ROOT = Path(__file__).resolve().parents[3]
-_LISTENING = re.compile(rb"Uvicorn running on http://127\.0\.0\.1:(\d+)")
 _HOLDER = re.compile(r":(\d+):[0-9a-f]+$")
 
 
@@ -36,16 +36,19 @@ def data_dir(tmp_path: Path, accounts_template: tuple[Path, Accounts]) -> Path:
 
 @contextmanager
 def server(data_dir: Path, log: Path, *, workers: int, delay_s: float) -> Iterator[str]:
-    """``odyssee serve`` on a free port (``--port 0``); yields its base URL, stops it on exit."""
+    """``odyssee serve`` on a free port; yields its base URL, stops it on exit."""
     env = {
         **os.environ,
         "ODYSSEE_DATA_DIR": str(data_dir),
         "ODYSSEE_PACK_REBUILD_DELAY_S": str(delay_s),
         "ODYSSEE_LOG_LEVEL": "info",
     }
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "tools.cli", "serve", "--port", "0", "--workers", str(workers)],
+            [sys.executable, "-m", "tools.cli", "serve", "--port", str(port), "--workers", str(workers)],
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -54,15 +57,9 @@ def server(data_dir: Path, log: Path, *, workers: int, delay_s: float) -> Iterat
         )
     try:
         deadline = time.monotonic() + 90
-        url = None
-        while url is None:
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            found = _LISTENING.search(log.read_bytes())
-            if found:
-                url = f"http://127.0.0.1:{int(found.group(1))}"
-            time.sleep(0.1)
+        url = f"http://127.0.0.1:{port}"
         while True:
+            assert process.poll() is None, log.read_text()
             with suppress(httpx.HTTPError):
                 if httpx.get(f"{url}/api/v1/health", timeout=5).status_code == 200:
                     break
