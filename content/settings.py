@@ -21,6 +21,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     data_dir: Path = Path("data")
     host: str = "127.0.0.1"
     port: Annotated[int, msgspec.Meta(ge=0, le=65535)] = 8000
+    workers: Annotated[int, msgspec.Meta(ge=0)] = 0
     default_lang: str = "fr"
     db_readers: int = 4
     max_upload_bytes: int = 200 * 1024 * 1024
@@ -36,6 +37,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     s3_public_base_url: str | None = None
     s3_redirect: bool = False
     pack_rebuild_delay_s: float = 2.0
+    pack_rebuild_max_wait_s: float = 60.0
     pack_expiry_days: int = 180
     pack_history_days: int = 90
     token_ttl_s: int = 12 * 3600

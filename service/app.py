@@ -112,8 +112,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await db.open()
         await asyncio.to_thread(sweep_leftovers, settings)  # leftovers of a previous crash
-        # Edits mark the packs they touch stale; a debounced background task rebuilds them.
-        rebuilder = PackRebuilder(packs, delay_s=settings.pack_rebuild_delay_s)
+        # Edits mark the packs they touch due; one debounced rebuilder among the workers rebuilds them.
+        rebuilder = PackRebuilder(
+            packs, delay_s=settings.pack_rebuild_delay_s, max_wait_s=settings.pack_rebuild_max_wait_s
+        )
         app.state.rebuilder = rebuilder
         unsubscribe = events.subscribe(rebuilder.notify)
         unsubscribe_metrics = events.subscribe(metrics.content_changed)
