@@ -21,9 +21,9 @@ from litestar import Litestar
 from uvicorn.supervisors.multiprocess import Multiprocess
 
 from content.db import prepare_file
-from tools.logs import configure_logging
 from content.settings import Settings, load_settings
 from packs.signing import KeyRing
+from tools.logs import configure_logging
 
 __all__ = ["SETTINGS_ENV", "cores", "create_worker_app", "prepare", "serve_workers", "worker_count"]
 
