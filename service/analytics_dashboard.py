@@ -73,6 +73,7 @@ def build_dashboard(report: Report, titles: Titles, _: Gettext, *, route_id: str
                 (_("Started"), _values(source, "route_started", n, object_id)),
                 (_("Completed"), _values(source, "route_completed", n, object_id)),
             ],
+            _("Period"),
         ),
     ]
     routes_with_stops = sorted({stop.route_id for stop in report.stops})
@@ -91,21 +92,28 @@ def build_dashboard(report: Report, titles: Titles, _: Gettext, *, route_id: str
                     (_("Reached"), [stop.reached for stop in stops]),
                     (_("Narration finished"), [stop.narration_finished for stop in stops]),
                 ],
+                _("Stop"),
             )
         )
     trigger_names = {"gps": _("GPS"), "qr": _("QR code"), "manual": _("Manual")}
     keys, values = _split(report, "stop_reached", "trigger", ["gps", "qr", "manual"])
     charts.append(
         hbar_chart(
-            _("How stops were reached"), [trigger_names[k] for k in keys], [(_("Stops reached"), values)]
+            _("How stops were reached"),
+            [trigger_names[k] for k in keys],
+            [(_("Stops reached"), values)],
+            _("Trigger"),
         )
     )
     keys, values = _split(report, "route_started", "lang")
-    charts.append(hbar_chart(_("Languages of the app"), keys, [(_("Routes started"), values)]))
+    charts.append(hbar_chart(_("Languages of the app"), keys, [(_("Routes started"), values)], _("Language")))
     keys, values = _split(report, "rating", "stars", ["5", "4", "3", "2", "1"])
     charts.append(
         hbar_chart(
-            _("Ratings"), [_("%(stars)s stars") % {"stars": k} for k in keys], [(_("Ratings"), values)]
+            _("Ratings"),
+            [_("%(stars)s stars") % {"stars": k} for k in keys],
+            [(_("Ratings"), values)],
+            _("Stars"),
         )
     )
     if not route_id:
@@ -117,6 +125,7 @@ def build_dashboard(report: Report, titles: Titles, _: Gettext, *, route_id: str
                     (_("Views"), _values(report.overall, "producer_viewed", n, None)),
                     (_("Contacts"), _values(report.overall, "producer_contacted", n, None)),
                 ],
+                _("Period"),
             )
         )
     ratings = [r for r in report.ratings if route_id is None or r.route_id == route_id]

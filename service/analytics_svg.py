@@ -65,7 +65,12 @@ def _legend(names: Sequence[str], y: float) -> str:
     return "".join(parts)
 
 
-def bar_chart(caption: str, periods: Sequence[str], series: Sequence[tuple[str, Sequence[Figure]]]) -> Chart:
+def bar_chart(
+    caption: str,
+    periods: Sequence[str],
+    series: Sequence[tuple[str, Sequence[Figure]]],
+    first_column: str = "",
+) -> Chart:
     """Grouped vertical bars: one group per period, one bar per series."""
     plot_left, plot_top, plot_height = 34, 22, 150
     plot_width = _WIDTH - plot_left - 6
@@ -106,10 +111,15 @@ def bar_chart(caption: str, periods: Sequence[str], series: Sequence[tuple[str, 
     parts.append(_legend([name for name, _ in series], 212))
     parts.append("</svg>")
     rows = [[period, *(_label(values[p]) for _, values in series)] for p, period in enumerate(periods)]
-    return Chart("".join(parts), caption, ["", *(name for name, _ in series)], rows)
+    return Chart("".join(parts), caption, [first_column, *(name for name, _ in series)], rows)
 
 
-def hbar_chart(caption: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[Figure]]]) -> Chart:
+def hbar_chart(
+    caption: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[Figure]]],
+    first_column: str = "",
+) -> Chart:
     """Horizontal bars, one row per label (a stop, a language, a trigger), one bar per series."""
     label_width, row_height = 118, 8 + 12 * len(series)
     plot_width = _WIDTH - label_width - 40
@@ -143,4 +153,4 @@ def hbar_chart(caption: str, labels: Sequence[str], series: Sequence[tuple[str, 
     parts.append(_legend([name for name, _ in series], height - 6))
     parts.append("</svg>")
     rows = [[label, *(_label(values[r]) for _, values in series)] for r, label in enumerate(labels)]
-    return Chart("".join(parts), caption, ["", *(name for name, _ in series)], rows)
+    return Chart("".join(parts), caption, [first_column, *(name for name, _ in series)], rows)
