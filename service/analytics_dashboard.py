@@ -45,8 +45,16 @@ def _rank(figure: Figure) -> int:
     return 0 if isinstance(figure, str) else figure
 
 
-def build_dashboard(report: Report, titles: Titles, _: Gettext, *, route_id: str | None = None) -> Dashboard:
-    """The charts for every object of the report, or for one route (its panel) when ``route_id`` is set."""
+def build_dashboard(
+    report: Report,
+    titles: Titles,
+    _: Gettext,
+    *,
+    route_id: str | None = None,
+    funnel_route: str | None = None,
+) -> Dashboard:
+    """The charts for every object of the report, or for one route (its panel) when ``route_id`` is set;
+    the stop-by-stop chart is for ``route_id``, else ``funnel_route``, else the first route with stops."""
     periods = report.periods
     n = len(periods)
     source, object_id = (report.series, route_id) if route_id else (report.overall, None)
