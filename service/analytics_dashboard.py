@@ -7,7 +7,7 @@ the report as they are, suppression included.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from content.analytics.report import Figure, Report, Series
 from content.analytics.titles import Titles
@@ -73,6 +73,7 @@ def build_dashboard(
                     _values(source, "pack_delta_served", n, pack_id),
                 ),
             ],
+            _("Period"),
         ),
         bar_chart(
             _("Routes started and completed"),
@@ -84,11 +85,14 @@ def build_dashboard(
             _("Period"),
         ),
     ]
+    names = ["packs", "routes"]
     routes_with_stops = sorted({stop.route_id for stop in report.stops})
-    funnel_route = (
-        route_id if route_id in routes_with_stops else (routes_with_stops[0] if routes_with_stops else None)
-    )
+    wanted = route_id or funnel_route
+    if wanted not in routes_with_stops:
+        wanted = None if route_id or not routes_with_stops else routes_with_stops[0]
+    funnel_route = wanted
     if funnel_route is not None:
+        names.append("funnel")
         stops = [stop for stop in report.stops if stop.route_id == funnel_route]
         labels = [f"{stop.position}. {titles.stops.get(stop.stop_id, stop.stop_id)}" for stop in stops]
         route_name = titles.objects.get(f"route:{funnel_route}", funnel_route)
@@ -103,6 +107,7 @@ def build_dashboard(
                 _("Stop"),
             )
         )
+    names += ["triggers", "languages", "ratings"]
     trigger_names = {"gps": _("GPS"), "qr": _("QR code"), "manual": _("Manual")}
     keys, values = _split(report, "stop_reached", "trigger", ["gps", "qr", "manual"])
     charts.append(
@@ -125,6 +130,7 @@ def build_dashboard(
         )
     )
     if not route_id:
+        names.append("producers")
         charts.append(
             bar_chart(
                 _("Producers: views and contacts"),
@@ -142,6 +148,7 @@ def build_dashboard(
     rated = [
         s.total for s in source if s.metric == "rating" and (route_id is None or s.object_id == route_id)
     ]
+    named = [replace(chart, name=name) for chart, name in zip(charts, names, strict=True)]
     return Dashboard(
-        charts=charts, rating_mean=mean, rating_count=rated[0] if rated else 0, funnel_route=funnel_route
+        charts=named, rating_mean=mean, rating_count=rated[0] if rated else 0, funnel_route=funnel_route
     )

@@ -27,6 +27,7 @@ class Chart:
     caption: str
     columns: list[str]
     rows: list[list[str]] = field(default_factory=list)
+    name: str = ""  # what the chart is of, for pages that pick some
 
 
 def _value(figure: Figure) -> int:
@@ -35,6 +36,15 @@ def _value(figure: Figure) -> int:
 
 def _label(figure: Figure) -> str:
     return figure if isinstance(figure, str) else f"{figure:,}".replace(",", "\u202f")
+
+
+def _short(period: str) -> str:
+    """``2026-07`` → ``07/26``, ``2026-07-14`` → ``14/07``: five characters fit under a bar group."""
+    if len(period) == 7:
+        return f"{period[5:7]}/{period[2:4]}"
+    if len(period) == 10:
+        return f"{period[8:10]}/{period[5:7]}"
+    return period
 
 
 def _nice_max(peak: int) -> int:
@@ -82,13 +92,13 @@ def bar_chart(
         ' focusable="false" font-family="sans-serif">',
         _defs(),
     ]
-    for tick in (0, top // 2, top):
+    for tick in (0, top // 2, top) if top % 2 == 0 else (0, top):
         y = plot_top + plot_height - plot_height * tick / top
         parts.append(f'<line x1="{plot_left}" x2="{_WIDTH - 6}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
         parts.append(
             f'<text x="{plot_left - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end">{tick}</text>'
         )
-    every = max(1, len(periods) // 8)
+    every = max(1, -(-len(periods) // 7))  # at most 7 labels of 5 characters
     for p, period in enumerate(periods):
         x0 = plot_left + p * group + 1
         for s, (name, values) in enumerate(series):
@@ -103,7 +113,7 @@ def bar_chart(
                 "</title></rect>"
             )
         if p % every == 0:
-            label = period[5:] if len(period) == 10 else period
+            label = _short(period)
             parts.append(
                 f'<text x="{x0 + group / 2:.1f}" y="{plot_top + plot_height + 14}" font-size="10"'
                 f' text-anchor="middle">{escape(label)}</text>'
