@@ -37,6 +37,10 @@ from content.accounts.permissions import (
     require_list,
 )
 from content.accounts.principal import Principal
+from content.analytics.params import parse_report_query
+from content.analytics.recorder import AnalyticsRecorder, local_day
+from content.analytics.report import Report, read_report
+from content.analytics.titles import Titles, object_titles
 from content.blobs import BlobStore
 from content.clock import utc_now
 from content.db import Database
@@ -119,6 +123,7 @@ __all__ = [
     "sign_in",
     "sign_out",
     "upload",
+    "usage_figures",
     "user_etag",
     "users",
     "worklist",
@@ -474,3 +479,25 @@ async def upload(
     return await ingest(
         db, blobs, settings, path, credit=credit, licence=licence, alt=alt, user_id=principal.id
     )
+
+
+async def usage_figures(
+    recorder: AnalyticsRecorder,
+    principal: Principal,
+    start: str | None,
+    end: str | None,
+    granularity: str | None,
+    lang: str,
+    *,
+    route_id: str | None = None,
+) -> tuple[Report, Titles]:
+    """Usage figures the principal may see (suppressed below 5 unless admin), and names to show them by."""
+    today = local_day(recorder.clock())
+    query = parse_report_query(today, start, end, granularity, route_id)
+    await recorder.flush()
+    report = await read_report(
+        recorder.db, query, principal, today=today, retention_months=recorder.retention_months
+    )
+    async with recorder.db.read() as conn:
+        titles = await object_titles(conn, lang)
+    return report, titles
