@@ -40,6 +40,7 @@ from service.editor import (
 )
 from service.editor.offers import OfferEditorController
 from service.editor.producers import ProducerEditorController
+from service.exports import RouteExportController
 from service.health import VERSION, health
 from service.media import media_variant
 from service.openapi import document_problem_answers
@@ -48,6 +49,7 @@ from service.pois import PoiController
 from service.problems import exception_handlers
 from service.producers import ProducerController
 from service.routes import RouteController
+from service.tiles import tile, tilejson
 
 __all__ = ["create_app"]
 
@@ -57,6 +59,7 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
     return [
         health,
         RouteController,
+        RouteExportController,
         PoiController,
         ProducerController,
         *auth_handlers,
@@ -74,6 +77,8 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
         docs_assets_router(),
         backoffice_router(settings),
         *static_handlers,
+        tilejson,
+        tile,
     ]
 
 
