@@ -66,6 +66,7 @@ from content.media import ingest
 from content.model import MediaRef, Status
 from content.paging import EVERY_STATUS
 from content.pois.model import PoiPatch, PoiRecord
+from content.pois.queries import get_poi
 from content.producers.editor import editor_offer, editor_offers, editor_producer, editor_producers
 from content.producers.model import OfferPatch, ProducerPatch
 from content.producers.queries import expiring_offers
@@ -92,6 +93,7 @@ __all__ = [
     "can_manage_users",
     "can_upload_media",
     "change_account",
+    "find_pois",
     "history",
     "hours_preview",
     "offer",
@@ -176,6 +178,27 @@ async def routes(
     after = None if after_id is None else (0.0, after_id)
     page = await route_page(_session(None, db, principal), statuses=statuses, limit=limit, after=after)
     return page.items, None if page.next_key is None else str(page.next_key[1])
+
+
+async def find_pois(
+    db: Database,
+    principal: Principal,
+    *,
+    text: str,
+    statuses: tuple[Status, ...],
+    category: str | None,
+    after_id: str | None,
+    limit: int = 50,
+) -> tuple[list[PoiRecord], str | None]:
+    """A page of POIs matching a search (accents folded) and a category, drafts included."""
+    require_list(principal, "poi")
+    async with db.read() as conn:
+        ids = await worklist_queries.find_poi_ids(
+            conn, text=text, statuses=statuses, category=category, after_id=after_id, limit=limit + 1
+        )
+        records = [await get_poi(conn, poi_id, statuses=EVERY_STATUS) for poi_id in ids[:limit]]
+    found = [record for record in records if record is not None]
+    return found, (ids[limit - 1] if len(ids) > limit else None)
 
 
 @dataclass(frozen=True)
