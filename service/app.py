@@ -41,6 +41,7 @@ from service.editor.offers import OfferEditorController
 from service.editor.producers import ProducerEditorController
 from service.exports import RouteExportController
 from service.health import VERSION, health
+from service.imports import ImportConflictsController
 from service.media import media_variant
 from service.openapi import document_problem_answers
 from service.packs import PackController
@@ -58,6 +59,7 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
         health,
         RouteController,
         RouteExportController,
+        ImportConflictsController,
         PoiController,
         ProducerController,
         *auth_handlers,
