@@ -41,6 +41,7 @@ from packs.store import (
     set_fresh,
     upsert_pack,
 )
+from packs.tiles.packing import TileCutter
 from packs.writer import write_pack
 
 __all__ = ["ZIP_TYPE", "BuildResult", "PackBuilder", "Progress", "build_all", "parse_pack_id"]
@@ -110,6 +111,7 @@ class PackBuilder:
         self.keyring = keyring or KeyRing.from_settings(settings)
         self.clock = clock
         self.work_dir = settings.data_dir / "packs"
+        self.tiles = TileCutter(settings, blobs)
         self._locks: dict[str, Gate] = {}
 
     def lock(self, name: str) -> Gate:
@@ -166,6 +168,9 @@ class PackBuilder:
             for doc in content.documents:
                 await self.blobs.put_bytes(doc.data, content_type=doc.type)
             sources = self._sources(content)
+            # The basemap extract (and a vector style) for the pack, or the manifest's "none" marker.
+            tiles = await self.tiles.for_pack(content.kind, content.bbox, content.line)
+            sources += tiles.sources
             key_id = (await asyncio.to_thread(self.keyring.active)).kid
             previous_manifest = decode_manifest(previous.manifest) if previous else None
             header = plan_header(
@@ -177,6 +182,7 @@ class PackBuilder:
                 key_id=key_id,
                 now=self.clock(),
                 valid_for=timedelta(days=self.settings.pack_expiry_days),
+                basemap=tiles.marker,
             )
             if header is None and previous is not None and previous_manifest is not None:
                 if not force:
@@ -199,6 +205,7 @@ class PackBuilder:
                     expires=previous_manifest.expires,
                     languages=previous_manifest.languages,
                     bbox=previous_manifest.bbox,
+                    basemap=previous_manifest.basemap,
                 )
             assert header is not None
             sha256, size, signed = await self._write(pack_id, sources, header)

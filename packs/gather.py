@@ -67,6 +67,8 @@ class PackContent:
     bbox: BBox
     documents: tuple[PackDocument, ...]
     media: tuple[PackMedia, ...]
+    # A route pack's line ([lon, lat] pairs): its basemap extract follows it (packs.tiles).
+    line: tuple[tuple[float, float], ...] = ()
 
 
 class _PackInfo(msgspec.Struct, frozen=True):
@@ -146,6 +148,7 @@ async def _assemble(
     pois: Sequence[PoiRecord],
     producers: Sequence[ProducerFeature],
     default: str,
+    line: tuple[tuple[float, float], ...] = (),
 ) -> PackContent:
     filled_routes = [
         (_fill_route(route, languages, default), [_fill_stop(stop, languages, default) for stop in stops])
@@ -193,6 +196,7 @@ async def _assemble(
         bbox=round_bbox(bbox),
         documents=tuple(sorted(documents, key=lambda doc: doc.path)),
         media=tuple(sorted(files.values(), key=lambda media: media.path)),
+        line=line,
     )
 
 
@@ -231,6 +235,7 @@ async def gather_route_pack(
         pois=chosen,
         producers=producers,
         default=default,
+        line=tuple((float(p[0]), float(p[1])) for p in route.geometry.coordinates),
     )
 
 

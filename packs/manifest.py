@@ -26,6 +26,7 @@ __all__ = [
     "ManifestEntry",
     "PackHeader",
     "SignedManifest",
+    "TileExtent",
     "build_manifest",
     "decode_manifest",
     "encode_manifest",
@@ -51,6 +52,11 @@ class ManifestEntry(msgspec.Struct, frozen=True, omit_defaults=True):
     sha256: str
     size: int
     type: str
+    # A basemap extract (``tiles/<sha256>.pmtiles``) says what it covers; other entries omit these.
+    minzoom: int | None = None
+    maxzoom: int | None = None
+    bounds: BBox | None = None
+    tile_type: str | None = None
 
     def __post_init__(self) -> None:
         if not _SHA256.fullmatch(self.sha256):
@@ -83,6 +89,8 @@ class Manifest(msgspec.Struct, frozen=True, omit_defaults=True):
     languages: tuple[str, ...]
     bbox: BBox
     entries: tuple[ManifestEntry, ...]
+    # "none" when the pack has no basemap extract (no basemap, or none of its tiles cover the pack).
+    basemap: str | None = None
 
     def __post_init__(self) -> None:
         if self.format < 1 or self.version < 1:
@@ -117,6 +125,17 @@ class PackHeader(msgspec.Struct, frozen=True, kw_only=True):
     expires: datetime
     languages: tuple[str, ...]
     bbox: BBox
+    basemap: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TileExtent:
+    """The manifest fields of a basemap extract entry."""
+
+    minzoom: int
+    maxzoom: int
+    bounds: BBox
+    tile_type: str
 
 
 @dataclass(frozen=True)
@@ -167,6 +186,7 @@ def build_manifest(header: PackHeader, entries: Iterable[ManifestEntry], key_id:
         languages=tuple(validate_tag(tag) for tag in header.languages),
         bbox=round_bbox(header.bbox),
         entries=tuple(sorted(entries, key=lambda entry: entry.path)),
+        basemap=header.basemap,
     )
 
 

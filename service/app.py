@@ -27,6 +27,7 @@ from service.analytics import AnalyticsBatchController
 from service.analytics_counting import UsageCountingMiddleware
 from service.analytics_reports import AnalyticsReportController
 from service.auth import auth_handlers, provide_principal
+from service.backoffice import backoffice_router, backoffice_templates, static_handlers
 from service.bodies import BoundedJSONRequest
 from service.conditional import ConditionalJSONMiddleware
 from service.docs import docs_assets_router, docs_render_plugins
@@ -49,6 +50,7 @@ from service.pois import PoiController
 from service.problems import exception_handlers
 from service.producers import ProducerController
 from service.routes import RouteController
+from service.tiles import tile, tilejson
 
 __all__ = ["create_app"]
 
@@ -75,6 +77,10 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
         AnalyticsBatchController,
         AnalyticsReportController,
         docs_assets_router(),
+        backoffice_router(settings),
+        *static_handlers,
+        tilejson,
+        tile,
     ]
 
 
@@ -142,6 +148,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         dependencies=dependencies,
         lifespan=[lifespan],
         exception_handlers=exception_handlers,
+        template_config=backoffice_templates(),
         middleware=[
             DefineMiddleware(UsageCountingMiddleware, recorder=analytics),
             DefineMiddleware(ConditionalJSONMiddleware),

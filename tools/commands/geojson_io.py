@@ -15,9 +15,9 @@ from content.db import Database
 from content.exports.catalogue import export_catalogue_jsonld
 from content.pois.exchange import export_pois, import_pois
 from content.settings import Settings
-from tools.cli import add_common, settings_from
+from tools.cli import add_common, output_file, settings_from
 
-__all__ = ["export_file", "export_jsonld", "import_file", "register"]
+__all__ = ["export_file", "export_jsonld", "import_file", "in_file_words", "register"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     add_common(exporter)
-    exporter.add_argument("--out", type=Path, help="output file (default: standard output)")
+    exporter.add_argument("--out", type=output_file, help="output file (default: standard output)")
     exporter.add_argument(
         "--format", choices=("geojson", "jsonld"), default="geojson", help="default geojson"
     )
@@ -68,6 +68,17 @@ async def export_jsonld(settings: Settings, out: BinaryIO, base_url: str) -> int
 async def export_file(settings: Settings, out: BinaryIO) -> int:
     async with Database(settings.db_path, readers=1) as db:
         return await export_pois(db, out.write)
+
+
+def in_file_words(path: Path, field: str, message: str) -> str:
+    """An import error for the terminal: the importer names the HTTP body (``body``) when the document as
+    a whole is wrong; on the command line, that is the file."""
+    if field != "body":
+        return f"{field}: {message}"
+    if message.startswith("JSON is malformed"):
+        detail = message.removeprefix("JSON is malformed").lstrip(": ")
+        return f"{path} is not a JSON file ({detail}); expected a GeoJSON FeatureCollection"
+    return f"{path}: {message}"
 
 
 def run_export(args: argparse.Namespace) -> int:
