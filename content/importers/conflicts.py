@@ -35,6 +35,7 @@ class PoiConflicts(msgspec.Struct, frozen=True, kw_only=True):
     """One imported POI whose local edits collide with its source."""
 
     poi_id: str
+    revision: int
     name: dict[str, str]
     office_id: str | None
     provider: str
@@ -69,7 +70,7 @@ async def list_conflicts(
     async with db.read() as conn:
         rows = list(
             await conn.execute_fetchall(
-                "SELECT s.poi_id, p.name, p.office_id, s.provider, s.external_id, s.conflicts"
+                "SELECT s.poi_id, p.name, p.office_id, s.provider, s.external_id, s.conflicts, p.revision"
                 " FROM import_sources s JOIN pois p ON p.id = s.poi_id"
                 " WHERE s.conflicts <> '{}' AND s.poi_id > ? AND (? IS NULL OR s.provider = ?)"
                 " AND (? IS NULL OR p.office_id = ?) ORDER BY s.poi_id LIMIT ?",
@@ -79,6 +80,7 @@ async def list_conflicts(
     items = [
         PoiConflicts(
             poi_id=row[0],
+            revision=row[6],
             name=msgspec.json.decode(row[1], type=dict[str, str]),
             office_id=row[2],
             provider=row[3],
