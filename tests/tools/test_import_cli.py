@@ -214,3 +214,23 @@ def test_export_jsonld_catalogue(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
     quads = jsonld.to_rdf(document, {"documentLoader": no_remote, "format": "application/n-quads"})
     assert "<https://schema.org/TouristAttraction>" in quads
+
+
+def test_feeds_are_read_from_urls(
+    tmp_path: Path, fixtures_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.content.importers.picture_server import picture_server
+
+    data = tmp_path / "data"
+    with picture_server(fixtures_dir / "images") as server:
+        server.files["syndication/objects.json"] = server.feed(FEEDS / "tourinsoft-v2.json")
+        url = f"{server.base_url}/syndication/objects.json"
+        report = run_json(capsys, "--from", "tourinsoft", url, "--data-dir", str(data))
+        assert (report["created"], report["pictures_fetched"]) == (2, 2)
+        assert (
+            main(["import", "--from", "tourinsoft", f"{server.base_url}/gone.json", "--data-dir", str(data)])
+            == 1
+        )
+        err = capsys.readouterr().err
+        assert "cannot read" in err
+        assert "HTTP 404" in err
