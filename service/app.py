@@ -45,6 +45,7 @@ from service.editor.offers import OfferEditorController
 from service.editor.producers import ProducerEditorController
 from service.exports import RouteExportController
 from service.health import VERSION, health
+from service.imports import ImportConflictsController
 from service.media import media_variant
 from service.metrics import MeteredPackBuilder, Metrics, metrics_endpoint
 from service.openapi import document_problem_answers, document_response_unions
@@ -65,6 +66,7 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
         health,
         RouteController,
         RouteExportController,
+        ImportConflictsController,
         PoiController,
         ProducerController,
         *auth_handlers,

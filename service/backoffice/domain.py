@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -45,6 +45,7 @@ from content.blobs import BlobStore
 from content.clock import utc_now
 from content.db import Database
 from content.editing import UNCHECKED, EditSession
+from content.editing import etag_for
 from content.editor import (
     OFFERS,
     OFFICES,
@@ -62,6 +63,7 @@ from content.errors import Forbidden
 from content.events import ContentChanged, EventHub
 from content.history import HistoryPage
 from content.hours import is_open, next_change, validate_opening_hours
+from content.importers.conflicts import PoiConflicts, list_conflicts, resolve_conflict
 from content.media import ingest
 from content.model import MediaRef, Status
 from content.paging import EVERY_STATUS
@@ -82,6 +84,7 @@ __all__ = [
     "OfferRecord",
     "Office",
     "PackStatus",
+    "PoiConflicts",
     "PoiRecord",
     "ProducerRecord",
     "RouteSummaryRecord",
@@ -96,6 +99,7 @@ __all__ = [
     "find_pois",
     "history",
     "hours_preview",
+    "import_conflicts",
     "offer",
     "offers",
     "offers_expiring",
@@ -111,6 +115,7 @@ __all__ = [
     "rebuild_route_pack",
     "require_admin",
     "require_edit",
+    "resolve_import_conflict",
     "route_etag",
     "route_for_editor",
     "route_pack",
@@ -524,3 +529,25 @@ async def usage_figures(
     async with recorder.db.read() as conn:
         titles = await object_titles(conn, lang)
     return report, titles
+
+
+async def import_conflicts(db: Database, principal: Principal) -> list[PoiConflicts]:
+    """Imported POIs whose edits here collide with their source (the first 500, by id)."""
+    page = await list_conflicts(db, principal, provider=None, limit=500, cursor=None)
+    return page.items
+
+
+async def resolve_import_conflict(
+    events: EventHub,
+    db: Database,
+    principal: Principal,
+    poi_id: str,
+    field: str,
+    take: Literal["local", "source"],
+    *,
+    revision: int,
+    now: datetime,
+) -> None:
+    """Keep the local value, or take the source's (an edit of the revision the page showed)."""
+    tag = etag_for("poi", poi_id, revision)
+    await resolve_conflict(events, db, principal, poi_id, field, take, if_match=tag, now=now)
