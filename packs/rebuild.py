@@ -16,7 +16,7 @@ from contextlib import suppress
 
 import aiosqlite
 
-from content.events import ContentChanged
+from content.core.events import ContentChanged
 from content.pack_reads import points_of, routes_linking, routes_near_points
 from packs.builder import PackBuilder
 from packs.producers import NEAR_PRODUCERS_M

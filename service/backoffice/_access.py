@@ -9,7 +9,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException
 
 from content.accounts.principal import Principal
-from content.errors import Forbidden, NotFound, OdysseeError, Unauthenticated
+from content.core.errors import Forbidden, NotFound, OdysseeError, Unauthenticated
 from service.backoffice._render import gettext_for, redirect, render
 from service.backoffice._session import (
     CSRF_FIELD,

@@ -20,7 +20,7 @@ from typing import IO, Any
 import multipart
 from litestar import Request
 
-from content.errors import InvalidInput, PayloadTooLarge, UnsupportedMedia
+from content.core.errors import InvalidInput, PayloadTooLarge, UnsupportedMedia
 
 __all__ = ["MAX_TEXT_PART_BYTES", "SpooledUpload", "spool_upload"]
 

@@ -25,7 +25,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from content.model import POI_CATEGORIES
+from content.core.model import POI_CATEGORIES
 
 __all__ = ["main"]
 

@@ -36,14 +36,14 @@ import msgspec
 from PIL import Image, ImageOps
 
 from content.blobs import LocalBlobStore
-from content.db import Database
-from content.geojson import LineString, Point
+from content.core.db import Database
+from content.core.settings import Settings, load_settings
 from content.media import ingest
 from content.media.queries import MediaRecord, insert_media, upsert_variant, variants_of
+from content.places.geojson import LineString, Point
 from content.routes.model import RouteInput, StopInput
 from content.routes.queries import get_stops
 from content.routes.store import create_route, replace_stops
-from content.settings import Settings, load_settings
 from packs.builder import PackBuilder
 from packs.deltas import delta_for
 from tools.bench._servers import fetch, free_port, measure, nginx, odyssee_serve

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from content.gate import Gate
+from content.core.gate import Gate
 
 __all__ = ["Database", "apply_migrations", "migration_files", "prepare_file"]
 
