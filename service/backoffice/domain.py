@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -37,6 +37,10 @@ from content.accounts.permissions import (
     require_list,
 )
 from content.accounts.principal import Principal
+from content.analytics.params import parse_report_query
+from content.analytics.recorder import AnalyticsRecorder, local_day
+from content.analytics.report import Report, read_report
+from content.analytics.titles import Titles, object_titles
 from content.blobs import BlobStore
 from content.core.clock import utc_now
 from content.core.db import Database
@@ -46,7 +50,7 @@ from content.core.hours import is_open, next_change, validate_opening_hours
 from content.core.model import MediaRef, Status
 from content.core.paging import EVERY_STATUS
 from content.core.settings import Settings
-from content.editing import UNCHECKED, EditSession
+from content.editing import UNCHECKED, EditSession, etag_for
 from content.editing.aggregates import (
     OFFERS,
     OFFICES,
@@ -61,8 +65,10 @@ from content.editing.aggregates import (
     set_stops,
 )
 from content.editing.history import HistoryPage
+from content.importers.conflicts import PoiConflicts, list_conflicts, resolve_conflict
 from content.media import ingest
 from content.pois.model import PoiPatch, PoiRecord
+from content.pois.queries import get_poi
 from content.producers.editor import editor_offer, editor_offers, editor_producer, editor_producers
 from content.producers.model import OfferPatch, ProducerPatch
 from content.producers.queries import expiring_offers
@@ -77,6 +83,7 @@ __all__ = [
     "OfferRecord",
     "Office",
     "PackStatus",
+    "PoiConflicts",
     "PoiRecord",
     "ProducerRecord",
     "RouteSummaryRecord",
@@ -88,8 +95,10 @@ __all__ = [
     "can_manage_users",
     "can_upload_media",
     "change_account",
+    "find_pois",
     "history",
     "hours_preview",
+    "import_conflicts",
     "offer",
     "offers",
     "offers_expiring",
@@ -105,6 +114,7 @@ __all__ = [
     "rebuild_route_pack",
     "require_admin",
     "require_edit",
+    "resolve_import_conflict",
     "route_etag",
     "route_for_editor",
     "route_pack",
@@ -119,6 +129,7 @@ __all__ = [
     "sign_in",
     "sign_out",
     "upload",
+    "usage_figures",
     "user_etag",
     "users",
     "worklist",
@@ -171,6 +182,27 @@ async def routes(
     after = None if after_id is None else (0.0, after_id)
     page = await route_page(_session(None, db, principal), statuses=statuses, limit=limit, after=after)
     return page.items, None if page.next_key is None else str(page.next_key[1])
+
+
+async def find_pois(
+    db: Database,
+    principal: Principal,
+    *,
+    text: str,
+    statuses: tuple[Status, ...],
+    category: str | None,
+    after_id: str | None,
+    limit: int = 50,
+) -> tuple[list[PoiRecord], str | None]:
+    """A page of POIs matching a search (accents folded) and a category, drafts included."""
+    require_list(principal, "poi")
+    async with db.read() as conn:
+        ids = await worklist_queries.find_poi_ids(
+            conn, text=text, statuses=statuses, category=category, after_id=after_id, limit=limit + 1
+        )
+        records = [await get_poi(conn, poi_id, statuses=EVERY_STATUS) for poi_id in ids[:limit]]
+    found = [record for record in records if record is not None]
+    return found, (ids[limit - 1] if len(ids) > limit else None)
 
 
 @dataclass(frozen=True)
@@ -474,3 +506,47 @@ async def upload(
     return await ingest(
         db, blobs, settings, path, credit=credit, licence=licence, alt=alt, user_id=principal.id
     )
+
+
+async def usage_figures(
+    recorder: AnalyticsRecorder,
+    principal: Principal,
+    start: str | None,
+    end: str | None,
+    granularity: str | None,
+    lang: str,
+    *,
+    route_id: str | None = None,
+) -> tuple[Report, Titles]:
+    """Usage figures the principal may see (suppressed below 5 unless admin), and names to show them by."""
+    today = local_day(recorder.clock())
+    query = parse_report_query(today, start, end, granularity, route_id)
+    await recorder.flush()
+    report = await read_report(
+        recorder.db, query, principal, today=today, retention_months=recorder.retention_months
+    )
+    async with recorder.db.read() as conn:
+        titles = await object_titles(conn, lang)
+    return report, titles
+
+
+async def import_conflicts(db: Database, principal: Principal) -> list[PoiConflicts]:
+    """Imported POIs whose edits here collide with their source (the first 500, by id)."""
+    page = await list_conflicts(db, principal, provider=None, limit=500, cursor=None)
+    return page.items
+
+
+async def resolve_import_conflict(
+    events: EventHub,
+    db: Database,
+    principal: Principal,
+    poi_id: str,
+    field: str,
+    take: Literal["local", "source"],
+    *,
+    revision: int,
+    now: datetime,
+) -> None:
+    """Keep the local value, or take the source's (an edit of the revision the page showed)."""
+    tag = etag_for("poi", poi_id, revision)
+    await resolve_conflict(events, db, principal, poi_id, field, take, if_match=tag, now=now)
