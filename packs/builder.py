@@ -17,10 +17,10 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from content.blobs import BlobStore, open_blob_store
-from content.db import Database
-from content.gate import Gate
+from content.core.db import Database
+from content.core.gate import Gate
+from content.core.settings import Settings
 from content.pack_reads import published_route_ids
-from content.settings import Settings
 from packs.container import EntrySource
 from packs.gather import PackContent, gather_area_pack, gather_route_pack
 from packs.manifest import PackHeader, decode_manifest

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import msgspec
 
-from content.errors import InvalidParameter
+from content.core.errors import InvalidParameter
 from service.metrics import Metrics
 from service.problems import Problem, ProblemField
 from service.proxies import TrustedProxies

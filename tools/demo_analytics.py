@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from content.analytics.counters import CounterKey, Kind, days_counted, seed_counters
 from content.analytics.known import Published, published_objects
 from content.analytics.recorder import local_day
-from content.clock import utc_now
-from content.db import Database
-from content.settings import Settings
+from content.core.clock import utc_now
+from content.core.db import Database
+from content.core.settings import Settings
 
 __all__ = ["DROP_ROUTE", "DROP_STOP_POSITION", "demo_figures", "seed_demo_figures", "seed_demo_figures_into"]
 

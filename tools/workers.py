@@ -20,8 +20,8 @@ import uvicorn
 from litestar import Litestar
 from uvicorn.supervisors.multiprocess import Multiprocess
 
-from content.db import prepare_file
-from content.settings import Settings, load_settings
+from content.core.db import prepare_file
+from content.core.settings import Settings, load_settings
 from packs.signing import KeyRing
 from tools.logs import configure_logging
 

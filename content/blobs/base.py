@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from content.errors import InvalidParameter, NotFound
+from content.core.errors import InvalidParameter, NotFound
 
 __all__ = ["DEFAULT_CHUNK_BYTES", "BlobNotFound", "BlobStore", "SourceChanged", "StoredBlob", "validate_key"]
 

@@ -76,7 +76,7 @@ def test_a_bad_file_is_refused_and_nothing_is_stored(
 
 
 def record_path_for(data: Path) -> Path:
-    from content.settings import load_settings
+    from content.core.settings import load_settings
 
     return record_path(load_settings({}, data_dir=data))
 

@@ -27,7 +27,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from content.model import POI_CATEGORIES
+from content.core.model import POI_CATEGORIES
 from tools.bench._report import record
 
 __all__ = ["main"]

@@ -29,7 +29,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from content.geo import bbox_of, line_length_m
+from content.places.geo import bbox_of, line_length_m
 from packs.tiles.cover import Coverage, buffer_bbox, coverage_tile_ids
 from packs.tiles.extract import extract
 from packs.tiles.format import tile_zxy
