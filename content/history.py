@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ __all__ = [
     "entry_from_row",
     "list_history",
     "record",
+    "record_many",
 ]
 
 MAX_PAGE = 500
@@ -99,24 +100,49 @@ async def record(
     ``replace_stops``, ``disable``, ``enable``, ``password``… (lowercase words). ``before`` and
     ``after`` hold only the changed fields (see :func:`changed_fields`); values must be JSON-encodable.
     """
+    await record_many(
+        conn,
+        entity_type=entity_type,
+        action=action,
+        user_id=user_id,
+        entries=[(entity_id, revision, before, after)],
+        at=at,
+    )
+
+
+async def record_many(
+    conn: aiosqlite.Connection,
+    *,
+    entity_type: str,
+    action: str,
+    user_id: str | None,
+    entries: Iterable[tuple[str, int, Mapping[str, Any], Mapping[str, Any]]],
+    at: datetime | None = None,
+) -> None:
+    """:func:`record` for many entities at once (``(entity_id, revision, before, after)`` each), as one
+    statement batch: a bulk import writes thousands of entries in one transaction."""
     for name, value in (("entity_type", entity_type), ("action", action)):
         if not _NAME.match(value):
             raise ValueError(f"history {name} must be a lowercase word, got {value!r}")
     if not conn.in_transaction:
         raise RuntimeError("history.record must run inside the change's write transaction")
-    await conn.execute(
+    moment = rfc3339(at or utc_now())
+    await conn.executemany(
         "INSERT INTO history (entity_type, entity_id, revision, action, user_id, at, before, after)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            entity_type,
-            entity_id,
-            revision,
-            action,
-            user_id,
-            rfc3339(at or utc_now()),
-            _encoder.encode(dict(before)).decode(),
-            _encoder.encode(dict(after)).decode(),
-        ),
+        [
+            (
+                entity_type,
+                entity_id,
+                revision,
+                action,
+                user_id,
+                moment,
+                _encoder.encode(dict(before)).decode(),
+                _encoder.encode(dict(after)).decode(),
+            )
+            for entity_id, revision, before, after in entries
+        ],
     )
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -19,7 +20,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
     data_dir: Path = Path("data")
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: Annotated[int, msgspec.Meta(ge=0, le=65535)] = 8000
     default_lang: str = "fr"
     db_readers: int = 4
     max_upload_bytes: int = 200 * 1024 * 1024
@@ -80,7 +81,15 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     try:
         return msgspec.convert(raw, Settings, strict=False, dec_hook=_decode_path)
     except msgspec.ValidationError as exc:
-        raise ValueError(f"invalid setting: {exc}") from exc
+        # "Expected `int` <= 65535 - at `$.port`" → name the variable (or flag) the value came from.
+        found = re.fullmatch(r"(.*) - at `\$\.(\w+)`", str(exc))
+        if found is None:
+            raise ValueError(f"invalid setting: {exc}") from exc
+        name = found[2]
+        source = (
+            f"--{name.replace('_', '-')}" if overrides.get(name) is not None else ENV_PREFIX + name.upper()
+        )
+        raise ValueError(f"invalid setting {source}={raw[name]!r}: {found[1]}") from exc
 
 
 def _decode_path(type_: type, obj: Any) -> Any:

@@ -27,6 +27,7 @@ from service.analytics import AnalyticsBatchController
 from service.analytics_counting import UsageCountingMiddleware
 from service.analytics_reports import AnalyticsReportController
 from service.auth import auth_handlers, provide_principal
+from service.backoffice import backoffice_router, backoffice_templates, static_handlers
 from service.bodies import BoundedJSONRequest
 from service.conditional import ConditionalJSONMiddleware
 from service.docs import docs_assets_router, docs_render_plugins
@@ -39,6 +40,7 @@ from service.editor import (
 )
 from service.editor.offers import OfferEditorController
 from service.editor.producers import ProducerEditorController
+from service.exports import RouteExportController
 from service.health import VERSION, health
 from service.media import media_variant
 from service.openapi import document_problem_answers
@@ -57,6 +59,7 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
     return [
         health,
         RouteController,
+        RouteExportController,
         PoiController,
         ProducerController,
         *auth_handlers,
@@ -72,6 +75,8 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
         AnalyticsBatchController,
         AnalyticsReportController,
         docs_assets_router(),
+        backoffice_router(settings),
+        *static_handlers,
         tilejson,
         tile,
     ]
@@ -141,6 +146,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         dependencies=dependencies,
         lifespan=[lifespan],
         exception_handlers=exception_handlers,
+        template_config=backoffice_templates(),
         middleware=[
             DefineMiddleware(UsageCountingMiddleware, recorder=analytics),
             DefineMiddleware(ConditionalJSONMiddleware),

@@ -46,6 +46,8 @@ def _open(url: str, timeout_s: float) -> urllib.request._UrlopenRet:
         raise FetchError(f"HTTP {exc.code}") from None
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
+        if isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
+            raise FetchError(f"no answer within {timeout_s:g} s") from None
         raise FetchError(f"cannot connect: {reason}") from None
 
 

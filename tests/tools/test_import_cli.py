@@ -142,3 +142,75 @@ def test_bbox_limits_the_import(tmp_path: Path, capsys: pytest.CaptureFixture[st
     )
     assert report["created"] == 2
     assert report["skipped"]["outside the area"] == 2
+
+
+@pytest.mark.parametrize(
+    ("format_name", "source", "created", "skipped"),
+    [
+        (
+            "tourinsoft",
+            "tourinsoft-v3.json",
+            3,
+            {"no name": 1, "no usable coordinates": 1, "unmapped category": 1},
+        ),
+        ("tourinsoft", "tourinsoft-v2.json", 2, {}),
+        ("apidae", "apidae.json", 3, {"no name": 1, "no usable coordinates": 1, "unmapped category": 1}),
+        ("datatourisme", "datatourisme", 2, {"unreadable object file": 1}),
+        ("datatourisme", "datatourisme/objects/1/1a/10-1a2b3c.json", 1, {}),
+    ],
+)
+def test_each_format_imports_and_reruns_as_a_no_op(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    format_name: str,
+    source: str,
+    created: int,
+    skipped: dict[str, int],
+) -> None:
+    data = tmp_path / "data"
+    args = ("--from", format_name, str(FEEDS / source), "--data-dir", str(data), "--no-media")
+    report = run_json(capsys, *args)
+    assert (report["created"], report["skipped"]) == (created, skipped)
+    state = rows(data, "SELECT id, revision, updated_at FROM pois ORDER BY id")
+    history = rows(data, "SELECT count(*) FROM history")
+    again = run_json(capsys, *args)
+    assert (again["created"], again["updated"], again["unchanged"], again["unpublished"]) == (
+        0,
+        0,
+        created,
+        0,
+    )
+    assert rows(data, "SELECT id, revision, updated_at FROM pois ORDER BY id") == state
+    assert rows(data, "SELECT count(*) FROM history") == history
+
+
+def test_export_jsonld_catalogue(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pyld import jsonld
+
+    from tests.territory import SMALL_TERRITORY
+
+    data = tmp_path / "data"
+    assert main(["demo", "--no-media", "--data-dir", str(data), "--file", str(SMALL_TERRITORY)]) == 0
+    out = tmp_path / "catalogue.jsonld"
+    capsys.readouterr()
+    args = ["export", "--format", "jsonld", "--base-url", "https://odyssee.example", "--out", str(out)]
+    assert main([*args, "--data-dir", str(data)]) == 0
+    published = rows(
+        data,
+        "SELECT (SELECT count(*) FROM routes WHERE status = 'published')"
+        " + (SELECT count(*) FROM pois WHERE status = 'published')",
+    )[0][0]
+    assert capsys.readouterr().err == f"exported {published} routes and POIs\n"
+    document = json.loads(out.read_bytes())
+    types = [node["@type"] for node in document["@graph"]]
+    assert (
+        types.count("TouristTrip")
+        == rows(data, "SELECT count(*) FROM routes WHERE status = 'published'")[0][0]
+    )
+    assert document["@graph"][0]["@id"].startswith("https://odyssee.example/api/v1/routes/")
+
+    def no_remote(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+        raise AssertionError(url)
+
+    quads = jsonld.to_rdf(document, {"documentLoader": no_remote, "format": "application/n-quads"})
+    assert "<https://schema.org/TouristAttraction>" in quads

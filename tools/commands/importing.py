@@ -31,7 +31,7 @@ from content.importers import (
 )
 from content.settings import Settings
 from tools.cli import add_common, settings_from
-from tools.commands.geojson_io import import_file
+from tools.commands.geojson_io import import_file, in_file_words
 
 __all__ = ["format_report", "register"]
 
@@ -49,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             " edits are kept (and reported as conflicts), objects missing from a full feed are unpublished."
         ),
     )
-    add_common(importer)
+    add_common(importer, store="creates")
     importer.add_argument(
         "source", metavar="SOURCE", help="a file, a directory (DATAtourisme) or an http(s) URL"
     )
@@ -182,7 +182,7 @@ def _legacy(settings: Settings, args: argparse.Namespace) -> int:
         ids = asyncio.run(import_file(settings, path, office_id=args.office, status=args.status))
     except InvalidInput as exc:
         for error in exc.errors:
-            print(f"odyssee import: {error.field}: {error.message}", file=sys.stderr)
+            print(f"odyssee import: {in_file_words(path, error.field, error.message)}", file=sys.stderr)
         print("odyssee import: nothing was imported", file=sys.stderr)
         return 1
     print(f"imported {len(ids)} POIs in {time.perf_counter() - started:.1f} s")

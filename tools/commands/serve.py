@@ -6,21 +6,28 @@ import argparse
 
 import uvicorn
 
-from tools.cli import add_common, settings_from
+from tools.cli import add_common, require_store, settings_from
+from tools.commands._listen import check_port_free, port_number
 
 __all__ = ["register"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("serve", help="run the HTTP service", description="Run the HTTP service.")
-    add_common(parser)
+    add_common(parser, store="none")
     parser.add_argument("--host", help="address to bind (env ODYSSEE_HOST, default 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="port (env ODYSSEE_PORT, default 8000)")
+    parser.add_argument("--port", type=port_number, help="port (env ODYSSEE_PORT, default 8000)")
+    parser.add_argument(
+        "--init", action="store_true", help="create an empty store in the data directory if there is none"
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args, host=args.host, port=args.port)
+    if not args.init:
+        require_store(settings)
+    check_port_free(settings.host, settings.port)
     from service.app import create_app
 
     app = create_app(settings)

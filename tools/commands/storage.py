@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Create the S3 bucket named by ODYSSEE_S3_BUCKET if it is missing (or the local blob"
         " folder). Safe to run again.",
     )
-    add_common(init)
+    add_common(init, store="none")
     init.add_argument(
         "--public-read",
         action="store_true",
@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Write a small probe blob, read a range of it back and remove it: proves the settings,"
         " credentials and permissions work.",
     )
-    add_common(check)
+    add_common(check, store="none")
     check.set_defaults(handler=run_check)
 
 

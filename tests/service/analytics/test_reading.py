@@ -103,6 +103,9 @@ async def test_admins_see_exact_figures_of_everything(
         ("pack_installed", PACK): 5,
     }
     assert {"route_id": ROUTE, "count": 6, "mean": 4.0} in body["ratings"]
+    overall = {s["metric"]: s["total"] for s in body["overall"]}
+    assert overall["route_started"] == 9
+    assert {s["object_id"] for s in body["overall"]} == {""}
     funnel = [s for s in body["stops"] if s["route_id"] == ROUTE]
     assert [(s["position"], s["reached"], s["narration_finished"]) for s in funnel] == [
         (1, 6, 5),
@@ -137,7 +140,8 @@ async def test_staff_see_their_office_only_with_small_numbers_suppressed(
     funnel = [(s["reached"], s["narration_finished"]) for s in body["stops"]]
     assert funnel[:2] == [(6, 5), ("<5", 0)]
     assert {"route_id": ROUTE, "count": 6, "mean": 4.0} in body["ratings"]
-    every_value = [v for s in body["series"] for v in s["values"]] + [t["value"] for t in body["totals"]]
+    every_value = [v for s in body["series"] + body["overall"] for v in s["values"]]
+    every_value += [t["value"] for t in body["totals"]]
     assert not [v for v in every_value if isinstance(v, int) and 0 < v < 5]
 
 
