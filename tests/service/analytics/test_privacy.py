@@ -84,7 +84,10 @@ async def test_no_address_header_or_body_is_written_to_the_database_or_the_log(
 
     secrets = [ADDRESS.encode(), USER_AGENT.encode(), CANARY.encode(), body, body[:-7]]
     on_disk = stored_bytes(settings)
+    # The formatted lines, what reached stdout/stderr, and every field of every record (structured
+    # formatters write the extra fields a plain format leaves out).
     logged = caplog.text.encode() + "".join(capfd.readouterr()).encode()
+    logged += "".join(repr(vars(record)) for record in caplog.records).encode()
     for secret in secrets:
         assert secret not in on_disk
         assert secret not in logged
