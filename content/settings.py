@@ -21,6 +21,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     data_dir: Path = Path("data")
     host: str = "127.0.0.1"
     port: Annotated[int, msgspec.Meta(ge=0, le=65535)] = 8000
+    workers: Annotated[int, msgspec.Meta(ge=0)] = 0
     default_lang: str = "fr"
     db_readers: int = 4
     max_upload_bytes: int = 200 * 1024 * 1024
@@ -36,10 +37,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     s3_public_base_url: str | None = None
     s3_redirect: bool = False
     pack_rebuild_delay_s: float = 2.0
+    pack_rebuild_max_wait_s: float = 60.0
     pack_expiry_days: int = 180
     pack_history_days: int = 90
     token_ttl_s: int = 12 * 3600
     log_level: str = "info"
+    # Operations (README "Operating it"): logs, metrics, proxies, the server's timeouts and limits.
+    log_format: Literal["auto", "json", "text"] = "auto"
+    metrics_token: str | None = None
+    trusted_proxies: str = ""
+    header_timeout_s: float = 10.0
+    body_timeout_s: float = 30.0
+    keep_alive_s: float = 5.0
+    max_connections: int = 1000
+    sweep_grace_s: int = 6 * 3600
     analytics_retention_months: int = 25
     analytics_figure_budget: int = 20
     analytics_daily_budget: int = 2000
