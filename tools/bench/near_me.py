@@ -12,6 +12,7 @@ near-me/health ratio and the two-workers/one-worker ratios. Targets: ratio ≥ 0
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -19,6 +20,7 @@ import re
 import resource
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -231,6 +233,20 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed else 0
 
 
+def _wait_caught_up(db_path: Path, timeout_s: float = 600) -> None:
+    """Wait until the pack rebuilder has read every history row (an import may write one per POI), so
+    that its catch-up does not run during the measurements."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
+            (latest,) = conn.execute("SELECT coalesce(max(id), 0) FROM history").fetchone()
+            (seen,) = conn.execute("SELECT history_id FROM pack_rebuild_state").fetchone()
+        if seen >= latest:
+            return
+        time.sleep(0.5)
+    raise RuntimeError("the pack rebuilder did not catch up with the history")
+
+
 def _combined(runs: list[Run]) -> Run:
     """Several runs of one endpoint as one: mean rate, median p50, worst p99, all errors."""
     p50s = sorted(run.p50_ms for run in runs)
@@ -256,6 +272,8 @@ def _serve_and_drive(
             servers[workers] = (subprocess.Popen(command, env=env), f"http://127.0.0.1:{port}")
         for _, base_url in servers.values():
             wait_ready(base_url, timeout_s=90)
+        _wait_caught_up(Path(env["ODYSSEE_DATA_DIR"]) / "odyssee.sqlite3")
+        for _, base_url in servers.values():
             # Warm both paths (page cache, reader connections) before measuring.
             drive(f"{base_url}/api/v1/pois", duration_s=2, connections=connections, script=script)
             drive(f"{base_url}/api/v1/health", duration_s=1, connections=connections)
