@@ -17,8 +17,7 @@ import aiosqlite
 import msgspec
 
 from content.clock import rfc3339, utc_now
-from content.errors import InvalidParameter
-from content.keyset_cursor import decode_cursor, encode_cursor
+from content.paging import MAX_LIMIT, next_cursor, over_fetch, read_position
 
 __all__ = [
     "MAX_PAGE",
@@ -31,7 +30,7 @@ __all__ = [
     "record_many",
 ]
 
-MAX_PAGE = 500
+MAX_PAGE = MAX_LIMIT  # kept for callers; every list has the same bounds (content.paging)
 _NAME = re.compile(r"^[a-z][a-z_]{0,31}$")
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(dict[str, Any])
@@ -154,21 +153,22 @@ async def list_history(
     cursor: str | None = None,
 ) -> HistoryPage:
     """The entity's changes, newest first, ``limit`` at a time (``next`` is the following page's cursor)."""
-    if not 1 <= limit <= MAX_PAGE:
-        raise InvalidParameter.field("limit", f"must be between 1 and {MAX_PAGE}")
-    list_name = f"history:{entity_type}:{entity_id}"
-    before_id = decode_cursor(list_name, cursor) if cursor else None
-    if before_id is not None and not isinstance(before_id, int):
-        raise InvalidParameter.field("cursor", "not a cursor from a previous page of this list")
+    scope = f"history:{entity_type}:{entity_id}"
+    before_id = await read_position(conn, scope, cursor, int)
     rows = list(
         await conn.execute_fetchall(
             "SELECT h.id, h.entity_type, h.entity_id, h.revision, h.action, h.user_id, u.email AS user_email,"
             " h.at, h.before, h.after FROM history h LEFT JOIN users u ON u.id = h.user_id"
             " WHERE h.entity_type = ? AND h.entity_id = ? AND (? IS NULL OR h.id < ?)"
             " ORDER BY h.id DESC LIMIT ?",
-            (entity_type, entity_id, before_id, before_id, limit + 1),
+            (entity_type, entity_id, before_id, before_id, over_fetch(limit)),
         )
     )
-    items = [entry_from_row(row) for row in rows[:limit]]
-    more = len(rows) > limit
-    return HistoryPage(items=items, next=encode_cursor(list_name, items[-1].id) if more else None)
+    items, next_token = await next_cursor(
+        conn, scope, [entry_from_row(row) for row in rows], limit, _entry_id
+    )
+    return HistoryPage(items=items, next=next_token)
+
+
+def _entry_id(entry: HistoryEntry) -> int:
+    return entry.id

@@ -9,8 +9,20 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-__all__ = ["Todo", "TodoList", "drafts", "stops_without_narration", "untranslated"]
+from content.text_search import fts_query
 
+__all__ = [
+    "COUNT_CAP",
+    "Todo",
+    "TodoList",
+    "drafts",
+    "find_poi_ids",
+    "stops_without_narration",
+    "untranslated",
+]
+
+COUNT_CAP = 1000
+"""Totals stop counting here: the home page says "and 1000 more" rather than scanning 100,000 rows."""
 _TABLES = {"poi": ("pois", "name"), "route": ("routes", "title")}
 
 
@@ -26,6 +38,7 @@ class Todo:
 class TodoList:
     items: list[Todo]
     total: int
+    """How many in all, at most :data:`COUNT_CAP`."""
 
 
 def _lang_path(lang: str) -> str:
@@ -85,3 +98,32 @@ async def stops_without_narration(
         params,
     )
     return [Todo("route", row["id"], json.loads(row["title"]), row["stops"]) for row in rows]
+
+
+async def find_poi_ids(
+    conn: aiosqlite.Connection,
+    *,
+    text: str,
+    statuses: Sequence[str],
+    category: str | None,
+    after_id: str | None,
+    limit: int,
+) -> list[str]:
+    """Ids of POIs of any of ``statuses`` (drafts included) matching ``text`` (accents folded, through the
+    full-text index) and ``category``, by id after ``after_id``."""
+    match = fts_query(text) if text.strip() else None
+    params: dict[str, object] = {
+        "match": match,
+        "category": category or None,
+        "after": after_id or "",
+        "limit": limit,
+        "statuses": json.dumps(list(statuses)),
+    }
+    source = "pois p JOIN pois_fts f ON f.rowid = p.rowid" if match else "pois p"
+    where = "pois_fts MATCH :match AND " if match else ""
+    rows = await conn.execute_fetchall(
+        f"SELECT p.id FROM {source} WHERE {where}p.status IN (SELECT value FROM json_each(:statuses))"  # noqa: S608
+        " AND (:category IS NULL OR p.category = :category) AND p.id > :after ORDER BY p.id LIMIT :limit",
+        params,
+    )
+    return [row[0] for row in rows]

@@ -40,6 +40,7 @@ from content.change_feed import HistoryChanges, changes_after, latest_history_id
 from content.events import ContentChanged
 from content.geo import BBox
 from content.leases import lease_holder, release_lease, take_lease
+from content.pack_reads import points_of, routes_linking, routes_near_points
 from packs.builder import PackBuilder
 from packs.due import (
     Due,
@@ -51,7 +52,6 @@ from packs.due import (
     set_history_watermark,
 )
 from packs.producers import NEAR_PRODUCERS_M
-from packs.queries import points_of, routes_linking, routes_near_points
 from packs.store import area_ids_meeting, get_pack, stale_pack_ids
 
 __all__ = ["LEASE_NAME", "PackRebuilder", "affected_packs"]

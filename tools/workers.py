@@ -23,6 +23,7 @@ from uvicorn.supervisors.multiprocess import Multiprocess
 from content.db import prepare_file
 from content.settings import Settings, load_settings
 from packs.signing import KeyRing
+from tools.logs import configure_logging
 
 __all__ = ["SETTINGS_ENV", "cores", "create_worker_app", "prepare", "serve_workers", "worker_count"]
 
@@ -57,6 +58,8 @@ def create_worker_app() -> Litestar:
 
     raw = os.environ.get(SETTINGS_ENV)
     settings = load_settings(env={}, **msgspec.json.decode(raw)) if raw else load_settings()
+    # A worker is a fresh (spawned) process: it sets up the same logging as the supervisor.
+    configure_logging(settings.log_level, settings.log_format)
     return create_app(settings)
 
 

@@ -30,12 +30,22 @@ def backoffice_templates() -> TemplateConfig[JinjaTemplateEngine]:
 
 def backoffice_router(settings: Settings) -> Router:
     from service.backoffice.pages.admin import admin_pages
+    from service.backoffice.pages.analytics import analytics_pages
     from service.backoffice.pages.content import content_pages
+    from service.backoffice.pages.imports import import_pages
     from service.backoffice.pages.producers import producer_pages
 
     return Router(
         path="/backoffice",
-        route_handlers=[*auth_pages, home, *content_pages(settings), *producer_pages, *admin_pages],
+        route_handlers=[
+            *auth_pages,
+            home,
+            *content_pages(settings),
+            *producer_pages,
+            *admin_pages,
+            *analytics_pages,
+            *import_pages,
+        ],
         dependencies={"user": Provide(provide_user)},
         before_request=check_csrf,
         exception_handlers=exception_handlers,

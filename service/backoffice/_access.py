@@ -5,11 +5,20 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException
 
 from content.accounts.principal import Principal
-from content.errors import Forbidden, NotFound, OdysseeError, Unauthenticated
+from content.errors import (
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    OdysseeError,
+    PayloadTooLarge,
+    Unauthenticated,
+    UnsupportedMedia,
+)
 from service.backoffice._render import gettext_for, redirect, render
 from service.backoffice._session import (
     CSRF_FIELD,
@@ -86,6 +95,14 @@ def _csrf(request: AnyRequest, exc: Exception) -> Response[Any]:
     )
 
 
+def _invalid(request: AnyRequest, exc: Exception) -> Response[Any]:
+    """Input the domain refused (a bad upload, a value outside its list): the page says why."""
+    _ = gettext_for(request)
+    detail = exc.detail if isinstance(exc, OdysseeError) else str(exc)
+    status = 413 if isinstance(exc, PayloadTooLarge) else 415 if isinstance(exc, UnsupportedMedia) else 422
+    return _error_page(request, status, f"{_('The request could not be handled.')} ({detail})")
+
+
 def _other(request: AnyRequest, exc: Exception) -> Response[Any]:
     _ = gettext_for(request)
     status = exc.status_code if isinstance(exc, HTTPException) else 400
@@ -99,6 +116,8 @@ exception_handlers: dict[type[Exception] | int, Any] = {
     CsrfRefused: _csrf,
     NotFound: _not_found,
     NotFoundException: _not_found,
+    InvalidInput: _invalid,
+    msgspec.ValidationError: _invalid,
     OdysseeError: _other,
     HTTPException: _other,
 }

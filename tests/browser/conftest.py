@@ -124,8 +124,20 @@ def new_page(browser: Any, site: Site) -> Iterator[Callable[..., Any]]:
             extra_http_headers={"Accept-Language": lang},
         )
         context.set_default_timeout(15_000)
+        # axe-core arrives as an init script (through DevTools, not the page), so the pages keep their CSP.
+        context.add_init_script(path=str(AXE))
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        problems: list[str] = []
+        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        page.on(
+            "console",
+            lambda message: (
+                problems.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+        _PROBLEMS[id(page)] = problems
+        return page
 
     yield make
     for context in contexts:
@@ -150,10 +162,14 @@ def signed_in(new_page: Callable[..., Any]) -> Callable[..., Any]:
     return make
 
 
+_PROBLEMS: dict[int, list[str]] = {}
+
+
 def check_axe(page: Any) -> list[dict[str, Any]]:
-    """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the page; fail on any serious or critical violation."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
+    """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the page; fail on any serious or critical violation,
+    and on any script error or Content-Security-Policy refusal seen so far on this page."""
+    assert not _PROBLEMS.get(id(page)), _PROBLEMS[id(page)]
+    assert page.evaluate("typeof window.axe !== 'undefined'"), "axe-core is added to every page of new_page()"
     tags = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']"
     result = page.evaluate(f"() => axe.run(document, {{runOnly: {{type: 'tag', values: {tags}}}}})")
     serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]

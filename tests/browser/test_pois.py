@@ -15,6 +15,10 @@ def test_edit_and_publish_a_poi_then_see_it_in_the_public_api(signed_in: Any, si
     page.goto("/backoffice/pois")
     check_axe(page)
     shoot(page, "pois")
+    page.get_by_label("Rechercher").fill("eglise sauv")  # accents folded, drafts included
+    page.get_by_role("button", name="Filtrer").click()
+    results = page.locator("table.list tbody")
+    assert results.get_by_role("link", name="Lavoir de la Herse").count() == 0
     page.get_by_role("link", name="Église Saint-Sauveur").click()
     page.wait_for_url("**/backoffice/pois/eglise-saint-sauveur")
     check_axe(page)

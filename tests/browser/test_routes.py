@@ -68,3 +68,23 @@ def test_unpublish_asks_for_confirmation(signed_in: Any, site: Site) -> None:
     page.wait_for_url("**/backoffice/pois/manoir-publie?done=unpublish")
     with site.api() as api:
         assert api.get("/api/v1/pois/manoir-publie").status_code == 404
+
+
+def test_upload_a_stop_narration_and_hear_it_on_the_page(signed_in: Any, site: Site) -> None:
+    from tests.browser.test_pois import FIXTURES
+
+    page = signed_in(site.seeded.staff)
+    page.goto("/backoffice/routes/legendes")
+    first_stop = page.locator("li.stop h3").first.inner_text().split(". ", 1)[1]
+    page.get_by_label("Fichier (photo ou son) — arrêt 1").set_input_files(
+        str(FIXTURES / "audio" / "short-fr.wav")
+    )
+    assert page.locator("#stops ~ section .upload-preview audio").first.is_visible()
+    page.get_by_role("button", name="Envoyer pour l’arrêt 1").click()
+    page.wait_for_url("**/backoffice/routes/legendes?done=uploaded*")
+    assert page.get_by_label("Narration (fr)").first.evaluate("a => a.tagName") == "AUDIO"
+    check_axe(page)
+    with site.api() as api:
+        stops = api.get("/api/v1/routes/legendes", params={"lang": "fr"}).json()["features"][1:]
+    stop = next(s for s in stops if s["properties"]["title"] == first_stop)
+    assert stop["properties"]["audio"]["kind"] == "audio"

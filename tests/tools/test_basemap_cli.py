@@ -12,6 +12,7 @@ import pytest
 from packs.tiles.basemap import record_path
 from tests.basemaps import raster_basemap, vector_basemap, vector_style
 from tests.territory import SMALL_TERRITORY
+from tests.tools.stores import empty_store
 from tools.cli import main
 
 
@@ -63,7 +64,7 @@ def test_set_stores_the_basemap_and_rebuilds_packs_with_maps(
 def test_a_bad_file_is_refused_and_nothing_is_stored(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, message: str
 ) -> None:
-    data = tmp_path / "data"
+    data = empty_store(tmp_path / "data")
     bad = tmp_path / "bad.pmtiles"
     bad.write_bytes(content)
     assert main(["basemap", "set", str(bad), "--data-dir", str(data), "--no-build"]) == 1
@@ -81,7 +82,7 @@ def record_path_for(data: Path) -> Path:
 
 
 def test_a_vector_basemap_needs_its_style(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data = tmp_path / "data"
+    data = empty_store(tmp_path / "data")
     assert main(["basemap", "set", str(vector_basemap()), "--data-dir", str(data), "--no-build"]) == 1
     assert "--style" in capsys.readouterr().err
     assert _blobs(data) == []

@@ -250,10 +250,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--queries", type=int, default=40)
     args = parser.parse_args(argv)
+    # Two cores shared with other work make every figure noisy; the load says how much.
+    print(f"load average before: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
     with tempfile.TemporaryDirectory(prefix="odyssee-bench-analytics-") as tmp:
         work = Path(tmp)
         ingest(work, args.duration, args.connections)
         dashboard(work, args.queries)
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
     return 0
 
 

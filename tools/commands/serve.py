@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 import uvicorn
 
 from tools.cli import add_common, require_store, settings_from
 from tools.commands._listen import check_port_free, port_number
+from tools.serving import server_config, server_options
 from tools.workers import serve_workers, worker_count
 
 __all__ = ["register"]
@@ -35,18 +35,14 @@ def run(args: argparse.Namespace) -> int:
     if not args.init:
         require_store(settings)
     check_port_free(settings.host, settings.port)
-    options: dict[str, Any] = {
-        "host": settings.host,
-        "port": settings.port,
-        "log_level": settings.log_level,
-        "proxy_headers": True,
-        "server_header": False,
-    }
     workers = worker_count(settings.workers)
     if workers > 1:
-        serve_workers(settings, workers, **options)
+        # Same timeouts, limits and logging in every worker: tools/serving.py.
+        serve_workers(settings, workers, **server_options(settings))
         return 0
     from service.app import create_app
 
-    uvicorn.run(create_app(settings), **options)
+    app = create_app(settings)
+    # Timeouts, connection limit, no forwarded headers, our logging: tools/serving.py.
+    uvicorn.Server(server_config(app, settings)).run()
     return 0

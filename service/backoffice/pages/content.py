@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar import Request, Response, get, post
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, FromQuery
 
-from content.errors import InvalidInput, PreconditionFailed, PreconditionRequired
+from content.errors import InvalidInput, NotFound, PreconditionFailed, PreconditionRequired
 from content.media import TEXT_LIMITS
 from content.settings import Settings
 from service.backoffice import domain
@@ -139,7 +140,43 @@ def upload_handlers(settings: Settings) -> list[HTTPRouteHandler]:
         )
         return redirect(f"/backoffice/producers/{producer_id}/offers/{offer_id}")
 
-    return [poi_media, offer_media]
+    @post(
+        "/routes/{route_id:str}/stops/{stop_id:str}/media",
+        include_in_schema=False,
+        status_code=303,
+        request_max_body_size=limit,
+    )
+    async def stop_media(
+        request: AnyRequest,
+        user: UserDep,
+        db: DatabaseDep,
+        blobs: BlobsDep,
+        settings: SettingsDep,
+        events: EventsDep,
+        clock: ClockDep,
+        route_id: FromPath[str],
+        stop_id: FromPath[str],
+    ) -> Response[Any]:
+        """A picture or a narration (in the chosen language) for one stop; the other stops are kept."""
+        route = await domain.route_for_editor(db, user, route_id)
+        domain.require_edit(user, "route", route.office_id)
+        if stop_id not in {stop.id for stop in route.stops}:
+            raise NotFound(f"route {route_id!r} has no stop {stop_id!r}")
+        ref, texts = await _ingest(request, user, db, blobs, settings)
+        latest = await domain.route_for_editor(db, user, route_id)
+        stops = [msgspec.to_builtins(stop.to_input()) for stop in latest.stops]
+        for stop in stops:
+            if stop.get("id") == stop_id:
+                if ref.kind == "image":
+                    stop["images"] = [*stop.get("images", []), ref.id]
+                else:
+                    stop["audio"] = {**stop.get("audio", {}), (texts.get("lang") or "fr"): ref.id}
+        await domain.save_stops(
+            events, db, user, route_id, stops, if_match=domain.route_etag(latest), now=clock()
+        )
+        return redirect(f"/backoffice/routes/{route_id}?done=uploaded#stops")
+
+    return [poi_media, offer_media, stop_media]
 
 
 def content_pages(settings: Settings) -> list[Any]:

@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery
 from service.backoffice import domain
 from service.backoffice._render import gettext_for, redirect, render
 from service.backoffice.deps import UserDep
-from service.backoffice.pages._editing import EditOutcome, apply_edit, fold, notice_for, scan, statuses_of
+from service.backoffice.pages._editing import EditOutcome, apply_edit, notice_for, statuses_of
 from service.backoffice.pages._forms import read_form
 from service.backoffice.pages._labels import category_context, hours_text
 from service.backoffice.pages._values import FORM_LANGS, Shape, flat_values
@@ -44,19 +44,12 @@ async def poi_list(
     category: FromQuery[str] = "",
     after: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    statuses = statuses_of(status)
-    needle = fold(q.strip())
-
-    def keep(poi: Any) -> bool:
-        return category in ("", poi.category) and (
-            not needle or any(needle in fold(text) for text in (*poi.name.values(), poi.id))
+    if q.strip() or category:
+        items, following = await domain.find_pois(
+            db, user, text=q, statuses=statuses_of(status), category=category, after_id=after
         )
-
-    items, following = await scan(
-        lambda cursor, limit: domain.pois(db, user, statuses=statuses, limit=limit, after_id=cursor),
-        keep if needle or category else None,
-        after=after,
-    )
+    else:
+        items, following = await domain.pois(db, user, statuses=statuses_of(status), limit=50, after_id=after)
     context = {"items": items, "next": following, "q": q, "status": status, "category": category}
     return render(request, "pois.html", {**context, **category_context(gettext_for(request))}, principal=user)
 

@@ -12,7 +12,7 @@
 
   fetch("/api/v1/tiles.json").then(function (r) { return r.ok ? r.json() : null; }).then(function (tj) {
     if (!tj || !tj.tiles || !tj.tiles.length || /pbf|mvt/.test(tj.format || tj.tiles[0])) return;
-    L.tileLayer(tj.tiles[0], { minZoom: tj.minzoom || 0, maxZoom: tj.maxzoom || 18, attribution: tj.attribution || "" }).addTo(map);
+    L.tileLayer(tj.tiles[0], { minZoom: tj.minzoom || 0, maxNativeZoom: tj.maxzoom || 18, maxZoom: 19, attribution: tj.attribution || "" }).addTo(map);
   }).catch(function () {});
 
   function fit(latlngs) {

@@ -93,3 +93,18 @@ async def test_a_login_post_without_the_csrf_token_is_refused(
     )
     assert answer.status_code == 403
     assert await count_rows(db, "auth_tokens") == tokens  # type: ignore[arg-type]
+
+
+async def test_repeated_failures_are_throttled_like_the_api(
+    client: AsyncTestClient[Litestar], accounts: Accounts
+) -> None:
+    token = await _csrf(client)
+    wrong = {"csrf_token": token, "email": accounts.producer.email, "password": "wrong password"}
+    for _ in range(5):
+        assert (await client.post("/backoffice/login", data=wrong)).status_code == 401
+    right = {**wrong, "password": accounts.producer.password}
+    refused = await client.post("/backoffice/login", data=right)
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) > 0
+    assert "Trop d’essais manqués" in refused.text
+    assert "odyssee_session" not in refused.headers.get("set-cookie", "")
