@@ -12,7 +12,7 @@ near-me/health ratio and the two-workers/one-worker ratios. Targets: ratio ≥ 0
 from __future__ import annotations
 
 import argparse
-import contextlib
+import asyncio
 import json
 import os
 import random
@@ -20,7 +20,6 @@ import re
 import resource
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -29,7 +28,10 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from content.change_feed import latest_history_id
+from content.db import Database
 from content.model import POI_CATEGORIES
+from packs.due import history_watermark
 from tools.bench._report import record
 
 __all__ = ["main"]
@@ -236,15 +238,16 @@ def main(argv: list[str] | None = None) -> int:
 def _wait_caught_up(db_path: Path, timeout_s: float = 600) -> None:
     """Wait until the pack rebuilder has read every history row (an import may write one per POI), so
     that its catch-up does not run during the measurements."""
+
+    async def behind() -> int:
+        async with Database(db_path, readers=1) as db, db.read() as conn:
+            return await latest_history_id(conn) - await history_watermark(conn)
+
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
-            (latest,) = conn.execute("SELECT coalesce(max(id), 0) FROM history").fetchone()
-            (seen,) = conn.execute("SELECT history_id FROM pack_rebuild_state").fetchone()
-        if seen >= latest:
-            return
+    while asyncio.run(behind()) > 0:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the pack rebuilder did not catch up with the history")
         time.sleep(0.5)
-    raise RuntimeError("the pack rebuilder did not catch up with the history")
 
 
 def _combined(runs: list[Run]) -> Run:
