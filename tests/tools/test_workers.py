@@ -11,7 +11,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from content.settings import load_settings
+from content.core.settings import load_settings
 from tools.workers import SETTINGS_ENV, WorkerH11Protocol, _TcpConfig, cores, create_worker_app, worker_count
 
 

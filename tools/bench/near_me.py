@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from content.change_feed import latest_history_id
-from content.db import Database
-from content.model import POI_CATEGORIES
+from content.core.db import Database
+from content.core.model import POI_CATEGORIES
 from packs.due import history_watermark
 from tools.bench._report import record
 
