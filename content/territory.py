@@ -21,17 +21,18 @@ import msgspec
 from content import editing
 from content.accounts.offices import NewOffice, office_exists
 from content.accounts.principal import Principal
-from content.db import Database
+from content.core.db import Database
+from content.core.errors import FieldError, InvalidInput
+from content.core.events import EventHub, PendingChange
+from content.core.ids import EntityId
+from content.core.inputs import decode_input, prefixed
+from content.core.model import Status
+from content.core.paging import EVERY_STATUS
 from content.editing import UNCHECKED, EditSession
-from content.editor import OFFICES, POIS, ROUTES
-from content.editor.routes import set_stops
-from content.errors import FieldError, InvalidInput
-from content.events import EventHub, PendingChange
-from content.ids import EntityId
-from content.inputs import decode_input, prefixed
-from content.merge_patch import writable_fields
-from content.model import Status
-from content.paging import EVERY_STATUS
+from content.editing.accounts import OFFICES
+from content.editing.merge_patch import writable_fields
+from content.editing.pois import POIS
+from content.editing.routes import ROUTES, set_stops
 from content.pois.model import PoiInput, PoiPatch
 from content.pois.queries import get_poi
 from content.routes.model import RouteInput, RoutePatch
