@@ -30,6 +30,7 @@ from service.auth import auth_handlers, provide_principal
 from service.backoffice import backoffice_router, backoffice_templates, static_handlers
 from service.bodies import BoundedJSONRequest
 from service.conditional import ConditionalJSONMiddleware
+from service.deps import provide_editor
 from service.docs import docs_assets_router, docs_render_plugins
 from service.editor import (
     OfficesController,
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         "events": Provide(provide_events),
         "principal": Provide(provide_principal),
         "blobs": Provide(provide_blobs),
+        "editor": Provide(provide_editor),
     }
     app = Litestar(
         route_handlers=_route_handlers(settings),

@@ -12,8 +12,8 @@ import msgspec
 
 from content import history
 from content.clock import rfc3339
-from content.editing import etag_for
 from content.errors import Conflict, FieldError, InvalidInput, InvalidParameter, NotFound
+from content.etags import etag_for
 from content.keyset_cursor import decode_cursor, encode_cursor
 
 __all__ = [
@@ -97,10 +97,8 @@ async def get_office(conn: aiosqlite.Connection, office_id: str) -> Office:
     return _office(row)
 
 
-async def create_office(
-    conn: aiosqlite.Connection, new: NewOffice, *, actor_id: str | None, now: datetime
-) -> Office:
-    """Create an office (inside a write transaction). ``Conflict`` if the id is taken."""
+async def insert_office(conn: aiosqlite.Connection, new: NewOffice, *, now: datetime) -> Office:
+    """Insert an office (inside a write transaction). ``Conflict`` if the id is taken."""
     new = _validate(new)
     if await office_exists(conn, new.id):
         raise Conflict(f"office {new.id!r} already exists")
@@ -108,18 +106,25 @@ async def create_office(
     await conn.execute(
         "INSERT INTO offices (id, name, created_at, revision) VALUES (?, ?, ?, 1)", (new.id, new.name, stamp)
     )
-    await history.record(
-        conn,
-        entity_type="office",
-        entity_id=new.id,
-        revision=1,
-        action="create",
-        user_id=actor_id,
-        before={},
-        after={"id": new.id, "name": new.name},
-        at=now,
-    )
     return Office(id=new.id, name=new.name, revision=1, created_at=stamp)
+
+
+async def create_office(
+    conn: aiosqlite.Connection, new: NewOffice, *, actor_id: str | None, now: datetime
+) -> Office:
+    """Create an office inside the caller's transaction (command line, fixtures), with its history
+    entry. The API and back-office go through ``content.editing`` (``content.editor.OFFICES``)."""
+    office = await insert_office(conn, new, now=now)
+    await history.record(
+        conn, entity_type="office", entity_id=office.id, revision=1, action="create", user_id=actor_id,
+        before={}, after=office_fields(office), at=now,
+    )  # fmt: skip
+    return office
+
+
+def office_fields(office: Office) -> dict[str, str]:
+    """A new office's fields, as its ``create`` history entry shows them."""
+    return {"id": office.id, "name": office.name}
 
 
 async def list_offices(conn: aiosqlite.Connection, limit: int = 50, cursor: str | None = None) -> OfficePage:

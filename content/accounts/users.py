@@ -9,8 +9,8 @@ import aiosqlite
 import msgspec
 
 from content.accounts.principal import Principal, Role
-from content.editing import etag_for
 from content.errors import InvalidInput, InvalidParameter, NotFound
+from content.etags import etag_for
 from content.keyset_cursor import decode_cursor, encode_cursor
 
 __all__ = [
