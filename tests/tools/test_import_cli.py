@@ -234,3 +234,51 @@ def test_feeds_are_read_from_urls(
         err = capsys.readouterr().err
         assert "cannot read" in err
         assert "HTTP 404" in err
+
+
+def test_area_limits_the_import_and_its_unpublishing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    source = str(FEEDS / "overpass.json")
+    run_json(capsys, "--from", "osm", source, "--data-dir", str(data), "--no-media")
+    assert (
+        main(
+            [
+                "areas",
+                "add",
+                "perche-ouest",
+                "--title",
+                "Perche ouest",
+                "--bbox",
+                "0.5,48.3,0.7,48.6",
+                "--data-dir",
+                str(data),
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    empty = tmp_path / "empty-area.json"
+    empty.write_text(
+        json.dumps(
+            {
+                "elements": [
+                    {
+                        "type": "node",
+                        "id": 1,
+                        "lat": 48.0,
+                        "lon": 2.0,
+                        "tags": {"tourism": "museum", "name": "Ailleurs"},
+                    }
+                ]
+            }
+        )
+    )
+    report = run_json(
+        capsys, "--from", "osm", str(empty), "--data-dir", str(data), "--no-media", "--area", "perche-ouest"
+    )
+    # Only the two objects inside the area were missing; the two outside it stay published.
+    assert (report["unpublished"], report["skipped"]) == (2, {"outside the area": 1})
+    statuses = dict(rows(data, "SELECT id, status FROM pois"))
+    assert sorted(statuses.values()) == ["draft", "draft", "published", "published"]
