@@ -282,3 +282,11 @@ def test_area_limits_the_import_and_its_unpublishing(
     assert (report["unpublished"], report["skipped"]) == (2, {"outside the area": 1})
     statuses = dict(rows(data, "SELECT id, status FROM pois"))
     assert sorted(statuses.values()) == ["draft", "draft", "published", "published"]
+
+
+def test_print_mapping_shows_the_table_in_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"FMA": "other", "PCU": None}))
+    assert main(["import", "--from", "tourinsoft", "-", "--print-mapping", "--mapping", str(mapping)]) == 0
+    table = json.loads(capsys.readouterr().out)
+    assert (table["FMA"], table["Châteaux"], "PCU" in table) == ("other", "castle", False)

@@ -72,6 +72,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     importer.add_argument("--batch-size", type=int, default=500, help="objects per transaction (default 500)")
     importer.add_argument("--json", action="store_true", help="print the report as JSON")
+    importer.add_argument(
+        "--print-mapping",
+        action="store_true",
+        help="print the category table in use (the defaults, or with --mapping) as JSON, and import nothing",
+    )
     importer.set_defaults(handler=run)
 
 
@@ -151,10 +156,24 @@ def format_report(report: ImportReport, elapsed_s: float) -> str:
     return "\n".join(lines)
 
 
+def _print_mapping(args: argparse.Namespace) -> int:
+    table = reader_for(args.source_format).categories
+    if args.mapping is not None:
+        table = parse_mapping(args.mapping.read_bytes(), table)
+    sys.stdout.write(msgspec.json.format(msgspec.json.encode(dict(sorted(table.items())))).decode() + "\n")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     if args.source_format is None:
         return _legacy(settings, args)
+    if args.print_mapping:
+        try:
+            return _print_mapping(args)
+        except (InvalidInput, OSError) as exc:
+            print(f"odyssee import: mapping: {getattr(exc, 'detail', exc)}", file=sys.stderr)
+            return 2
     started = time.perf_counter()
     try:
         report = asyncio.run(_import(settings, args))
