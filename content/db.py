@@ -13,6 +13,7 @@ from pathlib import Path
 import aiosqlite
 
 from content.gate import Gate
+from content.private_files import private_dir, private_file
 
 __all__ = ["Database", "apply_migrations", "migration_files", "prepare_file"]
 
@@ -85,7 +86,12 @@ _PRAGMAS = (
 
 def prepare_file(path: Path) -> list[str]:
     """Create the file if needed, switch it to WAL and apply pending migrations (blocking)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
+    # SQLite gives the WAL and shared-memory files the database file's own mode: 0600 for all three.
+    private_file(path)
+    for companion in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if companion.exists():
+            private_file(companion)
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode = WAL")

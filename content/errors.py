@@ -18,6 +18,7 @@ __all__ = [
     "PreconditionRequired",
     "RateLimited",
     "Unauthenticated",
+    "Unavailable",
     "UnsupportedMedia",
 ]
 
@@ -95,9 +96,11 @@ class Forbidden(OdysseeError):
 class RateLimited(OdysseeError):
     title = "Too many requests"
 
-    def __init__(self, detail: str, retry_after_s: int) -> None:
+    def __init__(self, detail: str, retry_after_s: int, scope: str = "") -> None:
         super().__init__(detail)
         self.retry_after_s = retry_after_s
+        self.scope = scope
+        """What was throttled (sign-in: ``address``, ``pair`` or ``account``), for metrics."""
 
 
 class PreconditionRequired(OdysseeError):
@@ -116,3 +119,15 @@ class Conflict(OdysseeError):
     """A write that collides with existing state (a duplicate id)."""
 
     title = "Conflict"
+
+
+class Unavailable(OdysseeError):
+    """A part the service depends on (database, blob store) does not answer; names each failing part."""
+
+    title = "Service unavailable"
+
+    def __init__(self, errors: list[FieldError] | FieldError, detail: str | None = None) -> None:
+        self.errors = [errors] if isinstance(errors, FieldError) else list(errors)
+        if detail is None:
+            detail = "; ".join(f"{e.field}: {e.message}" for e in self.errors) or "unavailable"
+        super().__init__(detail)

@@ -40,6 +40,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     pack_history_days: int = 90
     token_ttl_s: int = 12 * 3600
     log_level: str = "info"
+    # Operations (README "Operating it"): logs, metrics, proxies, the server's timeouts and limits.
+    log_format: Literal["auto", "json", "text"] = "auto"
+    metrics_token: str | None = None
+    trusted_proxies: str = ""
+    header_timeout_s: float = 10.0
+    body_timeout_s: float = 30.0
+    keep_alive_s: float = 5.0
+    max_connections: int = 1000
+    sweep_grace_s: int = 6 * 3600
     analytics_retention_months: int = 25
     analytics_figure_budget: int = 20
     analytics_daily_budget: int = 2000

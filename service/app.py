@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -21,7 +22,7 @@ from content.clock import Clock, utc_now
 from content.db import Database
 from content.events import EventHub
 from content.settings import Settings, load_settings
-from packs.builder import PackBuilder
+from content.sweep import sweep_leftovers
 from packs.rebuild import PackRebuilder
 from service.analytics import AnalyticsBatchController
 from service.analytics_counting import UsageCountingMiddleware
@@ -32,6 +33,7 @@ from service.bodies import BoundedJSONRequest
 from service.conditional import ConditionalJSONMiddleware
 from service.deps import provide_editor
 from service.docs import docs_assets_router, docs_render_plugins
+from service.edge import Edge
 from service.editor import (
     OfficesController,
     PoiEditorController,
@@ -45,11 +47,13 @@ from service.exports import RouteExportController
 from service.health import VERSION, health
 from service.imports import ImportConflictsController
 from service.media import media_variant
-from service.openapi import document_problem_answers
+from service.metrics import MeteredPackBuilder, Metrics, metrics_endpoint
+from service.openapi import document_problem_answers, document_response_unions
 from service.packs import PackController
 from service.pois import PoiController
 from service.problems import exception_handlers
 from service.producers import ProducerController
+from service.proxies import TrustedProxies, parse_trusted_proxies
 from service.routes import RouteController
 from service.tiles import tile, tilejson
 
@@ -75,6 +79,7 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
         OfferEditorController,
         media_variant,
         PackController,
+        metrics_endpoint,
         AnalyticsBatchController,
         AnalyticsReportController,
         docs_assets_router(),
@@ -93,7 +98,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     now = clock or utc_now
     events = EventHub()
     blobs = open_blob_store(settings)
-    packs = PackBuilder(db, blobs, settings, clock=now)
+    packs = MeteredPackBuilder(db, blobs, settings, clock=now)
+    metrics = packs.metrics = Metrics()
+    proxies = TrustedProxies(parse_trusted_proxies(settings.trusted_proxies))
     analytics = AnalyticsRecorder(
         db,
         now,
@@ -106,16 +113,19 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await db.open()
+        await asyncio.to_thread(sweep_leftovers, settings)  # leftovers of a previous crash
         # Edits mark the packs they touch stale; a debounced background task rebuilds them.
         rebuilder = PackRebuilder(packs, delay_s=settings.pack_rebuild_delay_s)
         app.state.rebuilder = rebuilder
         unsubscribe = events.subscribe(rebuilder.notify)
+        unsubscribe_metrics = events.subscribe(metrics.content_changed)
         rebuilder.start()
         analytics.start()
         try:
             yield
         finally:
             await analytics.stop()
+            unsubscribe_metrics()
             unsubscribe()
             await rebuilder.stop()
             await blobs.close()
@@ -183,6 +193,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 "events": events,
                 "blobs": blobs,
                 "packs": packs,
+                "metrics": metrics,
                 "analytics": analytics,
             }
         ),
@@ -190,4 +201,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     )
     # The Problem schema is registered by the handlers that document their errors explicitly.
     document_problem_answers(app.openapi_schema)
+    document_response_unions(app.openapi_schema)
+    # Outermost: client address, request id, access log and request metrics for every request.
+    app.asgi_handler = Edge(app.asgi_handler, proxies=proxies, metrics=metrics)
     return app

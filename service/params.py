@@ -21,6 +21,7 @@ from content.text_search import MAX_QUERY_CHARS
 
 __all__ = [
     "MAX_RADIUS_M",
+    "MAX_SQL_INT",
     "Near",
     "parse_bbox",
     "parse_choice",
@@ -33,6 +34,9 @@ __all__ = [
 ]
 
 MAX_RADIUS_M = 100_000.0
+# SQLite integers are signed 64-bit: a larger value raises OverflowError when bound, so every integer
+# parameter declares this (or a smaller) maximum; tests/service/ops/test_hardening.py checks them all.
+MAX_SQL_INT = 2**63 - 1
 Near = tuple[float, float, float]  # lat, lon, radius_m
 
 # Plain ASCII decimal numbers only: float() would also take " 1", "1_0", "nan", "inf" and "٣".

@@ -41,7 +41,7 @@ async def login(
     async with db.write() as conn:
         gate = await throttle.admit(conn, address=address, email=email, now=now, policy=policy)
     if isinstance(gate, throttle.Refused):
-        raise RateLimited("too many failed sign-in attempts; try again later", gate.retry_after_s)
+        raise RateLimited("too many failed sign-in attempts; try again later", gate.retry_after_s, gate.scope)
 
     async with db.read() as conn:
         row = await find_user_row(conn, email=email)
@@ -52,7 +52,7 @@ async def login(
         raise Unauthenticated(_WRONG)
 
     async with db.write() as conn:
-        await throttle.forget_success(conn, gate)
+        await throttle.forget_success(conn, gate, now=now)
         if check.new_hash is not None:
             await conn.execute(
                 "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?",

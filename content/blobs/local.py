@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from content.blobs.base import DEFAULT_CHUNK_BYTES, BlobNotFound, BlobStore, StoredBlob, validate_key
+from content.private_files import FILE_MODE, private_dir
 
 __all__ = ["LocalBlobStore"]
 
@@ -117,8 +118,7 @@ class LocalBlobStore(BlobStore):
 
     @contextlib.contextmanager
     def _temp_file(self) -> Iterator[tuple[Path, BinaryIO]]:
-        incoming = self.root / _INCOMING
-        incoming.mkdir(parents=True, exist_ok=True)
+        incoming = private_dir(self.root / _INCOMING)
         fd, name = tempfile.mkstemp(dir=incoming, prefix="blob-")
         temp_path = Path(name)
         try:
@@ -134,8 +134,8 @@ class LocalBlobStore(BlobStore):
             return StoredBlob(sha256, size, created=False)
         writer.flush()
         os.fsync(writer.fileno())
-        os.chmod(temp_path, 0o644)
-        final.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(temp_path, FILE_MODE)
+        private_dir(final.parent)
         os.replace(temp_path, final)
         _fsync_dir(final.parent)
         return StoredBlob(sha256, size, created=True)

@@ -92,6 +92,12 @@ def main() -> int:
         work.chmod(0o755)  # nginx workers may run as another user
         source = _random_file(work / "source.bin")
         sha256, blob_path = asyncio.run(_place_variant(work / "data", source))
+        # The store keeps its files 0600 in 0700 directories; nginx workers may run as another user.
+        blob_path.chmod(0o644)
+        for parent in blob_path.parents:
+            if parent == work:
+                break
+            parent.chmod(0o755)
         source.unlink()
         ours_port, nginx_port = free_port(), free_port()
         ours_path, nginx_path = f"/api/v1/media/{MEDIA_ID}/speech", "/blob"

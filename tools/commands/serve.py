@@ -8,6 +8,7 @@ import uvicorn
 
 from tools.cli import add_common, require_store, settings_from
 from tools.commands._listen import check_port_free, port_number
+from tools.serving import server_config
 
 __all__ = ["register"]
 
@@ -31,12 +32,6 @@ def run(args: argparse.Namespace) -> int:
     from service.app import create_app
 
     app = create_app(settings)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        proxy_headers=True,
-        server_header=False,
-    )
+    # Timeouts, connection limit, no forwarded headers, our logging: tools/serving.py.
+    uvicorn.Server(server_config(app, settings)).run()
     return 0
