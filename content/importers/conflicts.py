@@ -8,12 +8,14 @@ from typing import Any, Literal
 
 import msgspec
 
+from content import editing
 from content.accounts.permissions import require_edit, require_list
 from content.accounts.principal import Principal
 from content.db import Database
-from content.editor import edit_poi
+from content.editor import POIS
 from content.errors import InvalidInput, NotFound
 from content.events import EventHub
+from content.importers.merge import merge_patch_document
 from content.keyset_cursor import decode_cursor, encode_cursor
 from content.pois.model import PoiPatch, PoiRecord
 
@@ -126,8 +128,13 @@ async def resolve_conflict(
         raise InvalidInput.field("field", f"no open conflict on {field!r} for this POI")
     record = None
     if take == "source":
-        patch = msgspec.convert({field: conflicts[field].get("source")}, PoiPatch)
-        record = await edit_poi(events, db, principal, poi_id, patch, if_match=if_match, now=now)
+        session = editing.EditSession(db=db, events=events, principal=principal, now=now)
+        shown = await editing.read(session, POIS, poi_id)
+        stored = {field: msgspec.to_builtins(getattr(shown, field, None))}
+        document = merge_patch_document(stored, {field: conflicts[field].get("source")})
+        record = await editing.update(
+            session, POIS, poi_id, msgspec.convert(document, PoiPatch), if_match=if_match
+        )
     async with db.write() as conn:
         rows = list(
             await conn.execute_fetchall("SELECT conflicts FROM import_sources WHERE poi_id = ?", (poi_id,))
