@@ -16,7 +16,7 @@ from content.editor import POIS
 from content.errors import InvalidInput, NotFound
 from content.events import EventHub
 from content.importers.merge import merge_patch_document
-from content.keyset_cursor import decode_cursor, encode_cursor
+from content.paging import next_cursor, over_fetch, read_position
 from content.pois.model import PoiPatch, PoiRecord
 
 __all__ = ["ConflictPage", "FieldConflict", "PoiConflicts", "list_conflicts", "resolve_conflict"]
@@ -67,18 +67,20 @@ async def list_conflicts(
 ) -> ConflictPage:
     """POIs with open conflicts, by id; staff see their office's only."""
     require_list(principal, "poi")
-    after = decode_cursor(_LIST, cursor) if cursor else ""
     office = None if principal.role == "admin" else principal.office_id
+    scope = f"{_LIST}:{provider or ''}:{office or ''}"
     async with db.read() as conn:
+        after = await read_position(conn, scope, cursor, str) or ""
         rows = list(
             await conn.execute_fetchall(
                 "SELECT s.poi_id, p.name, p.office_id, s.provider, s.external_id, s.conflicts, p.revision"
                 " FROM import_sources s JOIN pois p ON p.id = s.poi_id"
                 " WHERE s.conflicts <> '{}' AND s.poi_id > ? AND (? IS NULL OR s.provider = ?)"
                 " AND (? IS NULL OR p.office_id = ?) ORDER BY s.poi_id LIMIT ?",
-                (after, provider, provider, office, office, limit + 1),
+                (after, provider, provider, office, office, over_fetch(limit)),
             )
         )
+        page, next_page = await next_cursor(conn, scope, rows, limit, lambda row: str(row[0]))
     items = [
         PoiConflicts(
             poi_id=row[0],
@@ -89,10 +91,9 @@ async def list_conflicts(
             external_id=row[4],
             conflicts=_conflicts(row[5]),
         )
-        for row in rows[:limit]
+        for row in page
     ]
-    more = len(rows) > limit
-    return ConflictPage(items=items, next=encode_cursor(_LIST, items[-1].poi_id) if more else None)
+    return ConflictPage(items=items, next=next_page)
 
 
 async def _open_conflicts(db: Database, poi_id: str) -> tuple[dict[str, Any], str | None]:

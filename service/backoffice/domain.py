@@ -44,8 +44,7 @@ from content.analytics.titles import Titles, object_titles
 from content.blobs import BlobStore
 from content.clock import utc_now
 from content.db import Database
-from content.editing import UNCHECKED, EditSession
-from content.editing import etag_for
+from content.editing import UNCHECKED, EditSession, etag_for
 from content.editor import (
     OFFERS,
     OFFICES,
