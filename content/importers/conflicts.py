@@ -11,12 +11,12 @@ import msgspec
 from content import editing
 from content.accounts.permissions import require_edit, require_list
 from content.accounts.principal import Principal
-from content.db import Database
-from content.editor import POIS
-from content.errors import InvalidInput, NotFound
-from content.events import EventHub
+from content.core.db import Database
+from content.core.errors import InvalidInput, NotFound
+from content.core.events import EventHub
+from content.core.paging import next_cursor, over_fetch, read_position
+from content.editing.aggregates import POIS
 from content.importers.merge import merge_patch_document
-from content.paging import next_cursor, over_fetch, read_position
 from content.pois.model import PoiPatch, PoiRecord
 
 __all__ = ["ConflictPage", "FieldConflict", "PoiConflicts", "list_conflicts", "resolve_conflict"]

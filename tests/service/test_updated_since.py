@@ -9,7 +9,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.db import Database
+from content.core.db import Database
 from content.pois.model import PoiPatch
 from content.pois.store import update_poi
 from tests.territory import load_demo

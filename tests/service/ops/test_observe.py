@@ -15,7 +15,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.settings import Settings
+from content.core.settings import Settings
 from service.app import create_app
 from service.edge import redact_query
 from tests.service.accounts_fixtures import Accounts, ManualClock
