@@ -12,7 +12,7 @@ from content.localize import Localizer
 from content.media import load_media_refs
 from content.routes.features import RouteDetail, RouteList, render_route, render_routes, route_media_ids
 from content.routes.packs import route_packs
-from content.routes.queries import RouteQuery, get_route, get_stops, list_routes
+from content.routes.queries import RouteQuery, get_public_stops, get_route, list_routes
 
 __all__ = ["public_route", "public_routes"]
 
@@ -41,7 +41,7 @@ async def public_route(conn: aiosqlite.Connection, route_id: str, localizer: Loc
     route = await get_route(conn, route_id)
     if route is None:
         raise NotFound(f"no published route {route_id!r}")
-    stops = await get_stops(conn, route_id)
+    stops = await get_public_stops(conn, route_id)
     media = await load_media_refs(conn, route_media_ids([route], stops))
     packs = await route_packs(conn, [route_id])
     return render_route(route, stops, media, localizer, packs.get(route_id))
