@@ -25,6 +25,7 @@ _COMMANDS = (
     "storage",
     "producers",
     "packs",
+    "backup",
     "analytics",
 )
 
