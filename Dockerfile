@@ -33,4 +33,5 @@ EXPOSE 8000
 # slim has no curl; the standard library is enough to probe the health endpoint.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["python", "-c", "import sys, urllib.request; r = urllib.request.urlopen('http://127.0.0.1:8000/api/v1/health', timeout=4); sys.exit(0 if r.status == 200 else 1)"]
-CMD ["odyssee", "serve", "--host", "0.0.0.0", "--port", "8000"]
+# --init: a new, empty volume gets an empty store (without it, serve refuses a data folder with no store).
+CMD ["odyssee", "serve", "--init", "--host", "0.0.0.0", "--port", "8000"]

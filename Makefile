@@ -2,9 +2,10 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
-DATA   ?= data
-HOST   ?= 127.0.0.1
-PORT   ?= 8000
+# `make run PORT=8741` or `ODYSSEE_PORT=8741 make run` (likewise ODYSSEE_HOST, ODYSSEE_DATA_DIR).
+DATA   ?= $(or $(ODYSSEE_DATA_DIR),data)
+HOST   ?= $(or $(ODYSSEE_HOST),127.0.0.1)
+PORT   ?= $(or $(ODYSSEE_PORT),8000)
 
 .PHONY: install run demo test fuzz lint bench clean
 

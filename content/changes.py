@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
+import aiosqlite
 import msgspec
 
-__all__ = ["Change", "Updated", "diff_fields"]
+from content.errors import InvalidInput
+
+__all__ = ["Change", "Updated", "diff_fields", "write_status"]
 
 T = TypeVar("T")
 
@@ -47,3 +50,47 @@ class Updated(Generic[T]):
 
     record: T
     change: Change
+
+
+class _Stamped(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def revision(self) -> int: ...
+
+
+S = TypeVar("S", bound=_Stamped)
+
+# One statement per table with a status column; the table name is never taken from input.
+_SET_STATUS = {
+    table: f"UPDATE {table} SET status = :status, revision = revision + 1, updated_at = :updated_at,"  # noqa: S608
+    " updated_by = :updated_by WHERE id = :id"
+    for table in ("pois", "routes", "producers")
+}
+
+
+async def write_status(
+    conn: aiosqlite.Connection,
+    table: str,
+    record: S,
+    status: str,
+    *,
+    allowed: tuple[str, ...],
+    user_id: str | None,
+    updated_at: str,
+    reread: Callable[[], Awaitable[S]],
+) -> Updated[S]:
+    """Move ``record`` (a row of ``table``) to ``status``; the same status again changes nothing."""
+    if status not in allowed:
+        raise InvalidInput.field("status", f"must be one of {', '.join(allowed)}")
+    if record.status == status:
+        return Updated(record, Change(entity_id=record.id, revision=record.revision, before={}, after={}))
+    params = {"id": record.id, "status": status, "updated_at": updated_at, "updated_by": user_id}
+    await conn.execute(_SET_STATUS[table], params)
+    updated = await reread()
+    before, after = {"status": record.status}, {"status": status}
+    return Updated(
+        updated, Change(entity_id=record.id, revision=updated.revision, before=before, after=after)
+    )

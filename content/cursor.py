@@ -17,9 +17,8 @@ import aiosqlite
 import msgspec
 
 from content.errors import FieldError, InvalidParameter
-from content.ids import is_valid_id
 
-__all__ = ["CURSOR_SECRET", "CursorCodec", "SortKey", "load_secret"]
+__all__ = ["CURSOR_SECRET", "CursorCodec", "SortKey", "codec_for", "load_secret"]
 
 # (sort value, tie-break): an id, or a row number where the list breaks ties by insertion order.
 SortKey = tuple[float, int | str]
@@ -75,9 +74,23 @@ class CursorCodec:
             raise _invalid()
         if isinstance(last_id, int) and not 0 <= last_id < 2**63:
             raise _invalid()
-        if isinstance(last_id, str) and not is_valid_id(last_id):
+        # The payload is authenticated; the length and character checks only bound what a key can be
+        # (an id, or an email where a list is sorted by email).
+        if isinstance(last_id, str) and (len(last_id) > 320 or not last_id.isprintable()):
             raise _invalid()
         return value, last_id
+
+
+_CODECS: dict[bytes, CursorCodec] = {}
+
+
+async def codec_for(conn: aiosqlite.Connection) -> CursorCodec:
+    """The codec keyed by this database's cursor secret (one per secret, kept for the process)."""
+    key = await load_secret(conn, CURSOR_SECRET)
+    codec = _CODECS.get(key)
+    if codec is None:
+        codec = _CODECS[key] = CursorCodec(key)
+    return codec
 
 
 def _invalid() -> InvalidParameter:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -17,8 +17,7 @@ import aiosqlite
 import msgspec
 
 from content.clock import rfc3339, utc_now
-from content.errors import InvalidParameter
-from content.keyset_cursor import decode_cursor, encode_cursor
+from content.paging import MAX_LIMIT, next_cursor, over_fetch, read_position
 
 __all__ = [
     "MAX_PAGE",
@@ -28,9 +27,10 @@ __all__ = [
     "entry_from_row",
     "list_history",
     "record",
+    "record_many",
 ]
 
-MAX_PAGE = 500
+MAX_PAGE = MAX_LIMIT  # kept for callers; every list has the same bounds (content.paging)
 _NAME = re.compile(r"^[a-z][a-z_]{0,31}$")
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(dict[str, Any])
@@ -99,24 +99,49 @@ async def record(
     ``replace_stops``, ``disable``, ``enable``, ``password``… (lowercase words). ``before`` and
     ``after`` hold only the changed fields (see :func:`changed_fields`); values must be JSON-encodable.
     """
+    await record_many(
+        conn,
+        entity_type=entity_type,
+        action=action,
+        user_id=user_id,
+        entries=[(entity_id, revision, before, after)],
+        at=at,
+    )
+
+
+async def record_many(
+    conn: aiosqlite.Connection,
+    *,
+    entity_type: str,
+    action: str,
+    user_id: str | None,
+    entries: Iterable[tuple[str, int, Mapping[str, Any], Mapping[str, Any]]],
+    at: datetime | None = None,
+) -> None:
+    """:func:`record` for many entities at once (``(entity_id, revision, before, after)`` each), as one
+    statement batch: a bulk import writes thousands of entries in one transaction."""
     for name, value in (("entity_type", entity_type), ("action", action)):
         if not _NAME.match(value):
             raise ValueError(f"history {name} must be a lowercase word, got {value!r}")
     if not conn.in_transaction:
         raise RuntimeError("history.record must run inside the change's write transaction")
-    await conn.execute(
+    moment = rfc3339(at or utc_now())
+    await conn.executemany(
         "INSERT INTO history (entity_type, entity_id, revision, action, user_id, at, before, after)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            entity_type,
-            entity_id,
-            revision,
-            action,
-            user_id,
-            rfc3339(at or utc_now()),
-            _encoder.encode(dict(before)).decode(),
-            _encoder.encode(dict(after)).decode(),
-        ),
+        [
+            (
+                entity_type,
+                entity_id,
+                revision,
+                action,
+                user_id,
+                moment,
+                _encoder.encode(dict(before)).decode(),
+                _encoder.encode(dict(after)).decode(),
+            )
+            for entity_id, revision, before, after in entries
+        ],
     )
 
 
@@ -128,21 +153,22 @@ async def list_history(
     cursor: str | None = None,
 ) -> HistoryPage:
     """The entity's changes, newest first, ``limit`` at a time (``next`` is the following page's cursor)."""
-    if not 1 <= limit <= MAX_PAGE:
-        raise InvalidParameter.field("limit", f"must be between 1 and {MAX_PAGE}")
-    list_name = f"history:{entity_type}:{entity_id}"
-    before_id = decode_cursor(list_name, cursor) if cursor else None
-    if before_id is not None and not isinstance(before_id, int):
-        raise InvalidParameter.field("cursor", "not a cursor from a previous page of this list")
+    scope = f"history:{entity_type}:{entity_id}"
+    before_id = await read_position(conn, scope, cursor, int)
     rows = list(
         await conn.execute_fetchall(
             "SELECT h.id, h.entity_type, h.entity_id, h.revision, h.action, h.user_id, u.email AS user_email,"
             " h.at, h.before, h.after FROM history h LEFT JOIN users u ON u.id = h.user_id"
             " WHERE h.entity_type = ? AND h.entity_id = ? AND (? IS NULL OR h.id < ?)"
             " ORDER BY h.id DESC LIMIT ?",
-            (entity_type, entity_id, before_id, before_id, limit + 1),
+            (entity_type, entity_id, before_id, before_id, over_fetch(limit)),
         )
     )
-    items = [entry_from_row(row) for row in rows[:limit]]
-    more = len(rows) > limit
-    return HistoryPage(items=items, next=encode_cursor(list_name, items[-1].id) if more else None)
+    items, next_token = await next_cursor(
+        conn, scope, [entry_from_row(row) for row in rows], limit, _entry_id
+    )
+    return HistoryPage(items=items, next=next_token)
+
+
+def _entry_id(entry: HistoryEntry) -> int:
+    return entry.id

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -19,7 +20,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
     data_dir: Path = Path("data")
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: Annotated[int, msgspec.Meta(ge=0, le=65535)] = 8000
+    workers: Annotated[int, msgspec.Meta(ge=0)] = 0
     default_lang: str = "fr"
     db_readers: int = 4
     max_upload_bytes: int = 200 * 1024 * 1024
@@ -35,6 +37,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     s3_public_base_url: str | None = None
     s3_redirect: bool = False
     pack_rebuild_delay_s: float = 2.0
+    pack_rebuild_max_wait_s: float = 60.0
     pack_expiry_days: int = 180
     pack_history_days: int = 90
     token_ttl_s: int = 12 * 3600
@@ -52,6 +55,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     analytics_figure_budget: int = 20
     analytics_daily_budget: int = 2000
     analytics_flush_s: float = 5.0
+    # The offline basemap (PMTiles v3): a file path or a blob key; unset, the one `odyssee basemap set`
+    # recorded (if any) is used. The style directory is for vector basemaps.
+    basemap: str | None = None
+    basemap_style: Path | None = None
+    # Route packs: the line's box grown by `basemap_buffer_m` up to zoom `basemap_box_maxzoom`, and a
+    # corridor of `basemap_corridor_m` around the line up to `basemap_corridor_maxzoom`; area packs: the box.
+    basemap_buffer_m: float = 2000.0
+    basemap_box_maxzoom: int = 14
+    basemap_corridor_m: float = 500.0
+    basemap_corridor_maxzoom: int = 16
 
     @property
     def db_path(self) -> Path:
@@ -79,7 +92,15 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     try:
         return msgspec.convert(raw, Settings, strict=False, dec_hook=_decode_path)
     except msgspec.ValidationError as exc:
-        raise ValueError(f"invalid setting: {exc}") from exc
+        # "Expected `int` <= 65535 - at `$.port`" → name the variable (or flag) the value came from.
+        found = re.fullmatch(r"(.*) - at `\$\.(\w+)`", str(exc))
+        if found is None:
+            raise ValueError(f"invalid setting: {exc}") from exc
+        name = found[2]
+        source = (
+            f"--{name.replace('_', '-')}" if overrides.get(name) is not None else ENV_PREFIX + name.upper()
+        )
+        raise ValueError(f"invalid setting {source}={raw[name]!r}: {found[1]}") from exc
 
 
 def _decode_path(type_: type, obj: Any) -> Any:

@@ -18,14 +18,14 @@ from functools import partial
 
 from content.blobs import BlobStore, open_blob_store
 from content.db import Database
-from content.errors import InvalidParameter
 from content.gate import Gate
+from content.pack_reads import published_route_ids
 from content.settings import Settings
 from packs.container import EntrySource
 from packs.gather import PackContent, gather_area_pack, gather_route_pack
 from packs.manifest import PackHeader, decode_manifest
+from packs.pack_id import PackId
 from packs.plan import plan_header
-from packs.queries import published_route_ids
 from packs.signing import KeyRing
 from packs.store import (
     PackRow,
@@ -41,6 +41,7 @@ from packs.store import (
     set_fresh,
     upsert_pack,
 )
+from packs.tiles.packing import TileCutter
 from packs.writer import write_pack
 
 __all__ = ["ZIP_TYPE", "BuildResult", "PackBuilder", "Progress", "build_all", "parse_pack_id"]
@@ -63,10 +64,8 @@ class BuildResult:
 
 def parse_pack_id(pack_id: str) -> tuple[str, str]:
     """``(kind, id)`` of ``route:<id>`` or ``area:<id>``; anything else is an ``InvalidParameter``."""
-    kind, sep, ident = pack_id.partition(":")
-    if not sep or kind not in {"route", "area"} or not ident:
-        raise InvalidParameter.field("pack_id", "must be route:<route id> or area:<area id>")
-    return kind, ident
+    parsed = PackId.parse(pack_id)
+    return parsed.kind, parsed.key
 
 
 def _utc_now() -> datetime:
@@ -110,6 +109,7 @@ class PackBuilder:
         self.keyring = keyring or KeyRing.from_settings(settings)
         self.clock = clock
         self.work_dir = settings.data_dir / "packs"
+        self.tiles = TileCutter(settings, blobs)
         self._locks: dict[str, Gate] = {}
 
     def lock(self, name: str) -> Gate:
@@ -166,6 +166,9 @@ class PackBuilder:
             for doc in content.documents:
                 await self.blobs.put_bytes(doc.data, content_type=doc.type)
             sources = self._sources(content)
+            # The basemap extract (and a vector style) for the pack, or the manifest's "none" marker.
+            tiles = await self.tiles.for_pack(content.kind, content.bbox, content.line)
+            sources += tiles.sources
             key_id = (await asyncio.to_thread(self.keyring.active)).kid
             previous_manifest = decode_manifest(previous.manifest) if previous else None
             header = plan_header(
@@ -177,6 +180,7 @@ class PackBuilder:
                 key_id=key_id,
                 now=self.clock(),
                 valid_for=timedelta(days=self.settings.pack_expiry_days),
+                basemap=tiles.marker,
             )
             if header is None and previous is not None and previous_manifest is not None:
                 if not force:
@@ -199,6 +203,7 @@ class PackBuilder:
                     expires=previous_manifest.expires,
                     languages=previous_manifest.languages,
                     bbox=previous_manifest.bbox,
+                    basemap=previous_manifest.basemap,
                 )
             assert header is not None
             sha256, size, signed = await self._write(pack_id, sources, header)
@@ -232,7 +237,9 @@ class PackBuilder:
         async with self.db.read() as conn:
             routes = await published_route_ids(conn)
             areas = await list_areas(conn)
-        return [f"route:{route_id}" for route_id in routes] + [f"area:{area.id}" for area in areas]
+        return [str(PackId.route(route_id)) for route_id in routes] + [
+            str(PackId.area(area.id)) for area in areas
+        ]
 
     async def build_all(self, progress: Progress | None = None) -> list[BuildResult]:
         """Build every pack (unchanged ones cost a read and a hash check), and drop the packs of routes

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from packs.errors import EntryMismatch
-from packs.manifest import ManifestEntry
+from packs.manifest import ManifestEntry, TileExtent
 from packs.mediatypes import compression_for
 from packs.paths import check_unique_paths
 from packs.zipwriter import CHUNK_SIZE, Readable, ZipWriter
@@ -37,6 +37,7 @@ class EntrySource:
     sha256: str
     size: int
     open: Opener
+    tiles: TileExtent | None = None
 
     @classmethod
     def from_bytes(cls, path: str, media_type: str, data: bytes) -> EntrySource:
@@ -50,7 +51,18 @@ class EntrySource:
         return cls(path, media_type, sha256, size, lambda: file.open("rb"))
 
     def manifest_entry(self) -> ManifestEntry:
-        return ManifestEntry(path=self.path, sha256=self.sha256, size=self.size, type=self.type)
+        if self.tiles is None:
+            return ManifestEntry(path=self.path, sha256=self.sha256, size=self.size, type=self.type)
+        return ManifestEntry(
+            path=self.path,
+            sha256=self.sha256,
+            size=self.size,
+            type=self.type,
+            minzoom=self.tiles.minzoom,
+            maxzoom=self.tiles.maxzoom,
+            bounds=self.tiles.bounds,
+            tile_type=self.tiles.tile_type,
+        )
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,13 @@ from content.geo import BBox, bbox_of, point_to_line_m
 from content.i18n import validate_tag
 from content.localize import LanguageChoice, Localizer
 from content.media import load_media_refs
+from content.pack_reads import (
+    NEAR_ROUTE_M,
+    grow_bbox,
+    published_pois_by_id,
+    published_pois_in,
+    published_route_ids_in,
+)
 from content.pois.features import poi_media_ids, render_pois
 from content.pois.model import PoiRecord
 from content.producers.features import ProducerFeature
@@ -27,14 +34,8 @@ from content.routes.model import RouteRecord, StopRecord
 from content.routes.queries import get_public_stops, get_route
 from packs.fill import EXTENSION_BY_TYPE, PackMedia, fill_languages, local_refs
 from packs.manifest import round_bbox
+from packs.pack_id import PackId
 from packs.producers import producers_document, producers_in_area, producers_near_route
-from packs.queries import (
-    NEAR_ROUTE_M,
-    grow_bbox,
-    published_pois_by_id,
-    published_pois_in,
-    published_route_ids_in,
-)
 from packs.store import Area
 
 __all__ = [
@@ -67,6 +68,8 @@ class PackContent:
     bbox: BBox
     documents: tuple[PackDocument, ...]
     media: tuple[PackMedia, ...]
+    # A route pack's line ([lon, lat] pairs): its basemap extract follows it (packs.tiles).
+    line: tuple[tuple[float, float], ...] = ()
 
 
 class _PackInfo(msgspec.Struct, frozen=True):
@@ -146,6 +149,7 @@ async def _assemble(
     pois: Sequence[PoiRecord],
     producers: Sequence[ProducerFeature],
     default: str,
+    line: tuple[tuple[float, float], ...] = (),
 ) -> PackContent:
     filled_routes = [
         (_fill_route(route, languages, default), [_fill_stop(stop, languages, default) for stop in stops])
@@ -193,6 +197,7 @@ async def _assemble(
         bbox=round_bbox(bbox),
         documents=tuple(sorted(documents, key=lambda doc: doc.path)),
         media=tuple(sorted(files.values(), key=lambda media: media.path)),
+        line=line,
     )
 
 
@@ -221,7 +226,7 @@ async def gather_route_pack(
     ]
     return await _assemble(
         conn,
-        pack_id=f"route:{route_id}",
+        pack_id=str(PackId.route(route_id)),
         kind="route",
         title=route.title,
         summary=route.summary,
@@ -231,6 +236,7 @@ async def gather_route_pack(
         pois=chosen,
         producers=producers,
         default=default,
+        line=tuple((float(p[0]), float(p[1])) for p in route.geometry.coordinates),
     )
 
 
@@ -248,7 +254,7 @@ async def gather_area_pack(
         found.update(route.languages)
     return await _assemble(
         conn,
-        pack_id=f"area:{area.id}",
+        pack_id=str(PackId.area(area.id)),
         kind="area",
         title=area.title,
         summary={},

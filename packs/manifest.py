@@ -18,6 +18,7 @@ import msgspec
 
 from content.i18n import validate_tag
 from packs.errors import InvalidEntryPath, PackMalformed
+from packs.pack_id import PACK_ID_PATTERN
 from packs.paths import MANIFEST_NAME, RESERVED_NAMES, validate_entry_path
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "ManifestEntry",
     "PackHeader",
     "SignedManifest",
+    "TileExtent",
     "build_manifest",
     "decode_manifest",
     "encode_manifest",
@@ -37,7 +39,7 @@ FORMAT_VERSION: Final = 1
 COORDINATE_DECIMALS = 6
 # Checked in __post_init__ rather than with Meta(pattern=...), which msgspec applies only when decoding:
 # a manifest the builder constructs must obey the same rules as one a phone decodes.
-_PACK_ID = re.compile(r"(route|area):[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+_PACK_ID = re.compile(PACK_ID_PATTERN)
 _KEY_ID = re.compile(r"[0-9]{4}-[a-z]+")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -51,6 +53,11 @@ class ManifestEntry(msgspec.Struct, frozen=True, omit_defaults=True):
     sha256: str
     size: int
     type: str
+    # A basemap extract (``tiles/<sha256>.pmtiles``) says what it covers; other entries omit these.
+    minzoom: int | None = None
+    maxzoom: int | None = None
+    bounds: BBox | None = None
+    tile_type: str | None = None
 
     def __post_init__(self) -> None:
         if not _SHA256.fullmatch(self.sha256):
@@ -83,6 +90,8 @@ class Manifest(msgspec.Struct, frozen=True, omit_defaults=True):
     languages: tuple[str, ...]
     bbox: BBox
     entries: tuple[ManifestEntry, ...]
+    # "none" when the pack has no basemap extract (no basemap, or none of its tiles cover the pack).
+    basemap: str | None = None
 
     def __post_init__(self) -> None:
         if self.format < 1 or self.version < 1:
@@ -117,6 +126,17 @@ class PackHeader(msgspec.Struct, frozen=True, kw_only=True):
     expires: datetime
     languages: tuple[str, ...]
     bbox: BBox
+    basemap: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TileExtent:
+    """The manifest fields of a basemap extract entry."""
+
+    minzoom: int
+    maxzoom: int
+    bounds: BBox
+    tile_type: str
 
 
 @dataclass(frozen=True)
@@ -167,6 +187,7 @@ def build_manifest(header: PackHeader, entries: Iterable[ManifestEntry], key_id:
         languages=tuple(validate_tag(tag) for tag in header.languages),
         bbox=round_bbox(header.bbox),
         entries=tuple(sorted(entries, key=lambda entry: entry.path)),
+        basemap=header.basemap,
     )
 
 

@@ -25,7 +25,15 @@ class Compression(IntEnum):
 # Text compresses well; the media formats are already compressed, so deflating them would cost CPU on the
 # phone for nothing and break byte ranges into the file.
 DEFLATED_TYPES: Final = frozenset(
-    {"application/json", "application/geo+json", "text/plain", "text/markdown", "text/csv"}
+    {
+        "application/json",
+        "application/geo+json",
+        "text/plain",
+        "text/markdown",
+        "text/csv",
+        # a vector basemap's glyph ranges (signed-distance bitmaps, which deflate well)
+        "application/x-protobuf",
+    }
 )
 STORED_TYPES: Final = frozenset(
     {
@@ -60,6 +68,7 @@ TYPE_BY_EXTENSION: Final = {
     "ogg": "audio/ogg",
     "opus": "audio/ogg",
     "pmtiles": "application/vnd.pmtiles",
+    "pbf": "application/x-protobuf",
 }
 
 

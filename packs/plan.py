@@ -21,6 +21,7 @@ def plan_header(
     now: datetime,
     valid_for: timedelta,
     refresh_before: timedelta | None = None,
+    basemap: str | None = None,
 ) -> PackHeader | None:
     """The header of the next version, or None when ``previous`` is still the right pack.
 
@@ -47,6 +48,7 @@ def plan_header(
             expires=previous.expires,
             languages=tuple(languages),
             bbox=round_bbox(bbox),
+            basemap=basemap,
         )
         if build_manifest(unchanged, entries, key_id) == previous and now < previous.expires - refresh_before:
             return None
@@ -57,4 +59,5 @@ def plan_header(
         expires=now + valid_for,
         languages=tuple(languages),
         bbox=round_bbox(bbox),
+        basemap=basemap,
     )

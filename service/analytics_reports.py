@@ -45,10 +45,9 @@ class AnalyticsReportController(Controller):
         query = parse_report_query(today, start, end, granularity, route_id, poi_id, producer_id)
         # Read your writes: what was counted a moment ago is in the figures.
         await recorder.flush()
-        async with recorder.db.snapshot() as conn:
-            return await read_report(
-                conn, query, principal, today=today, retention_months=recorder.retention_months
-            )
+        return await read_report(
+            recorder.db, query, principal, today=today, retention_months=recorder.retention_months
+        )
 
     @get(
         "/analytics",

@@ -28,8 +28,10 @@ from service.analytics import AnalyticsBatchController
 from service.analytics_counting import UsageCountingMiddleware
 from service.analytics_reports import AnalyticsReportController
 from service.auth import auth_handlers, provide_principal
+from service.backoffice import backoffice_router, backoffice_templates, static_handlers
 from service.bodies import BoundedJSONRequest
 from service.conditional import ConditionalJSONMiddleware
+from service.deps import provide_editor
 from service.docs import docs_assets_router, docs_render_plugins
 from service.edge import Edge
 from service.editor import (
@@ -41,7 +43,9 @@ from service.editor import (
 )
 from service.editor.offers import OfferEditorController
 from service.editor.producers import ProducerEditorController
+from service.exports import RouteExportController
 from service.health import VERSION, health
+from service.imports import ImportConflictsController
 from service.media import media_variant
 from service.metrics import MeteredPackBuilder, Metrics, metrics_endpoint
 from service.openapi import document_problem_answers, document_response_unions
@@ -51,6 +55,7 @@ from service.problems import exception_handlers
 from service.producers import ProducerController
 from service.proxies import TrustedProxies, parse_trusted_proxies
 from service.routes import RouteController
+from service.tiles import tile, tilejson
 
 __all__ = ["create_app"]
 
@@ -60,6 +65,8 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
     return [
         health,
         RouteController,
+        RouteExportController,
+        ImportConflictsController,
         PoiController,
         ProducerController,
         *auth_handlers,
@@ -76,6 +83,10 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
         AnalyticsBatchController,
         AnalyticsReportController,
         docs_assets_router(),
+        backoffice_router(settings),
+        *static_handlers,
+        tilejson,
+        tile,
     ]
 
 
@@ -103,8 +114,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await db.open()
         await asyncio.to_thread(sweep_leftovers, settings)  # leftovers of a previous crash
-        # Edits mark the packs they touch stale; a debounced background task rebuilds them.
-        rebuilder = PackRebuilder(packs, delay_s=settings.pack_rebuild_delay_s)
+        # Edits mark the packs they touch due; one debounced rebuilder among the workers rebuilds them.
+        rebuilder = PackRebuilder(
+            packs, delay_s=settings.pack_rebuild_delay_s, max_wait_s=settings.pack_rebuild_max_wait_s
+        )
         app.state.rebuilder = rebuilder
         unsubscribe = events.subscribe(rebuilder.notify)
         unsubscribe_metrics = events.subscribe(metrics.content_changed)
@@ -142,12 +155,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         "events": Provide(provide_events),
         "principal": Provide(provide_principal),
         "blobs": Provide(provide_blobs),
+        "editor": Provide(provide_editor),
     }
     app = Litestar(
         route_handlers=_route_handlers(settings),
         dependencies=dependencies,
         lifespan=[lifespan],
         exception_handlers=exception_handlers,
+        template_config=backoffice_templates(),
         middleware=[
             DefineMiddleware(UsageCountingMiddleware, recorder=analytics),
             DefineMiddleware(ConditionalJSONMiddleware),

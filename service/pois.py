@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.params import PathParameter, QueryParameter
 
 from content.errors import NotFound
+from content.exports import poi_jsonld
 from content.ids import is_valid_id
 from content.localize import Localizer
 from content.model import POI_CATEGORIES
@@ -16,6 +17,7 @@ from content.pois.features import PoiCollection, PoiCollectionAll, PoiFeature, P
 from content.pois.public import public_poi, public_pois_json
 from content.pois.queries import PoiQuery
 from service.cursors import cursor_codec, cursor_scope, read_cursor
+from service.exports import FormatParam, base_url, jsonld_response, parse_format
 from service.params import parse_choice, parse_language, parse_limit, parse_place, parse_q
 from service.problems import problem_responses
 from service.public import (
@@ -95,18 +97,26 @@ class PoiController(Controller):
     async def get_poi(
         self,
         state: State,
+        request: Request[Any, Any, Any],
         poi_id: Annotated[str, PathParameter(description="the POI id")],
         accept_language: AcceptLanguage = None,
         lang: Annotated[
             OptionalQuery, QueryParameter(description="language tag, or * for every translation")
         ] = None,
+        format: FormatParam = None,
     ) -> Response[PoiFeature | PoiFeatureAll]:
-        """One published POI as a GeoJSON Feature."""
+        """One published POI as a GeoJSON Feature; ``format=jsonld``: a schema.org
+        ``TouristAttraction`` (with the closest specific type) as ``application/ld+json``."""
         db, settings = store_of(state)
         choice, _ = parse_language(lang, accept_language)
+        wanted = parse_format(format)
         if not is_valid_id(poi_id):
             raise NotFound(f"no published POI {poi_id[:80]!r}")
         localizer = Localizer(choice, settings.default_lang)
         async with db.read() as conn:
             feature = await public_poi(conn, poi_id, localizer)
+        if wanted == "jsonld":
+            text_lang = None if choice.every else localizer.content_language().split(",")[0].strip()
+            document = poi_jsonld(feature, base_url(request), text_lang)
+            return cast("Response[PoiFeature | PoiFeatureAll]", jsonld_response(document, localizer))
         return Response(feature, media_type=GEO_JSON, headers=content_language(localizer))

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, cast
 
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.params import PathParameter, QueryParameter
 
 from content.errors import NotFound
+from content.exports import route_jsonld
 from content.ids import is_valid_id
 from content.localize import Localizer
 from content.model import ROUTE_THEMES
 from content.routes.features import RouteDetail, RouteList
 from content.routes.public import public_route, public_routes
 from content.routes.queries import RouteQuery
+from packs.route_packs import route_packs
 from service.cursors import cursor_codec, cursor_scope, read_cursor
+from service.exports import FormatParam, base_url, jsonld_response, parse_format
 from service.params import parse_choice, parse_language, parse_limit, parse_near
 from service.problems import problem_responses
 from service.public import GEO_JSON, LIST_CACHE, AcceptLanguage, content_language, store_of
@@ -68,7 +71,9 @@ class RouteController(Controller):
         )
         localizer = Localizer(choice, settings.default_lang)
         async with db.read() as conn:
-            routes = await public_routes(conn, query, localizer, lambda key: codec.encode(scope, key))
+            routes = await public_routes(
+                conn, query, localizer, lambda key: codec.encode(scope, key), route_packs
+            )
         return Response(routes, headers=content_language(localizer))
 
     @get(
@@ -81,18 +86,28 @@ class RouteController(Controller):
     async def get_route(
         self,
         state: State,
+        request: Request[Any, Any, Any],
         route_id: Annotated[str, PathParameter(description="the route id")],
         accept_language: AcceptLanguage = None,
         lang: Annotated[
             OptionalQuery, QueryParameter(description="language tag, or * for every translation")
         ] = None,
+        format: FormatParam = None,
     ) -> Response[RouteDetail]:
-        """A published route: its LineString feature, then one Point feature per stop, in order."""
+        """A published route: its LineString feature, then one Point feature per stop, in order.
+
+        ``format=jsonld``: a schema.org ``TouristTrip`` whose ``itinerary`` is an ordered ``ItemList`` of
+        ``TouristAttraction``s (``application/ld+json``)."""
         db, settings = store_of(state)
         choice, _ = parse_language(lang, accept_language)
+        wanted = parse_format(format)
         if not is_valid_id(route_id):
             raise NotFound(f"no published route {route_id[:80]!r}")
         localizer = Localizer(choice, settings.default_lang)
         async with db.snapshot() as conn:
-            detail = await public_route(conn, route_id, localizer)
+            detail = await public_route(conn, route_id, localizer, route_packs)
+        if wanted == "jsonld":
+            text_lang = None if choice.every else localizer.content_language().split(",")[0].strip()
+            document = route_jsonld(detail, base_url(request), text_lang)
+            return cast("Response[RouteDetail]", jsonld_response(document, localizer))
         return Response(detail, media_type=GEO_JSON, headers=content_language(localizer))

@@ -36,7 +36,10 @@ async def make_demo_accounts(settings: Settings, *, reset_passwords: bool = Fals
 
 def describe_accounts(accounts: Sequence[DemoAccount], base_url: str) -> str:
     """The accounts as a short text for the terminal, with how to sign in."""
-    lines = [f"demo accounts (sign in with POST /api/v1/auth/login; API docs at {base_url}/schema):"]
+    lines = [
+        f"back-office (sign in with an account below): {base_url}/backoffice/",
+        f"demo accounts (sign in with POST /api/v1/auth/login; API docs at {base_url}/schema):",
+    ]
     for account in accounts:
         owner = account.office_id or account.producer_id or ""
         password = account.password or "unchanged"

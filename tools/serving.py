@@ -25,7 +25,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from content.settings import Settings
 
-__all__ = ["GuardedH11Protocol", "server_config"]
+__all__ = ["GuardedH11Protocol", "server_config", "server_options"]
 
 _TIMEOUT_BODY = (
     b'{"type":"/problems/request-timeout","title":"Request Timeout","status":408,'
@@ -88,8 +88,8 @@ class GuardedH11Protocol(H11Protocol):
         self.transport.close()
 
 
-def server_config(app: Any, settings: Settings, **overrides: Any) -> uvicorn.Config:
-    """The uvicorn configuration of ``odyssee serve`` (tests pass ``fd=`` or ``port=0`` in overrides)."""
+def server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options for ``odyssee serve``, one process or several workers alike."""
     protocol = type(
         "OdysseeH11Protocol",
         (GuardedH11Protocol,),
@@ -108,5 +108,9 @@ def server_config(app: Any, settings: Settings, **overrides: Any) -> uvicorn.Con
         "limit_concurrency": settings.max_connections,
         "timeout_graceful_shutdown": 10,
     }
-    options.update(overrides)
-    return uvicorn.Config(app, **options)
+    return options
+
+
+def server_config(app: Any, settings: Settings, **overrides: Any) -> uvicorn.Config:
+    """The uvicorn configuration of ``odyssee serve`` (tests pass ``fd=`` or ``port=0`` in overrides)."""
+    return uvicorn.Config(app, **{**server_options(settings), **overrides})

@@ -1,8 +1,9 @@
 """Daily counters: the only thing usage analytics ever stores.
 
 Counts are added up in memory (:class:`CounterBuffer`) and written in one transaction now and then, so
-a busy day costs a few writes a minute instead of one per request. Each counter is written twice, to its
-day and to its month, which makes the month the unit that survives the retention horizon.
+a busy day costs a few writes a minute instead of one per request. What is written is one row per facet
+(each dimension counted alone, see migration 0017), to its day and to its month: the month is the unit
+that survives the retention horizon.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Literal
 import aiosqlite
 import msgspec
 
-__all__ = ["CounterBuffer", "CounterKey", "Kind", "days_counted", "seed_counters", "write_counters"]
+__all__ = ["CounterBuffer", "CounterKey", "Kind", "days_counted", "facets", "seed_counters", "write_counters"]
 
 Kind = Literal["route", "poi", "producer", "pack"]
 
@@ -59,51 +60,67 @@ class CounterBuffer:
             self.add(key, count, value)
 
 
+def facets(key: CounterKey) -> list[tuple[str, str]]:
+    """The ``(facet, key)`` rows one counted event adds to (see migration 0017): each dimension alone."""
+    rows = [("total", "")]
+    if key.stop_id:
+        rows.append(("stop", key.stop_id))
+    if key.detail:
+        rows.append(("detail", key.detail))
+    if key.type == "narration_played" and key.detail == "finished":
+        rows.append(("stop_finished", key.stop_id))
+    if key.lang:
+        rows.append(("lang", key.lang))
+    if key.platform:
+        rows.append(("platform", key.platform))
+    if key.app_version:
+        rows.append(("app_version", key.app_version))
+    return rows
+
+
+FacetRow = tuple[str, str, str, str, str, str, str]  # span, facet, type, object_id, key, day, kind
+
+
+def _facet_sums(pending: dict[CounterKey, list[int]], *, months: bool) -> dict[FacetRow, list[int]]:
+    sums: dict[FacetRow, list[int]] = {}
+    for key, (count, value) in pending.items():
+        spans = [("day", key.day)]
+        if months:
+            spans.append(("month", key.day[:8] + "01"))
+        for facet, facet_key in facets(key):
+            for span, day in spans:
+                slot = sums.setdefault(
+                    (span, facet, key.type, key.object_id, facet_key, day, key.kind), [0, 0]
+                )
+                slot[0] += count
+                slot[1] += value
+    return sums
+
+
 _UPSERT = """
-INSERT INTO analytics_counters
-    (span, day, type, kind, object_id, stop_id, detail, lang, platform, app_version, count, value_sum)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO analytics_facets (span, facet, type, object_id, key, day, kind, count, value_sum)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT DO UPDATE SET count = count + excluded.count, value_sum = value_sum + excluded.value_sum
 """
 
 
 async def write_counters(conn: aiosqlite.Connection, pending: dict[CounterKey, list[int]]) -> None:
     """Add ``pending`` to the stored day and month counters (inside the caller's transaction)."""
-    months: dict[tuple[object, ...], list[int]] = {}
-    rows: list[tuple[object, ...]] = []
-    for key, (count, value) in pending.items():
-        dims = (
-            key.type,
-            key.kind,
-            key.object_id,
-            key.stop_id,
-            key.detail,
-            key.lang,
-            key.platform,
-            key.app_version,
-        )
-        rows.append(("day", key.day, *dims, count, value))
-        month = months.setdefault((key.day[:7] + "-01", *dims), [0, 0])
-        month[0] += count
-        month[1] += value
-    rows.extend(("month", *month_key, count, value) for month_key, (count, value) in months.items())
-    await conn.executemany(_UPSERT, rows)
+    sums = _facet_sums(pending, months=True)
+    await conn.executemany(_UPSERT, [(*row, count, value) for row, (count, value) in sums.items()])
 
 
 _INSERT_ABSENT = """
-INSERT INTO analytics_counters
-    (span, day, type, kind, object_id, stop_id, detail, lang, platform, app_version, count, value_sum)
-VALUES ('day', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO analytics_facets (span, facet, type, object_id, key, day, kind, count, value_sum)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT DO NOTHING
 """
 _RECOUNT_MONTHS = """
-INSERT OR REPLACE INTO analytics_counters
-    (span, day, type, kind, object_id, stop_id, detail, lang, platform, app_version, count, value_sum)
-SELECT 'month', substr(day, 1, 8) || '01', type, kind, object_id, stop_id, detail, lang, platform,
-       app_version, sum(count), sum(value_sum)
-FROM analytics_counters
+INSERT OR REPLACE INTO analytics_facets (span, facet, type, object_id, key, day, kind, count, value_sum)
+SELECT 'month', facet, type, object_id, key, substr(day, 1, 8) || '01', kind, sum(count), sum(value_sum)
+FROM analytics_facets
 WHERE span = 'day' AND substr(day, 1, 7) IN (SELECT value FROM json_each(?))
-GROUP BY substr(day, 1, 7), type, kind, object_id, stop_id, detail, lang, platform, app_version
+GROUP BY facet, type, object_id, key, substr(day, 1, 7)
 """
 
 
@@ -111,13 +128,8 @@ async def seed_counters(conn: aiosqlite.Connection, figures: dict[CounterKey, li
     """Write day counters that do not exist yet (so seeding twice changes nothing), then recount the
     months they fall in from their day rows. For demo and benchmark data; returns the rows added."""
     before = conn.total_changes
-    await conn.executemany(
-        _INSERT_ABSENT,
-        [
-            (k.day, k.type, k.kind, k.object_id, k.stop_id, k.detail, k.lang, k.platform, k.app_version, c, v)
-            for k, (c, v) in figures.items()
-        ],
-    )
+    sums = _facet_sums(figures, months=False)
+    await conn.executemany(_INSERT_ABSENT, [(*row, count, value) for row, (count, value) in sums.items()])
     added = conn.total_changes - before
     if added:
         months = sorted({key.day[:7] for key in figures})
@@ -128,7 +140,8 @@ async def seed_counters(conn: aiosqlite.Connection, figures: dict[CounterKey, li
 async def days_counted(conn: aiosqlite.Connection, first: str, last: str) -> set[str]:
     """The days from ``first`` to ``last`` that already have day counters."""
     rows = await conn.execute_fetchall(
-        "SELECT DISTINCT day FROM analytics_counters WHERE span = 'day' AND day BETWEEN ? AND ?",
+        "SELECT DISTINCT day FROM analytics_facets"
+        " WHERE span = 'day' AND facet = 'total' AND day BETWEEN ? AND ?",
         (first, last),
     )
     return {str(row[0]) for row in rows}

@@ -18,9 +18,10 @@ def report_csv(report: Report) -> str:
     writer.writerow(CSV_COLUMNS)
     for total in report.totals:
         writer.writerow(("total", "", total.metric, "", "", "", "", total.value))
-    for series in report.series:
-        for period, value in zip(report.periods, series.values, strict=True):
-            writer.writerow(("series", period, series.metric, series.object_id, "", "", "", value))
+    for section, all_series in (("overall", report.overall), ("series", report.series)):
+        for series in all_series:
+            for period, value in zip(report.periods, series.values, strict=True):
+                writer.writerow((section, period, series.metric, series.object_id, "", "", "", value))
     for stop in report.stops:
         for metric, value in (
             ("stop_reached", stop.reached),

@@ -16,9 +16,9 @@ __all__ = ["OPEN_DATA_COLUMNS", "open_data_csv"]
 OPEN_DATA_COLUMNS = ("month", "metric", "object_kind", "object_id", "object_title", "value")
 
 _MONTHLY = """
-SELECT substr(day, 1, 7), type, kind, object_id, sum(count) FROM analytics_counters
-WHERE span = 'month' AND day BETWEEN ? AND ?
-GROUP BY day, type, kind, object_id ORDER BY day, type, kind, object_id
+SELECT substr(day, 1, 7), type, kind, object_id, count FROM analytics_facets
+WHERE span = 'month' AND facet = 'total' AND day BETWEEN ? AND ?
+ORDER BY day, type, kind, object_id
 """
 _TITLES = """
 SELECT 'route', id, title FROM routes UNION ALL SELECT 'poi', id, name FROM pois

@@ -1,8 +1,9 @@
 """Reading periods: which counters (day or month rows) answer a range, and the labels of its periods.
 
-Month rows answer every whole month of the range when the granularity is a month, and every month before
-the retention horizon whatever the granularity (the day rows are gone there: such a month shows under its
-first day). Day rows answer the rest.
+Month rows answer every whole month of the range when the granularity is a month (a month that has
+begun but not ended counts as whole when the range reaches today: no day after today has figures), and
+every month before the retention horizon whatever the granularity (the day rows are gone there: such a
+month shows under its first day). Day rows answer the rest: at most two runs of days.
 """
 
 from __future__ import annotations
@@ -27,8 +28,7 @@ PERIOD_SQL: dict[Granularity, str] = {
 
 class ReadPlan(msgspec.Struct, frozen=True):
     months: list[str]  # month rows to read, by their first day
-    day_from: str
-    day_to: str
+    day_runs: list[tuple[str, str]]  # day rows to read: inclusive (first, last) days, at most two
 
 
 def _next_month(day: date) -> date:
@@ -44,14 +44,23 @@ def month_starts(start: date, end: date) -> list[date]:
     return months
 
 
-def plan_reading(start: date, end: date, granularity: Granularity, horizon: date) -> ReadPlan:
-    months = []
+def plan_reading(start: date, end: date, granularity: Granularity, horizon: date, today: date) -> ReadPlan:
+    months: list[str] = []
+    runs: list[tuple[date, date]] = []
     for first in month_starts(start, end):
         last = _next_month(first) - timedelta(days=1)
-        whole = start <= first and last <= end
+        whole = start <= first and (last <= end or end >= today)
         if first < horizon or (granularity == "month" and whole):
             months.append(first.isoformat())
-    return ReadPlan(months=months, day_from=start.isoformat(), day_to=end.isoformat())
+            continue
+        run_from, run_to = max(first, start), min(last, end)
+        if runs and runs[-1][1] + timedelta(days=1) == run_from:
+            runs[-1] = (runs[-1][0], run_to)
+        else:
+            runs.append((run_from, run_to))
+    if len(runs) > 2:  # cannot happen: covered months are a prefix, a middle block, or none
+        raise AssertionError(runs)
+    return ReadPlan(months=months, day_runs=[(a.isoformat(), b.isoformat()) for a, b in runs])
 
 
 def period_labels(start: date, end: date, granularity: Granularity) -> list[str]:

@@ -1,47 +1,49 @@
-"""The SQL that reads counters back: per-period series, per-stop and per-detail sums, dimension splits."""
+"""The SQL that reads counters back: per-period totals, and per-facet sums over the whole range.
+
+A range is read in up to three parts (a block of month rows, and at most two runs of day rows; see
+``periods.plan_reading``) whose sums are added here. Month rows are read along the primary key, so the
+grouping streams without sorting; day runs use the (span, facet, day) index.
+"""
 
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 import aiosqlite
 
 from content.analytics.periods import PERIOD_SQL, Granularity, ReadPlan
 
-__all__ = [
-    "DetailSum",
-    "SeriesPoint",
-    "SplitSum",
-    "read_details",
-    "read_series",
-    "read_splits",
-    "stop_positions",
-]
+__all__ = ["FacetSum", "SeriesPoint", "read_facets", "read_series", "stop_positions"]
 
 SeriesPoint = tuple[str, str, str, int]  # period, type, object_id, count
-DetailSum = tuple[str, str, str, str, int, int]  # type, object_id, stop_id, detail, count, value_sum
-SplitSum = tuple[str, str, str, int]  # type, lang, platform, count
+FacetSum = tuple[str, str, str, str, int, int]  # facet, type, object_id, key, count, value_sum
 
-_ROWS = """
-FROM analytics_counters
-WHERE ((span = 'month' AND day IN (SELECT value FROM json_each(:months)))
-    OR (span = 'day' AND day BETWEEN :day_from AND :day_to
-        AND substr(day, 1, 8) || '01' NOT IN (SELECT value FROM json_each(:months))))
-  AND {scope}
-"""
-_DETAIL_TYPES = (
-    "'stop_reached', 'narration_played', 'rating', 'pack_installed', 'pack_updated', 'pack_delta_served'"
+_MONTHS = "analytics_facets NOT INDEXED WHERE span = 'month' AND day BETWEEN :first AND :last"
+_DAYS = (
+    "analytics_facets INDEXED BY analytics_facets_by_day WHERE span = 'day' AND day BETWEEN :first AND :last"
 )
+_FACET_NAMES = ("total", "stop", "detail", "stop_finished", "lang", "platform", "app_version")
 
 
-def _params(plan: ReadPlan, scope_params: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "months": json.dumps(plan.months),
-        "day_from": plan.day_from,
-        "day_to": plan.day_to,
-        **scope_params,
-    }
+def _parts(plan: ReadPlan) -> Iterator[tuple[str, str, str]]:
+    """``(source with its span and day condition, first day, last day)`` for each part of the plan."""
+    if plan.months:
+        yield _MONTHS, plan.months[0], plan.months[-1]
+    for first, last in plan.day_runs:
+        yield _DAYS, first, last
+
+
+def _facet_list(facets: tuple[str, ...], params: dict[str, Any]) -> str:
+    names = []
+    for n, facet in enumerate(facets):
+        if facet not in _FACET_NAMES:
+            raise ValueError(f"unknown facet {facet!r}")
+        params[f"facet{n}"] = facet
+        names.append(f":facet{n}")
+    return ", ".join(names)
 
 
 async def read_series(
@@ -51,37 +53,40 @@ async def read_series(
     scope: str,
     scope_params: dict[str, Any],
 ) -> list[SeriesPoint]:
-    sql = (
-        f"SELECT {PERIOD_SQL[granularity]} AS period, type, object_id, sum(count)"
-        + _ROWS.format(scope=scope)
-        + " GROUP BY period, type, object_id"
-    )
-    rows = await conn.execute_fetchall(sql, _params(plan, scope_params))
-    return [(str(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in rows]
+    sums: dict[tuple[str, str, str], int] = defaultdict(int)
+    for source, first, last in _parts(plan):
+        params = {**scope_params, "first": first, "last": last}
+        # Every formatted part is a fixed fragment of this package (sources, periods, scope).
+        sql = (
+            f"SELECT {PERIOD_SQL[granularity]} AS period, type, object_id, sum(count) FROM {source}"  # noqa: S608
+            f" AND facet = 'total' AND {scope} GROUP BY type, object_id, period"
+        )
+        for period, type_, object_id, count in await conn.execute_fetchall(sql, params):
+            sums[str(period), str(type_), str(object_id)] += int(count)
+    return [(*key, count) for key, count in sums.items()]
 
 
-async def read_details(
-    conn: aiosqlite.Connection, plan: ReadPlan, scope: str, scope_params: dict[str, Any]
-) -> list[DetailSum]:
-    sql = (
-        "SELECT type, object_id, stop_id, detail, sum(count), sum(value_sum)"
-        + _ROWS.format(scope=scope)
-        + f" AND type IN ({_DETAIL_TYPES}) GROUP BY type, object_id, stop_id, detail"
-    )
-    rows = await conn.execute_fetchall(sql, _params(plan, scope_params))
-    return [(str(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4]), int(r[5])) for r in rows]
-
-
-async def read_splits(
-    conn: aiosqlite.Connection, plan: ReadPlan, scope: str, scope_params: dict[str, Any]
-) -> list[SplitSum]:
-    sql = (
-        "SELECT type, lang, platform, sum(count)"
-        + _ROWS.format(scope=scope)
-        + " GROUP BY type, lang, platform"
-    )
-    rows = await conn.execute_fetchall(sql, _params(plan, scope_params))
-    return [(str(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in rows]
+async def read_facets(
+    conn: aiosqlite.Connection,
+    plan: ReadPlan,
+    facets: tuple[str, ...],
+    scope: str,
+    scope_params: dict[str, Any],
+) -> list[FacetSum]:
+    """Sums over the range per (facet, type, object, key)."""
+    sums: dict[tuple[str, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for source, first, last in _parts(plan):
+        params = {**scope_params, "first": first, "last": last}
+        names = _facet_list(facets, params)
+        sql = (
+            f"SELECT facet, type, object_id, key, sum(count), sum(value_sum) FROM {source}"  # noqa: S608
+            f" AND facet IN ({names}) AND {scope} GROUP BY facet, type, object_id, key"
+        )
+        for facet, type_, object_id, key, count, value_sum in await conn.execute_fetchall(sql, params):
+            slot = sums[str(facet), str(type_), str(object_id), str(key)]
+            slot[0] += int(count)
+            slot[1] += int(value_sum)
+    return [(*key, count, value_sum) for key, (count, value_sum) in sums.items()]
 
 
 async def stop_positions(conn: aiosqlite.Connection, route_ids: list[str]) -> list[tuple[str, str, int]]:

@@ -3,17 +3,18 @@ under 5 shown as ``<5`` unless the reader is an admin (small-number suppression)
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from datetime import date
 
-import aiosqlite
 import msgspec
 
 from content.accounts.principal import Principal
 from content.analytics.periods import Granularity, period_labels, plan_reading
-from content.analytics.queries import read_details, read_series, read_splits, stop_positions
+from content.analytics.queries import FacetSum, SeriesPoint, read_facets, read_series, stop_positions
 from content.analytics.retention import retention_horizon
 from content.analytics.scope import Filters, scope_sql
+from content.db import Database
 
 __all__ = ["SUPPRESSED", "SUPPRESS_BELOW", "Figure", "Report", "ReportQuery", "read_report"]
 
@@ -71,16 +72,24 @@ class Report(msgspec.Struct, frozen=True, rename={"start": "from", "end": "to"})
     suppressed_below: int
     periods: list[str]
     totals: list[Total]
+    overall: list[Series]  # per metric, every visible object together (object_id "")
     series: list[Series]
     stops: list[StopFigures]
     splits: list[Split]
     ratings: list[Rating]
 
 
+async def _positions(db: Database, routes: list[str]) -> list[tuple[str, str, int]]:
+    async with db.read() as conn:
+        return await stop_positions(conn, routes)
+
+
 def _shown(value: int, exact: bool) -> Figure:
     return value if exact or value == 0 or value >= SUPPRESS_BELOW else SUPPRESSED
 
 
+_STOP_FACETS = ("stop", "stop_finished")
+_OTHER_FACETS = ("detail", "lang", "platform", "app_version")
 _DETAIL_DIMENSION = {
     "stop_reached": "trigger",
     "narration_played": "completion",
@@ -92,68 +101,76 @@ _DETAIL_DIMENSION = {
 
 
 async def read_report(
-    conn: aiosqlite.Connection,
+    db: Database,
     query: ReportQuery,
     principal: Principal | None,
     *,
     today: date,
     retention_months: int,
 ) -> Report:
-    """The figures ``principal`` may see (None: the operator, exact like an admin)."""
+    """The figures ``principal`` may see (None: the operator, exact like an admin).
+
+    The queries run at once on separate readers (SQLite releases the GIL): each sees its own snapshot,
+    so a flush landing between them can make the funnel and the series differ by its few counts."""
     exact = principal is None or principal.role == "admin"
-    plan = plan_reading(query.start, query.end, query.granularity, retention_horizon(today, retention_months))
+    plan = plan_reading(
+        query.start, query.end, query.granularity, retention_horizon(today, retention_months), today
+    )
     scope, params = scope_sql(principal, query.filters)
-    points = await read_series(conn, plan, query.granularity, scope, params)
-    details = await read_details(conn, plan, scope, params)
-    splits = await read_splits(conn, plan, scope, params)
+
+    async def series_rows() -> list[SeriesPoint]:
+        async with db.read() as conn:
+            return await read_series(conn, plan, query.granularity, scope, params)
+
+    async def facet_rows(facets: tuple[str, ...]) -> list[FacetSum]:
+        async with db.read() as conn:
+            return await read_facets(conn, plan, facets, scope, params)
+
+    points, stop_sums, other_sums = await asyncio.gather(
+        series_rows(), facet_rows(_STOP_FACETS), facet_rows(_OTHER_FACETS)
+    )
+    sums = [*stop_sums, *other_sums]
 
     labels = period_labels(query.start, query.end, query.granularity)
     labels = sorted(set(labels) | {period for period, _, _, _ in points})
     index = {label: n for n, label in enumerate(labels)}
     per_object: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(labels))
-    totals: dict[str, int] = defaultdict(int)
+    per_metric: dict[str, list[int]] = defaultdict(lambda: [0] * len(labels))
     for period, type_, object_id, count in points:
         per_object[type_, object_id][index[period]] += count
-        totals[type_] += count
+        per_metric[type_][index[period]] += count
     series = [
         Series(metric, object_id, [_shown(v, exact) for v in values], _shown(sum(values), exact))
         for (metric, object_id), values in sorted(per_object.items())
     ]
 
-    reached: dict[tuple[str, str], int] = defaultdict(int)
-    played: dict[tuple[str, str], int] = defaultdict(int)
-    finished: dict[tuple[str, str], int] = defaultdict(int)
-    by_detail: dict[tuple[str, str, str], int] = defaultdict(int)
+    per_stop: dict[tuple[str, str, str], int] = defaultdict(int)  # (metric, route, stop)
+    by_dimension: dict[tuple[str, str, str], int] = defaultdict(int)
     stars: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for type_, object_id, stop_id, detail, count, value_sum in details:
-        by_detail[type_, _DETAIL_DIMENSION[type_], detail] += count
-        if type_ == "stop_reached":
-            reached[object_id, stop_id] += count
-        elif type_ == "narration_played":
-            played[object_id, stop_id] += count
-            if detail == "finished":
-                finished[object_id, stop_id] += count
-        elif type_ == "rating":
-            stars[object_id][0] += count
-            stars[object_id][1] += value_sum
-    routes = sorted({route for route, _ in reached} | {route for route, _ in played})
+    for facet, type_, object_id, key, count, value_sum in sums:
+        if facet == "stop":
+            per_stop[type_, object_id, key] += count
+        elif facet == "stop_finished":
+            per_stop["narration_finished", object_id, key] += count
+        elif facet == "detail":
+            by_dimension[type_, _DETAIL_DIMENSION.get(type_, "detail"), key] += count
+            if type_ == "rating":
+                stars[object_id][0] += count
+                stars[object_id][1] += value_sum
+        else:
+            by_dimension[type_, facet, key] += count
+    routes = sorted({route for _, route, _ in per_stop})
     stops = [
         StopFigures(
             route_id,
             stop_id,
             position,
-            _shown(reached[route_id, stop_id], exact),
-            _shown(played[route_id, stop_id], exact),
-            _shown(finished[route_id, stop_id], exact),
+            _shown(per_stop["stop_reached", route_id, stop_id], exact),
+            _shown(per_stop["narration_played", route_id, stop_id], exact),
+            _shown(per_stop["narration_finished", route_id, stop_id], exact),
         )
-        for route_id, stop_id, position in await stop_positions(conn, routes)
+        for route_id, stop_id, position in await _positions(db, routes)
     ]
-    by_dimension: dict[tuple[str, str, str], int] = defaultdict(int, by_detail)
-    for type_, lang, platform, count in splits:
-        if lang:
-            by_dimension[type_, "lang", lang] += count
-        if platform:
-            by_dimension[type_, "platform", platform] += count
     ratings = [
         Rating(
             route_id,
@@ -168,7 +185,11 @@ async def read_report(
         granularity=query.granularity,
         suppressed_below=0 if exact else SUPPRESS_BELOW,
         periods=labels,
-        totals=[Total(metric, _shown(value, exact)) for metric, value in sorted(totals.items())],
+        totals=[Total(metric, _shown(sum(values), exact)) for metric, values in sorted(per_metric.items())],
+        overall=[
+            Series(metric, "", [_shown(v, exact) for v in values], _shown(sum(values), exact))
+            for metric, values in sorted(per_metric.items())
+        ],
         series=series,
         stops=stops,
         splits=[

@@ -18,7 +18,7 @@ def retention_horizon(today: date, months: int) -> date:
 async def roll_up(conn: aiosqlite.Connection, today: date, months: int) -> int:
     """Delete day counters before the horizon; returns how many went. The month rows already hold them."""
     cursor = await conn.execute(
-        "DELETE FROM analytics_counters WHERE span = 'day' AND day < ?",
+        "DELETE FROM analytics_facets WHERE span = 'day' AND day < ?",
         (retention_horizon(today, months).isoformat(),),
     )
     return cursor.rowcount

@@ -40,7 +40,7 @@ class Filters(msgspec.Struct, frozen=True):
 
 
 def scope_sql(principal: Principal | None, filters: Filters) -> tuple[str, dict[str, Any]]:
-    """``(condition, parameters)`` for ``analytics_counters``; ``principal`` None is the operator (CLI)."""
+    """``(condition, parameters)`` for ``analytics_facets``; ``principal`` None is the operator (CLI)."""
     parts: list[str] = []
     params: dict[str, Any] = {}
     if principal is not None and principal.role == "staff":

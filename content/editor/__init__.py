@@ -1,53 +1,39 @@
-"""Editor use cases for tourism content: scope, ``If-Match``, the write, history and the change event,
-all in one transaction per request."""
+"""The editable aggregates, declared once each for the editing workflow (:mod:`content.editing`):
+:data:`POIS`, :data:`ROUTES`, :data:`PRODUCERS`, :data:`OFFERS`, :data:`OFFICES` and :data:`USERS`,
+plus the editor lists and histories that go with them."""
 
 from __future__ import annotations
 
+from content.editor.accounts import OFFICES, USERS
 from content.editor.affected import routes_affected_by_poi
-from content.editor.pois import (
-    PoiEditorPage,
-    archive_poi,
-    change_poi_status,
-    edit_poi,
-    new_poi,
-    poi_etag,
-    poi_for_editor,
-    poi_history,
-    poi_page,
-)
+from content.editor.pois import POIS, PoiEditorPage, poi_etag, poi_page
+from content.editor.producers import OFFERS, PRODUCERS, OfferKey, producer_history_page
 from content.editor.routes import (
+    ROUTES,
     EditorRoute,
     RouteEditorPage,
-    archive_route,
-    change_route_status,
-    edit_route,
-    new_route,
+    edit_stop,
     route_etag,
-    route_for_editor,
-    route_history,
     route_page,
     set_stops,
 )
 
 __all__ = [
+    "OFFERS",
+    "OFFICES",
+    "POIS",
+    "PRODUCERS",
+    "ROUTES",
+    "USERS",
     "EditorRoute",
+    "OfferKey",
     "PoiEditorPage",
     "RouteEditorPage",
-    "archive_poi",
-    "archive_route",
-    "change_poi_status",
-    "change_route_status",
-    "edit_poi",
-    "edit_route",
-    "new_poi",
-    "new_route",
+    "edit_stop",
     "poi_etag",
-    "poi_for_editor",
-    "poi_history",
     "poi_page",
+    "producer_history_page",
     "route_etag",
-    "route_for_editor",
-    "route_history",
     "route_page",
     "routes_affected_by_poi",
     "set_stops",

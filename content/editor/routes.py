@@ -1,31 +1,19 @@
-"""Route editing: list, read (with stops), create, partial update, stop-list replacement,
-publish/unpublish/archive, history. Same transaction discipline as :mod:`content.editor.pois`."""
+"""The route aggregate in the editing workflow (:mod:`content.editing`): a route is answered with its
+ordered stops, and its stop list is replaced whole with :func:`set_stops`. Lists stay here too."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 import aiosqlite
 import msgspec
 
-from content import history
-from content.accounts.permissions import (
-    assign_office,
-    require_create,
-    require_edit,
-    require_list,
-    require_read,
-)
-from content.accounts.principal import Principal
 from content.changes import Updated
-from content.clock import rfc3339
 from content.cursor import SortKey
-from content.db import Database
-from content.editing import check_if_match, etag_for
+from content.editing import Aggregate, Created, EditSession, Owner, require_listing, write
 from content.errors import NotFound
-from content.events import EventHub, PendingChange
-from content.history import HistoryPage
+from content.events import PendingChange
+from content.merge_patch import patched, strip_read_only
 from content.model import Status
 from content.paging import EVERY_STATUS, Page
 from content.routes.model import (
@@ -34,26 +22,21 @@ from content.routes.model import (
     RouteRecord,
     RouteSummaryRecord,
     StopInput,
+    StopPatch,
     StopRecord,
 )
 from content.routes.queries import RouteQuery, get_route, get_stops, list_routes
 from content.routes.store import create_route, replace_stops, set_route_status, update_route
 
 __all__ = [
+    "ROUTES",
     "EditorRoute",
     "RouteEditorPage",
-    "archive_route",
-    "change_route_status",
-    "edit_route",
-    "new_route",
+    "edit_stop",
     "route_etag",
-    "route_for_editor",
-    "route_history",
     "route_page",
     "set_stops",
 ]
-
-_STATUS_ACTIONS: dict[Status, str] = {"published": "publish", "draft": "unpublish", "archived": "archive"}
 
 
 class EditorRoute(RouteRecord, kw_only=True, frozen=True):
@@ -62,24 +45,121 @@ class EditorRoute(RouteRecord, kw_only=True, frozen=True):
     stops: list[StopRecord]
 
 
-def route_etag(route: RouteRecord) -> str:
-    return etag_for("route", route.id, route.revision)
+async def _load(conn: aiosqlite.Connection, route_id: str) -> RouteRecord | None:
+    return await get_route(conn, route_id, statuses=EVERY_STATUS)
 
 
-def _existing(record: RouteRecord | None, route_id: str) -> RouteRecord:
-    if record is None:
-        raise NotFound(f"no route {route_id[:80]!r}")
-    return record
+def _owner(record: RouteRecord) -> Owner:
+    return Owner(record.office_id)
 
 
 async def _with_stops(conn: aiosqlite.Connection, record: RouteRecord) -> EditorRoute:
+    if isinstance(record, EditorRoute):
+        return record
     fields = {name: getattr(record, name) for name in RouteRecord.__struct_fields__}
     return EditorRoute(**fields, stops=await get_stops(conn, record.id))
 
 
+async def _insert(
+    conn: aiosqlite.Connection, body: RouteInput, session: EditSession, owner: Owner
+) -> Created[RouteRecord]:
+    record = await create_route(
+        conn, body, office_id=owner.office_id, user_id=session.user_id, updated_at=session.stamp
+    )
+    created = await _with_stops(conn, record)
+    fields: dict[str, object] = msgspec.to_builtins(created)
+    for name in ("id", "revision", "created_at", "updated_at", "updated_by", "stop_count"):
+        fields.pop(name, None)
+    return Created(created, fields)
+
+
+async def _patch(
+    conn: aiosqlite.Connection, record: RouteRecord, patch: RoutePatch, session: EditSession
+) -> Updated[RouteRecord]:
+    return await update_route(
+        conn, record.id, patch, user_id=session.user_id, updated_at=session.stamp,
+        expected_revision=record.revision,
+    )  # fmt: skip
+
+
+async def _status(
+    conn: aiosqlite.Connection, record: RouteRecord, status: str, session: EditSession
+) -> Updated[RouteRecord]:
+    return await set_route_status(
+        conn, record.id, status, user_id=session.user_id, updated_at=session.stamp,  # type: ignore[arg-type]
+        expected_revision=record.revision,
+    )  # fmt: skip
+
+
+async def _touched(pending: PendingChange, before: RouteRecord | None, after: RouteRecord) -> None:
+    if "published" in {record.status for record in (before, after) if record is not None}:
+        pending.touch(routes={after.id})
+
+
+ROUTES: Aggregate[str, RouteRecord, RouteInput, RoutePatch] = Aggregate(
+    kind="route",
+    noun="route",
+    load=_load,
+    owner=_owner,
+    insert=_insert,
+    apply_patch=_patch,
+    apply_status=_status,
+    touched=_touched,
+    present=_with_stops,
+)
+"""Routes: ``editing.create/read/update/set_status(session, ROUTES, …)`` answer :class:`EditorRoute`."""
+
+
+def route_etag(route: RouteRecord) -> str:
+    return ROUTES.etag(route)
+
+
+async def set_stops(
+    session: EditSession, route_id: str, stops: Sequence[StopInput], *, if_match: str | None
+) -> EditorRoute:
+    """Replace the ordered stop list in one transaction: all of it is written, or none."""
+
+    async def change(
+        conn: aiosqlite.Connection, record: RouteRecord, session: EditSession
+    ) -> Updated[RouteRecord]:
+        return await replace_stops(
+            conn, record.id, stops, user_id=session.user_id, updated_at=session.stamp,
+            expected_revision=record.revision,
+        )  # fmt: skip
+
+    route = await write(session, ROUTES, route_id, if_match=if_match, action="replace_stops", change=change)
+    assert isinstance(route, EditorRoute)
+    return route
+
+
+async def edit_stop(
+    session: EditSession, route_id: str, stop_id: str, patch: StopPatch, *, if_match: str | None
+) -> EditorRoute:
+    """Merge-patch one stop (``content.merge_patch``); the route's ETag guards it, and the route's
+    history records the stop list before and after, like a whole replacement."""
+
+    async def change(
+        conn: aiosqlite.Connection, record: RouteRecord, session: EditSession
+    ) -> Updated[RouteRecord]:
+        stops = await get_stops(conn, record.id)
+        index = next((i for i, stop in enumerate(stops) if stop.id == stop_id), None)
+        if index is None:
+            raise NotFound(f"route {route_id!r} has no stop {stop_id[:80]!r}")
+        writable = strip_read_only(patch, stops[index])
+        inputs = [stop.to_input() for stop in stops]
+        inputs[index] = patched(inputs[index], writable, prefix=f"stops[{index}]")
+        return await replace_stops(
+            conn, record.id, inputs, user_id=session.user_id, updated_at=session.stamp,
+            expected_revision=record.revision,
+        )  # fmt: skip
+
+    route = await write(session, ROUTES, route_id, if_match=if_match, action="update_stop", change=change)
+    assert isinstance(route, EditorRoute)
+    return route
+
+
 async def route_page(
-    db: Database,
-    principal: Principal,
+    session: EditSession,
     *,
     statuses: tuple[Status, ...] = EVERY_STATUS,
     office_id: str | None = None,
@@ -87,176 +167,10 @@ async def route_page(
     after: SortKey | None,
 ) -> Page[RouteSummaryRecord]:
     """Every route an editor may see (drafts and archived included), by id."""
-    require_list(principal, "route")
+    require_listing(session.principal, "route")
     query = RouteQuery(statuses=statuses, office_id=office_id, limit=limit, after=after)
-    async with db.read() as conn:
+    async with session.db.read() as conn:
         return await list_routes(conn, query)
-
-
-async def route_for_editor(db: Database, principal: Principal, route_id: str) -> EditorRoute:
-    async with db.read() as conn:
-        record = _existing(await get_route(conn, route_id, statuses=EVERY_STATUS), route_id)
-        require_read(principal, "route", record.office_id)
-        return await _with_stops(conn, record)
-
-
-async def route_history(
-    db: Database, principal: Principal, route_id: str, *, limit: int, cursor: str | None
-) -> HistoryPage:
-    async with db.read() as conn:
-        record = _existing(await get_route(conn, route_id, statuses=EVERY_STATUS), route_id)
-        require_edit(principal, "route", record.office_id)
-        return await history.list_history(conn, "route", route_id, limit, cursor)
-
-
-async def new_route(
-    events: EventHub,
-    db: Database,
-    principal: Principal,
-    route: RouteInput,
-    *,
-    office_id: str | None,
-    now: datetime,
-) -> EditorRoute:
-    """A new draft with its stops, owned by the staff member's office (admins choose ``office_id``)."""
-    require_create(principal, "route")
-    owner = assign_office(principal, office_id)
-    async with events.write(db) as change:
-        record = await create_route(
-            change.conn, route, office_id=owner, user_id=principal.id, updated_at=rfc3339(now)
-        )
-        created = await _with_stops(change.conn, record)
-        after: dict[str, object] = msgspec.to_builtins(created)
-        for name in ("id", "revision", "created_at", "updated_at", "updated_by", "stop_count"):
-            after.pop(name, None)
-        await history.record(
-            change.conn,
-            entity_type="route",
-            entity_id=record.id,
-            revision=record.revision,
-            action="create",
-            user_id=principal.id,
-            before={},
-            after=after,
-            at=now,
-        )
-    return created
-
-
-async def _locked(
-    change: PendingChange, principal: Principal, route_id: str, if_match: str | None
-) -> RouteRecord:
-    record = _existing(await get_route(change.conn, route_id, statuses=EVERY_STATUS), route_id)
-    require_edit(principal, "route", record.office_id)
-    check_if_match(if_match, route_etag(record))
-    return record
-
-
-async def _finish(
-    change: PendingChange,
-    principal: Principal,
-    before: RouteRecord,
-    updated: Updated[RouteRecord],
-    action: str,
-    now: datetime,
-) -> EditorRoute:
-    if updated.change.changed:
-        await history.record(
-            change.conn,
-            entity_type="route",
-            entity_id=before.id,
-            revision=updated.change.revision,
-            action=action,
-            user_id=principal.id,
-            before=updated.change.before,
-            after=updated.change.after,
-            at=now,
-        )
-        if "published" in (before.status, updated.record.status):
-            change.touch(routes={before.id})
-    return await _with_stops(change.conn, updated.record)
-
-
-async def edit_route(
-    events: EventHub,
-    db: Database,
-    principal: Principal,
-    route_id: str,
-    patch: RoutePatch,
-    *,
-    if_match: str | None,
-    now: datetime,
-) -> EditorRoute:
-    async with events.write(db) as change:
-        record = await _locked(change, principal, route_id, if_match)
-        updated = await update_route(
-            change.conn,
-            route_id,
-            patch,
-            user_id=principal.id,
-            updated_at=rfc3339(now),
-            expected_revision=record.revision,
-        )
-        return await _finish(change, principal, record, updated, "update", now)
-
-
-async def set_stops(
-    events: EventHub,
-    db: Database,
-    principal: Principal,
-    route_id: str,
-    stops: Sequence[StopInput],
-    *,
-    if_match: str | None,
-    now: datetime,
-) -> EditorRoute:
-    """Replace the ordered stop list in one transaction: all of it is written, or none."""
-    async with events.write(db) as change:
-        record = await _locked(change, principal, route_id, if_match)
-        updated = await replace_stops(
-            change.conn,
-            route_id,
-            stops,
-            user_id=principal.id,
-            updated_at=rfc3339(now),
-            expected_revision=record.revision,
-        )
-        return await _finish(change, principal, record, updated, "replace_stops", now)
-
-
-async def change_route_status(
-    events: EventHub,
-    db: Database,
-    principal: Principal,
-    route_id: str,
-    status: Status,
-    *,
-    if_match: str | None,
-    now: datetime,
-) -> EditorRoute:
-    async with events.write(db) as change:
-        record = await _locked(change, principal, route_id, if_match)
-        updated = await set_route_status(
-            change.conn,
-            route_id,
-            status,
-            user_id=principal.id,
-            updated_at=rfc3339(now),
-            expected_revision=record.revision,
-        )
-        return await _finish(change, principal, record, updated, _STATUS_ACTIONS[status], now)
-
-
-async def archive_route(
-    events: EventHub,
-    db: Database,
-    principal: Principal,
-    route_id: str,
-    *,
-    if_match: str | None,
-    now: datetime,
-) -> EditorRoute:
-    return await change_route_status(events, db, principal, route_id, "archived", if_match=if_match, now=now)
 
 
 class RouteEditorPage(msgspec.Struct, frozen=True):

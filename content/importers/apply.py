@@ -54,19 +54,16 @@ async def apply_new(
         return
     inputs = [msgspec.convert({"images": [], **item.fields}, PoiInput) for item in items]
     ids = await insert_pois(conn, inputs, office_id=office_id, user_id=None, updated_at=now, status=status)
-    for poi_id, item in zip(ids, items, strict=True):
-        after = {**item.fields, "status": status, "office_id": office_id}
-        await history.record(
-            conn,
-            entity_type="poi",
-            entity_id=poi_id,
-            revision=1,
-            action=_ACTION,
-            user_id=None,
-            before={},
-            after=after,
-            at=None,
-        )
+    await history.record_many(
+        conn,
+        entity_type="poi",
+        action=_ACTION,
+        user_id=None,
+        entries=[
+            (poi_id, 1, {}, {**item.fields, "status": status, "office_id": office_id})
+            for poi_id, item in zip(ids, items, strict=True)
+        ],
+    )
     await insert_tracked(
         conn,
         (

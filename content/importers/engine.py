@@ -7,12 +7,14 @@ or, for sources without dates, its content hash); re-running the same feed write
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
+import msgspec
 
 from content.clock import rfc3339
 from content.db import Database
@@ -20,10 +22,20 @@ from content.geo import BBox
 from content.importers.apply import Incoming, apply_changed, apply_new, republish, unpublish
 from content.importers.fetch import FetchError
 from content.importers.mapping import CategoryMap
-from content.importers.model import ImportReport, PictureFailure, SourceObject
+from content.importers.model import Entry, ImportReport, PictureFailure, SourceObject
 from content.importers.pictures import PictureFetcher
-from content.importers.prepare import Skip, prepare, source_digest
-from content.importers.tracking import Tracked, provider_pois, tracked_by_external_id
+from content.importers.prepare import Skip, prepare
+from content.importers.tracking import (
+    SkipState,
+    Tracked,
+    TrackedState,
+    forget_skips,
+    provider_pois,
+    remember_skips,
+    skip_states,
+    tracked_by_external_id,
+    tracked_states,
+)
 from content.model import Status
 from content.references import check_office
 
@@ -55,6 +67,7 @@ class _Run:
     pictures: PictureFetcher | None
     now: str
     report: ImportReport
+    fingerprint: str
 
     @asynccontextmanager
     async def batch(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -67,10 +80,16 @@ class _Run:
                 yield conn
 
 
-def _unchanged(tracked: Tracked, source: SourceObject, digest: str) -> bool:
-    if source.updated_at is not None and tracked.source_updated_at is not None:
-        return source.updated_at <= tracked.source_updated_at
-    return digest == tracked.digest
+def _unchanged(tracked: TrackedState | SkipState, entry: Entry) -> bool:
+    if entry.updated_at is not None and tracked.source_updated_at is not None:
+        return entry.updated_at <= tracked.source_updated_at
+    return entry.digest() == tracked.digest
+
+
+def _count_skip(report: ImportReport, reason: str, where: str, kind: str) -> None:
+    report.skip(reason, where)
+    if reason == "unmapped category":
+        report.unmapped_kinds[kind] = report.unmapped_kinds.get(kind, 0) + 1
 
 
 async def _pictures_of(run: _Run, source: SourceObject, tracked: Tracked | None) -> dict[str, str]:
@@ -97,28 +116,45 @@ async def _pictures_of(run: _Run, source: SourceObject, tracked: Tracked | None)
     return found
 
 
-async def _run_batch(run: _Run, batch: list[SourceObject]) -> None:
+async def _run_batch(run: _Run, batch: list[Entry]) -> None:
     options, report = run.options, run.report
+    ids = [entry.external_id for entry in batch]
     async with run.db.read() as conn:
-        tracked = await tracked_by_external_id(conn, options.provider, [s.external_id for s in batch])
+        states = await tracked_states(conn, options.provider, ids)
+        skipped = await skip_states(conn, options.provider, [i for i in ids if i not in states])
+    work: list[Entry] = []
+    returning_ids: list[str] = []
+    for entry in batch:
+        state = states.get(entry.external_id)
+        earlier = skipped.get(entry.external_id)
+        if state is not None and _unchanged(state, entry):
+            report.unchanged += 1
+            if state.unpublished_missing:
+                returning_ids.append(entry.external_id)
+        elif earlier is not None and earlier.fingerprint == run.fingerprint and _unchanged(earlier, entry):
+            _count_skip(report, earlier.reason, _where(entry), earlier.kind)
+        else:
+            work.append(entry)
+    if not (work or returning_ids):
+        return
+    async with run.db.read() as conn:
+        wanted = [entry.external_id for entry in work if entry.external_id in states] + returning_ids
+        tracked = await tracked_by_external_id(conn, options.provider, wanted) if wanted else {}
     new: list[Incoming] = []
     changed: list[Incoming] = []
-    returning: list[Tracked] = []
-    for source in batch:
-        known = tracked.get(source.external_id)
-        digest = source_digest(source)
-        if known is not None and _unchanged(known, source, digest):
-            report.unchanged += 1
-            if known.unpublished_missing:
-                returning.append(known)
-            continue
+    returning: list[Tracked] = [tracked[external_id] for external_id in returning_ids]
+    new_skips: list[tuple[str, SkipState]] = []
+    for entry in work:
+        known = tracked.get(entry.external_id)
+        source, digest = entry.build(), entry.digest()
         try:
             prepared = prepare(source, options.table, options.bbox)
         except Skip as skip:
-            report.skip(skip.reason, _where(source, skip.detail))
-            if skip.reason == "unmapped category":
-                for kind in source.kinds[:1] or ["(none)"]:
-                    report.unmapped_kinds[kind] = report.unmapped_kinds.get(kind, 0) + 1
+            kind = (source.kinds[:1] or ["(none)"])[0]
+            _count_skip(report, skip.reason, _where(source, skip.detail), kind)
+            if known is None:
+                remembered = SkipState(entry.updated_at, digest, run.fingerprint, skip.reason, kind)
+                new_skips.append((entry.external_id, remembered))
             continue
         if prepared.hours_as_text:
             report.hours_as_text(_where(source))
@@ -131,10 +167,15 @@ async def _run_batch(run: _Run, batch: list[SourceObject]) -> None:
         if known is not None and known.unpublished_missing:
             returning.append(known)
         (changed if known is not None else new).append(item)
-    if not (new or changed or returning):
+    if not (new or changed or returning or new_skips):
         return
     async with run.batch() as conn:
         write = not options.dry_run
+        if write and new_skips:
+            await remember_skips(conn, options.provider, new_skips)
+        no_longer_skipped = [item.source.external_id for item in new if item.source.external_id in skipped]
+        if write and no_longer_skipped:
+            await forget_skips(conn, options.provider, no_longer_skipped)
         await apply_new(
             conn,
             new,
@@ -149,7 +190,7 @@ async def _run_batch(run: _Run, batch: list[SourceObject]) -> None:
         await republish(conn, returning, now=run.now, write=write, report=report)
 
 
-def _where(source: SourceObject, detail: str = "") -> str:
+def _where(source: SourceObject | Entry, detail: str = "") -> str:
     label = f"{source.where} ({source.external_id})" if source.external_id else source.where
     return f"{label}: {detail[:200]}" if detail else label
 
@@ -176,9 +217,15 @@ async def _unpublish_missing(run: _Run, seen: set[str]) -> None:
             await unpublish(conn, chunk, now=run.now, write=not options.dry_run, report=run.report)
 
 
+def _fingerprint(options: ImportOptions) -> str:
+    """What decides a skip besides the object itself: the mapping table and the area."""
+    decided = msgspec.json.encode([sorted(options.table.items()), options.bbox])
+    return hashlib.sha256(decided).hexdigest()[:32]
+
+
 async def run_import(
     db: Database,
-    objects: Iterable[SourceObject | Skip],
+    objects: Iterable[Entry | SourceObject | Skip],
     options: ImportOptions,
     *,
     pictures: PictureFetcher | None,
@@ -194,14 +241,22 @@ async def run_import(
     )
     async with db.read() as conn:
         await check_office(conn, options.office_id, "office")
-    run = _Run(db=db, options=options, pictures=pictures, now=rfc3339(now), report=report)
+    run = _Run(
+        db=db,
+        options=options,
+        pictures=pictures,
+        now=rfc3339(now),
+        report=report,
+        fingerprint=_fingerprint(options),
+    )
     seen: set[str] = set()
-    batch: list[SourceObject] = []
-    for source in objects:
+    batch: list[Entry] = []
+    for item in objects:
         report.read += 1
-        if isinstance(source, Skip):
-            report.skip(source.reason, source.detail)
+        if isinstance(item, Skip):
+            report.skip(item.reason, item.detail)
             continue
+        source = Entry.of(item) if isinstance(item, SourceObject) else item
         if not source.external_id:
             report.skip("no identifier", source.where)
             continue

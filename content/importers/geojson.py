@@ -8,17 +8,18 @@ map or a string (in the default language) with ``name:xx`` siblings, as OSM-deri
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import partial
 from typing import Any
 
 import msgspec
 
 from content.importers.errors import NotAFeed
-from content.importers.model import Picture, SourceObject
+from content.importers.model import Entry, Picture, SourceObject
 from content.importers.text import clean_text, lang_texts
-from content.importers.values import as_float, as_rfc3339, first_text, wheelchair
+from content.importers.values import as_float, as_rfc3339, first_text, id_text, wheelchair
 from content.model import POI_CATEGORIES
 
-__all__ = ["CATEGORIES", "read_geojson"]
+__all__ = ["CATEGORIES", "geojson_entries", "read_geojson"]
 
 # Our categories map to themselves; a few common words from other systems are added.
 CATEGORIES: dict[str, str] = {
@@ -74,11 +75,10 @@ def _object(index: int, feature: Mapping[str, Any], default_lang: str) -> Source
         coordinates = geometry["coordinates"]
         if len(coordinates) >= 2:
             lon, lat = as_float(coordinates[0]), as_float(coordinates[1])
-    raw_id = feature.get("id", properties.get("id", properties.get("external_id")))
     category = properties.get("category")
     kinds = [str(v) for v in (category, properties.get("type"), properties.get("kind")) if isinstance(v, str)]
     return SourceObject(
-        external_id=str(raw_id) if isinstance(raw_id, str | int) and not isinstance(raw_id, bool) else "",
+        external_id=_external_id(feature, properties),
         where=f"features[{index}]",
         kinds=kinds,
         name=_langs(properties, "name", default_lang, multiline=False),
@@ -97,8 +97,13 @@ def _object(index: int, feature: Mapping[str, Any], default_lang: str) -> Source
     )
 
 
-def read_geojson(data: bytes, *, default_lang: str = "fr") -> Iterator[SourceObject]:
-    """The features of a FeatureCollection (or a single Feature); :class:`NotAFeed` otherwise."""
+def _external_id(feature: Mapping[str, Any], properties: Mapping[str, Any]) -> str:
+    return id_text(feature.get("id", properties.get("id", properties.get("external_id"))))
+
+
+def geojson_entries(data: bytes, *, default_lang: str = "fr") -> Iterator[Entry]:
+    """The features of a FeatureCollection (or a single Feature), read lazily; :class:`NotAFeed`
+    otherwise."""
     try:
         document = msgspec.json.decode(data)
     except msgspec.DecodeError as exc:
@@ -109,4 +114,11 @@ def read_geojson(data: bytes, *, default_lang: str = "fr") -> Iterator[SourceObj
         raise NotAFeed("not a GeoJSON FeatureCollection (no 'features' list)")
     for index, feature in enumerate(document["features"]):
         if isinstance(feature, dict):
-            yield _object(index, feature, default_lang)
+            properties = _mapping(feature.get("properties"))
+            updated_at = as_rfc3339(properties.get("updated_at") or properties.get("updated"))
+            build = partial(_object, index, feature, default_lang)
+            yield Entry(_external_id(feature, properties), f"features[{index}]", updated_at, feature, build)
+
+
+def read_geojson(data: bytes, *, default_lang: str = "fr") -> Iterator[SourceObject]:
+    return (entry.build() for entry in geojson_entries(data, default_lang=default_lang))

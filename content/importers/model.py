@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import msgspec
@@ -11,6 +14,7 @@ from content.model import LangMap
 __all__ = [
     "FORMATS",
     "Conflict",
+    "Entry",
     "ImportReport",
     "Picture",
     "PictureFailure",
@@ -57,6 +61,30 @@ class SourceObject(msgspec.Struct, kw_only=True):
     wheelchair: Literal["yes", "limited", "no"] | None = None
     pictures: list[Picture] = msgspec.field(default_factory=list)
     category: str | None = None  # set by a reader whose feed already names our category (GeoJSON)
+
+
+_encode_raw = msgspec.json.Encoder(order="sorted").encode
+
+
+@dataclass(slots=True)
+class Entry:
+    """An object of a feed, read only as far as telling whether it changed: its id, its source date, and
+    (for sources without dates) a hash of its raw form. ``build`` reads the rest, only when needed: a
+    re-run of an unchanged feed never pays for HTML, periods or addresses."""
+
+    external_id: str
+    where: str
+    updated_at: str | None
+    raw: object
+    build: Callable[[], SourceObject]
+
+    def digest(self) -> str:
+        return hashlib.sha256(_encode_raw(self.raw)).hexdigest()[:32]
+
+    @classmethod
+    def of(cls, source: SourceObject) -> Entry:
+        """An already built object (tests, or readers that need it all to find the id)."""
+        return cls(source.external_id, source.where, source.updated_at, source, lambda: source)
 
 
 class Conflict(msgspec.Struct, frozen=True, kw_only=True):

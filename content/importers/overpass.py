@@ -8,16 +8,17 @@ the most specific first (``information=office`` before ``tourism=information``).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import partial
 from typing import Any
 
 import msgspec
 
 from content.importers.errors import NotAFeed
-from content.importers.model import Picture, SourceObject
+from content.importers.model import Entry, Picture, SourceObject
 from content.importers.text import clean_text, lang_texts
 from content.importers.values import as_float, as_rfc3339, first_text, wheelchair
 
-__all__ = ["CATEGORIES", "read_overpass"]
+__all__ = ["CATEGORIES", "overpass_entries", "read_overpass"]
 
 _KIND_KEYS = (
     "information",
@@ -122,7 +123,7 @@ def _object(index: int, element: Mapping[str, Any]) -> SourceObject:
     kinds = [f"{key}={tags[key]}" for key in _KIND_KEYS if key in tags]
     image = tags.get("image", "")
     return SourceObject(
-        external_id=f"{element.get('type')}/{element.get('id')}" if element.get("id") is not None else "",
+        external_id=_external_id(element),
         where=f"elements[{index}]",
         kinds=kinds,
         name=_langs(tags, "name", multiline=False),
@@ -141,8 +142,13 @@ def _object(index: int, element: Mapping[str, Any]) -> SourceObject:
     )
 
 
-def read_overpass(data: bytes) -> Iterator[SourceObject]:
-    """The tagged elements of an Overpass answer; untagged nodes (way geometry) are not objects."""
+def _external_id(element: Mapping[str, Any]) -> str:
+    return f"{element.get('type')}/{element.get('id')}" if element.get("id") is not None else ""
+
+
+def overpass_entries(data: bytes) -> Iterator[Entry]:
+    """The tagged elements of an Overpass answer, read lazily; untagged nodes (way geometry) are not
+    objects."""
     try:
         document = msgspec.json.decode(data)
     except msgspec.DecodeError as exc:
@@ -151,4 +157,10 @@ def read_overpass(data: bytes) -> Iterator[SourceObject]:
         raise NotAFeed("not an Overpass JSON answer (no 'elements' list)")
     for index, element in enumerate(document["elements"]):
         if isinstance(element, dict) and element.get("tags"):
-            yield _object(index, element)
+            updated_at = as_rfc3339(element.get("timestamp"))
+            where = f"elements[{index}]"
+            yield Entry(_external_id(element), where, updated_at, element, partial(_object, index, element))
+
+
+def read_overpass(data: bytes) -> Iterator[SourceObject]:
+    return (entry.build() for entry in overpass_entries(data))

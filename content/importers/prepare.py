@@ -12,9 +12,9 @@ import msgspec
 from content.errors import InvalidInput
 from content.geo import BBox
 from content.geojson import Point
-from content.hours import validate_opening_hours
 from content.importers.mapping import CategoryMap, resolve_category
 from content.importers.model import SourceObject
+from content.importers.periods import checked_opening_hours
 from content.languages import check_language
 from content.pois.model import Accessibility, Contact, PoiInput
 from content.pois.validate import MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, check_poi
@@ -80,17 +80,18 @@ def _opening(source: SourceObject) -> tuple[str | None, dict[str, str]]:
     """OSM ``opening_hours`` when the source's periods are exact and valid, else the text to keep."""
     text = _known_languages(source.opening_text)
     if source.opening_hours:
-        try:
-            return validate_opening_hours(source.opening_hours, "opening_hours"), text
-        except InvalidInput:
-            text.setdefault("fr", source.opening_hours)
+        checked = checked_opening_hours(source.opening_hours)
+        if checked is not None:
+            return checked, text
+        text.setdefault("fr", source.opening_hours)
     return None, text
 
 
 def _description(source: SourceObject, opening_text: dict[str, str]) -> dict[str, str]:
     description = _known_languages(source.description)
     for lang, text in opening_text.items():
-        line = f"{_OPENING_LABEL.get(lang, _OPENING_LABEL['en'])} : {text}"
+        colon = " :" if lang == "fr" else ":"  # French puts a space before the colon
+        line = f"{_OPENING_LABEL.get(lang, _OPENING_LABEL['en'])}{colon} {text}"
         description[lang] = f"{description[lang]}\n\n{line}" if description.get(lang) else line
     return {lang: _cut(text, MAX_DESCRIPTION_CHARS) for lang, text in description.items()}
 

@@ -6,7 +6,7 @@ import html
 import re
 from collections.abc import Mapping
 
-__all__ = ["clean_text", "lang_texts", "plain_text"]
+__all__ = ["clean_text", "lang_texts", "place_name", "plain_text"]
 
 _BREAK = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6])\b[^>]*>", re.IGNORECASE)
 _ITEM = re.compile(r"<\s*li\b[^>]*>", re.IGNORECASE)
@@ -50,3 +50,24 @@ def lang_texts(values: Mapping[str, object], *, multiline: bool = False) -> dict
         if text:
             result[lang] = text
     return result
+
+
+_LOWER_WORDS = {"le", "la", "les", "de", "du", "des", "sur", "en", "aux", "au", "et", "sous", "l", "d"}
+
+
+def place_name(value: object) -> str | None:
+    """A commune as sources shout it (``NOGENT-LE-ROTROU``) in its usual case (``Nogent-le-Rotrou``);
+    names already in mixed case are kept as they are."""
+    text = clean_text(value, 120)
+    if text is None or text != text.upper():
+        return text
+    groups = []
+    first = True
+    for group in text.lower().replace("'", "' ").split("-"):
+        parts = []
+        for part in group.split(" "):
+            keep_lower = not first and part.rstrip("'") in _LOWER_WORDS
+            parts.append(part if keep_lower else part[:1].upper() + part[1:])
+            first = first and not part
+        groups.append(" ".join(parts))
+    return "-".join(groups).replace("' ", "'")

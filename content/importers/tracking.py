@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiosqlite
 import msgspec
@@ -12,12 +12,18 @@ from content.pois.model import PoiSource as ImportSource
 
 __all__ = [
     "ImportSource",
+    "SkipState",
     "Tracked",
+    "TrackedState",
+    "forget_skips",
     "insert_tracked",
     "provider_pois",
+    "remember_skips",
     "set_unpublished_missing",
+    "skip_states",
     "source_of",
     "tracked_by_external_id",
+    "tracked_states",
     "update_tracked",
 ]
 
@@ -68,6 +74,26 @@ async def tracked_by_external_id(
         (provider, _encode(list(external_ids)).decode()),
     )
     return {row[2]: _tracked(row) for row in rows}
+
+
+class TrackedState(NamedTuple):
+    """What deciding "unchanged" needs, without decoding what the import last wrote."""
+
+    poi_id: str
+    source_updated_at: str | None
+    digest: str
+    unpublished_missing: bool
+
+
+async def tracked_states(
+    conn: aiosqlite.Connection, provider: str, external_ids: Sequence[str]
+) -> dict[str, TrackedState]:
+    rows = await conn.execute_fetchall(
+        "SELECT external_id, poi_id, source_updated_at, digest, unpublished_missing FROM import_sources"
+        " WHERE provider = ? AND external_id IN (SELECT value FROM json_each(?))",
+        (provider, _encode(list(external_ids)).decode()),
+    )
+    return {row[0]: TrackedState(row[1], row[2], row[3], bool(row[4])) for row in rows}
 
 
 async def provider_pois(
@@ -129,4 +155,44 @@ async def set_unpublished_missing(conn: aiosqlite.Connection, poi_ids: Iterable[
     await conn.executemany(
         "UPDATE import_sources SET unpublished_missing = ? WHERE poi_id = ?",
         ((int(flag), poi_id) for poi_id in poi_ids),
+    )
+
+
+class SkipState(NamedTuple):
+    source_updated_at: str | None
+    digest: str
+    fingerprint: str
+    reason: str
+    kind: str
+
+
+async def skip_states(
+    conn: aiosqlite.Connection, provider: str, external_ids: Sequence[str]
+) -> dict[str, SkipState]:
+    """Objects of ``provider`` among ``external_ids`` that an earlier run skipped."""
+    rows = await conn.execute_fetchall(
+        "SELECT external_id, source_updated_at, digest, fingerprint, reason, kind FROM import_skips"
+        " WHERE provider = ? AND external_id IN (SELECT value FROM json_each(?))",
+        (provider, _encode(list(external_ids)).decode()),
+    )
+    return {row[0]: SkipState(row[1], row[2], row[3], row[4], row[5]) for row in rows}
+
+
+async def remember_skips(
+    conn: aiosqlite.Connection, provider: str, skips: Iterable[tuple[str, SkipState]]
+) -> None:
+    await conn.executemany(
+        "INSERT INTO import_skips"
+        " (provider, external_id, source_updated_at, digest, fingerprint, reason, kind)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider, external_id) DO UPDATE SET"
+        " source_updated_at = excluded.source_updated_at, digest = excluded.digest,"
+        " fingerprint = excluded.fingerprint, reason = excluded.reason, kind = excluded.kind",
+        [(provider, external_id, *state) for external_id, state in skips],
+    )
+
+
+async def forget_skips(conn: aiosqlite.Connection, provider: str, external_ids: Sequence[str]) -> None:
+    await conn.execute(
+        "DELETE FROM import_skips WHERE provider = ? AND external_id IN (SELECT value FROM json_each(?))",
+        (provider, _encode(list(external_ids)).decode()),
     )

@@ -9,7 +9,7 @@ from typing import Literal
 
 from content.clock import rfc3339
 
-__all__ = ["as_float", "as_rfc3339", "first_text", "wheelchair"]
+__all__ = ["as_float", "as_rfc3339", "first_text", "id_text", "wheelchair"]
 
 _MS_DATE = re.compile(r"^/Date\((-?\d+)([+-]\d{4})?\)/$")
 
@@ -47,6 +47,13 @@ def as_rfc3339(value: object) -> str | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return rfc3339(moment)
+
+
+def id_text(value: object) -> str:
+    """An identifier given as a string or an integer ("" for anything else)."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return ""
+    return str(value).strip()
 
 
 def first_text(*values: object) -> str | None:

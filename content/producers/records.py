@@ -9,7 +9,7 @@ from typing import Any, Literal
 import msgspec
 
 from content.clock import parse_rfc3339, rfc3339
-from content.editing import etag_for
+from content.etags import etag_for
 from content.model import Status
 from content.producers.model import Contact, OfferInput, PickupPoint, PointGeometry, Price, ProducerInput
 

@@ -8,7 +8,7 @@ all its mistakes at once and nothing is half-applied.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -57,9 +57,10 @@ S = TypeVar("S", bound=msgspec.Struct)
 Errors = list[FieldError]
 
 
-def validate_producer(body: ProducerInput) -> ProducerInput:
-    """Check a whole producer profile. Raises ``InvalidInput`` naming every bad field."""
-    return _validated(body, _PRODUCER_RULES, {})
+def validate_producer(body: ProducerInput, *, only: Collection[str] | None = None) -> ProducerInput:
+    """Check a whole producer profile (or only the fields ``only`` names, those a patch changed).
+    Raises ``InvalidInput`` naming every bad field."""
+    return _validated(body, _PRODUCER_RULES, {}, only)
 
 
 def validate_producer_patch(patch: ProducerPatch) -> ProducerPatch:
@@ -72,9 +73,11 @@ def apply_producer_patch(current: ProducerInput, patch: ProducerPatch) -> Produc
     return msgspec.structs.replace(current, **_set_fields(patch))
 
 
-def validate_offer(body: OfferInput, *, now: datetime) -> OfferInput:
-    """Check a whole offer; ``valid_until`` must fall in (now, now + 120 days]."""
-    return _validated(body, _OFFER_RULES, {"now": _aware(now)})
+def validate_offer(body: OfferInput, *, now: datetime, only: Collection[str] | None = None) -> OfferInput:
+    """Check a whole offer (or only the fields ``only`` names); ``valid_until`` must fall in
+    (now, now + 120 days]. A patch checks only what it sends, so ``{"availability": "sold_out"}``
+    passes even on an expired offer."""
+    return _validated(body, _OFFER_RULES, {"now": _aware(now)}, only)
 
 
 def validate_offer_patch(patch: OfferPatch, *, now: datetime) -> OfferPatch:
@@ -87,10 +90,14 @@ def apply_offer_patch(current: OfferInput, patch: OfferPatch) -> OfferInput:
     return msgspec.structs.replace(current, **_set_fields(patch))
 
 
-def _validated(struct: S, rules: Mapping[str, _Rule], context: dict[str, Any]) -> S:
+def _validated(
+    struct: S, rules: Mapping[str, _Rule], context: dict[str, Any], only: Collection[str] | None = None
+) -> S:
     errors: Errors = []
     changes: dict[str, Any] = {}
     for name, value in _set_fields(struct).items():
+        if only is not None and name not in only:
+            continue
         changes[name] = rules[name](value, name, errors, context)
     if errors:
         raise InvalidInput(errors)

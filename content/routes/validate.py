@@ -106,6 +106,13 @@ def check_stops(stops: Sequence[StopInput], prefix: str = "") -> list[StopValues
     checked = [_check_stop(stop, errors, f"stops[{index}]") for index, stop in enumerate(stops)]
     seen: set[str] = set()
     for index, stop in enumerate(stops):
+        # ``position`` is read-only: a stop list sent back as read carries it, and it must then say
+        # where the stop stands in the list it is sent in.
+        if not isinstance(stop.position, msgspec.UnsetType) and stop.position != index + 1:
+            errors.add(
+                f"stops[{index}].position",
+                f"is read-only: the stop's place in the list ({index + 1}); send it as read or leave it out",
+            )
         if stop.id is not None:
             if stop.id in seen:
                 errors.add(f"stops[{index}].id", f"stop id {stop.id!r} appears twice")

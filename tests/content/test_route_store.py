@@ -195,10 +195,13 @@ async def test_update_route_recomputes_length_and_reports_changes(db: Database) 
             )
 
 
-async def test_patch_refuses_stops_and_unknown_fields(db: Database) -> None:
+async def test_patch_refuses_unknown_fields_and_takes_stops_as_read_only(db: Database) -> None:
+    # Issue 9.7: a route read with GET (stops included) may be sent back; the editing workflow
+    # accepts read-only fields only when unchanged (tests/service/editor/test_merge_patch.py).
+    assert decode_input(b'{"stops": []}', RoutePatch).stops == []
     with pytest.raises(InvalidInput) as caught:
-        decode_input(b'{"stops": []}', RoutePatch)
-    assert caught.value.errors[0].field == "stops"
+        decode_input(b'{"nope": []}', RoutePatch)
+    assert caught.value.errors[0].field == "nope"
 
 
 async def test_replace_stops_renumbers_and_records_before_after(db: Database) -> None:

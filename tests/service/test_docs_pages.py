@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import playwright.sync_api as playwright_sync
 import pytest
 import uvicorn
 
@@ -24,8 +25,6 @@ from service.docs import ASSETS_DIR, SCALAR, SWAGGER_UI
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 TITLE = "Odyssée API"
-
-playwright_sync = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")

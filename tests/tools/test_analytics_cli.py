@@ -16,6 +16,7 @@ from content.analytics.recorder import local_day
 from content.clock import utc_now
 from content.db import Database
 from tests.territory import load_demo
+from tests.tools.stores import empty_store
 from tools.cli import main
 from tools.demo_analytics import DROP_ROUTE, DROP_STOP_POSITION, demo_figures, seed_demo_figures
 
@@ -115,7 +116,7 @@ def test_report_prints_exact_figures_and_publish_writes_suppressed_months(
 
 
 def test_bad_arguments_are_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data = ["--data-dir", str(tmp_path)]
+    data = ["--data-dir", str(empty_store(tmp_path))]
     assert main(["analytics", "report", "--from", "2026-02-30", *data]) == 2
     assert "from" in capsys.readouterr().err
     assert main(["analytics", "publish", "--to", str(tmp_path / "x.csv"), "--months", "0", *data]) == 2

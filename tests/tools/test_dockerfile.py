@@ -87,7 +87,7 @@ def test_data_volume_port_and_command() -> None:
     assert ["/data"] in volumes
     assert ("EXPOSE", "8000") in stage
     [cmd] = [json.loads(args) for keyword, args in stage if keyword == "CMD"]
-    assert cmd == ["odyssee", "serve", "--host", "0.0.0.0", "--port", "8000"]
+    assert cmd == ["odyssee", "serve", "--init", "--host", "0.0.0.0", "--port", "8000"]
     assert f"'{HEALTH_URL}'" in _healthcheck_code()
 
 
@@ -113,7 +113,7 @@ def test_healthcheck_probe_passes_against_the_service_and_fails_without_it(tmp_p
     port = _free_port()
     code = _healthcheck_code().replace(":8000/", f":{port}/")
     server = subprocess.Popen(
-        [sys.executable, "-m", "tools.cli", "serve", "--data-dir", str(tmp_path / "data"),
+        [sys.executable, "-m", "tools.cli", "serve", "--init", "--data-dir", str(tmp_path / "data"),
          "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

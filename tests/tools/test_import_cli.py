@@ -142,3 +142,151 @@ def test_bbox_limits_the_import(tmp_path: Path, capsys: pytest.CaptureFixture[st
     )
     assert report["created"] == 2
     assert report["skipped"]["outside the area"] == 2
+
+
+@pytest.mark.parametrize(
+    ("format_name", "source", "created", "skipped"),
+    [
+        (
+            "tourinsoft",
+            "tourinsoft-v3.json",
+            3,
+            {"no name": 1, "no usable coordinates": 1, "unmapped category": 1},
+        ),
+        ("tourinsoft", "tourinsoft-v2.json", 2, {}),
+        ("apidae", "apidae.json", 3, {"no name": 1, "no usable coordinates": 1, "unmapped category": 1}),
+        ("datatourisme", "datatourisme", 2, {"unreadable object file": 1}),
+        ("datatourisme", "datatourisme/objects/1/1a/10-1a2b3c.json", 1, {}),
+    ],
+)
+def test_each_format_imports_and_reruns_as_a_no_op(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    format_name: str,
+    source: str,
+    created: int,
+    skipped: dict[str, int],
+) -> None:
+    data = tmp_path / "data"
+    args = ("--from", format_name, str(FEEDS / source), "--data-dir", str(data), "--no-media")
+    report = run_json(capsys, *args)
+    assert (report["created"], report["skipped"]) == (created, skipped)
+    state = rows(data, "SELECT id, revision, updated_at FROM pois ORDER BY id")
+    history = rows(data, "SELECT count(*) FROM history")
+    again = run_json(capsys, *args)
+    assert (again["created"], again["updated"], again["unchanged"], again["unpublished"]) == (
+        0,
+        0,
+        created,
+        0,
+    )
+    assert rows(data, "SELECT id, revision, updated_at FROM pois ORDER BY id") == state
+    assert rows(data, "SELECT count(*) FROM history") == history
+
+
+def test_export_jsonld_catalogue(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pyld import jsonld
+
+    from tests.territory import SMALL_TERRITORY
+
+    data = tmp_path / "data"
+    assert main(["demo", "--no-media", "--data-dir", str(data), "--file", str(SMALL_TERRITORY)]) == 0
+    out = tmp_path / "catalogue.jsonld"
+    capsys.readouterr()
+    args = ["export", "--format", "jsonld", "--base-url", "https://odyssee.example", "--out", str(out)]
+    assert main([*args, "--data-dir", str(data)]) == 0
+    published = rows(
+        data,
+        "SELECT (SELECT count(*) FROM routes WHERE status = 'published')"
+        " + (SELECT count(*) FROM pois WHERE status = 'published')",
+    )[0][0]
+    assert capsys.readouterr().err == f"exported {published} routes and POIs\n"
+    document = json.loads(out.read_bytes())
+    types = [node["@type"] for node in document["@graph"]]
+    assert (
+        types.count("TouristTrip")
+        == rows(data, "SELECT count(*) FROM routes WHERE status = 'published'")[0][0]
+    )
+    assert document["@graph"][0]["@id"].startswith("https://odyssee.example/api/v1/routes/")
+
+    def no_remote(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+        raise AssertionError(url)
+
+    quads = jsonld.to_rdf(document, {"documentLoader": no_remote, "format": "application/n-quads"})
+    assert "<https://schema.org/TouristAttraction>" in quads
+
+
+def test_feeds_are_read_from_urls(
+    tmp_path: Path, fixtures_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.content.importers.picture_server import picture_server
+
+    data = tmp_path / "data"
+    with picture_server(fixtures_dir / "images") as server:
+        server.files["syndication/objects.json"] = server.feed(FEEDS / "tourinsoft-v2.json")
+        url = f"{server.base_url}/syndication/objects.json"
+        report = run_json(capsys, "--from", "tourinsoft", url, "--data-dir", str(data))
+        assert (report["created"], report["pictures_fetched"]) == (2, 2)
+        assert (
+            main(["import", "--from", "tourinsoft", f"{server.base_url}/gone.json", "--data-dir", str(data)])
+            == 1
+        )
+        err = capsys.readouterr().err
+        assert "cannot read" in err
+        assert "HTTP 404" in err
+
+
+def test_area_limits_the_import_and_its_unpublishing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    source = str(FEEDS / "overpass.json")
+    run_json(capsys, "--from", "osm", source, "--data-dir", str(data), "--no-media")
+    assert (
+        main(
+            [
+                "areas",
+                "add",
+                "perche-ouest",
+                "--title",
+                "Perche ouest",
+                "--bbox",
+                "0.5,48.3,0.7,48.6",
+                "--data-dir",
+                str(data),
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    empty = tmp_path / "empty-area.json"
+    empty.write_text(
+        json.dumps(
+            {
+                "elements": [
+                    {
+                        "type": "node",
+                        "id": 1,
+                        "lat": 48.0,
+                        "lon": 2.0,
+                        "tags": {"tourism": "museum", "name": "Ailleurs"},
+                    }
+                ]
+            }
+        )
+    )
+    report = run_json(
+        capsys, "--from", "osm", str(empty), "--data-dir", str(data), "--no-media", "--area", "perche-ouest"
+    )
+    # Only the two objects inside the area were missing; the two outside it stay published.
+    assert (report["unpublished"], report["skipped"]) == (2, {"outside the area": 1})
+    statuses = dict(rows(data, "SELECT id, status FROM pois"))
+    assert sorted(statuses.values()) == ["draft", "draft", "published", "published"]
+
+
+def test_print_mapping_shows_the_table_in_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"FMA": "other", "PCU": None}))
+    assert main(["import", "--from", "tourinsoft", "-", "--print-mapping", "--mapping", str(mapping)]) == 0
+    table = json.loads(capsys.readouterr().out)
+    assert (table["FMA"], table["Châteaux"], "PCU" in table) == ("other", "castle", False)

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.tools.stores import empty_store
 from tools.cli import main
 
 
 def test_import_prints_the_media_ref(
     tmp_path: Path, fixtures_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data_dir = tmp_path / "data"
+    data_dir = empty_store(tmp_path / "data")
     argv = ["media", "import", str(fixtures_dir / "images" / "alpha.png"), "--data-dir", str(data_dir)]
     status = main([*argv, "--credit", "PETR du Perche", "--licence", "CC-BY-4.0", "--alt", "Logo"])
     assert status == 0
@@ -32,7 +33,9 @@ def test_import_prints_the_media_ref(
 def test_bad_file_fails_with_the_reason(
     tmp_path: Path, fixtures_dir: Path, capsys: pytest.CaptureFixture[str], name: str, reason: str
 ) -> None:
-    status = main(["media", "import", str(fixtures_dir / "bad" / name), "--data-dir", str(tmp_path)])
+    status = main(
+        ["media", "import", str(fixtures_dir / "bad" / name), "--data-dir", str(empty_store(tmp_path))]
+    )
     captured = capsys.readouterr()
     assert status == 1
     assert captured.out == ""

@@ -4,11 +4,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.tools.stores import empty_store
 from tools.cli import main
 
 
 def test_add_and_list_offices(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data = ["--data-dir", str(tmp_path)]
+    data = ["--data-dir", str(empty_store(tmp_path))]
     assert main(["offices", "add", "ot-perche", "Office de tourisme du Perche", *data]) == 0
     assert main(["offices", "add", "ot-loir", "Robert'); DROP TABLE offices;--", *data]) == 0
     capsys.readouterr()
@@ -20,7 +21,7 @@ def test_add_and_list_offices(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 
 def test_bad_or_duplicate_office_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data = ["--data-dir", str(tmp_path)]
+    data = ["--data-dir", str(empty_store(tmp_path))]
     assert main(["offices", "add", "../etc", "x", *data]) == 2
     assert "id:" in capsys.readouterr().err
     assert main(["offices", "add", "ot-perche", "Perche", *data]) == 0

@@ -10,6 +10,7 @@ from content.accounts.login import login
 from content.clock import utc_now
 from content.db import Database
 from content.errors import Unauthenticated
+from tests.tools.stores import empty_store
 from tools.cli import main
 
 PASSWORD = "correct horse battery staple"
@@ -17,7 +18,7 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture
 def data(tmp_path: Path) -> list[str]:
-    args = ["--data-dir", str(tmp_path)]
+    args = ["--data-dir", str(empty_store(tmp_path))]
     assert main(["offices", "add", "ot-perche", "Perche", *args]) == 0
     return args
 

@@ -61,10 +61,9 @@ def run_report(args: argparse.Namespace) -> int:
     async def work(db: Database) -> int:
         today = local_day(utc_now())
         query = parse_report_query(today, args.start, args.end, args.granularity)
-        async with db.snapshot() as conn:
-            report = await read_report(
-                conn, query, None, today=today, retention_months=settings.analytics_retention_months
-            )
+        report = await read_report(
+            db, query, None, today=today, retention_months=settings.analytics_retention_months
+        )
         if args.format == "json":
             sys.stdout.write(msgspec.json.format(msgspec.json.encode(report)).decode() + "\n")
         else:

@@ -9,17 +9,17 @@ import asyncio
 import sys
 from datetime import UTC, datetime
 from importlib import resources
-from pathlib import Path
 
 from content.db import Database
 from content.errors import InvalidInput, OdysseeError
 from content.settings import Settings
 from content.territory import LoadReport, load_territory, parse_territory
 from packs.builder import build_all
-from tools.cli import add_common, settings_from
+from tools.cli import add_common, input_file, settings_from
 from tools.demo_accounts import describe_accounts, make_demo_accounts
 from tools.demo_analytics import seed_demo_figures_into
 from tools.demo_areas import ensure_demo_areas
+from tools.demo_basemap import ensure_demo_basemap
 from tools.demo_media import attach_demo_media
 from tools.demo_producer_loader import load_demo_producers_with_accounts, print_producer_report
 
@@ -35,8 +35,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Create or update the demo offices, POIs and routes with narrations and pictures, and"
         " one account per role; loading twice keeps one copy and makes nothing twice.",
     )
-    add_common(parser)
-    parser.add_argument("--file", type=Path, help="a territory JSON file instead of the bundled demo")
+    add_common(parser, store="creates")
+    parser.add_argument("--file", type=input_file, help="a territory JSON file instead of the bundled demo")
     parser.add_argument(
         "--no-media",
         dest="media",
@@ -84,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
             print_producer_report(*asyncio.run(loaded))
             for area_id in asyncio.run(ensure_demo_areas(settings)):
                 print(f"area pack area:{area_id} defined")
+            print(asyncio.run(ensure_demo_basemap(settings)))
         built = asyncio.run(build_all(settings))
         print(f"offline packs: {sum(result.changed for result in built)} built or updated")
         if data is None:

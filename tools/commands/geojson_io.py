@@ -1,4 +1,4 @@
-"""``odyssee export`` (and the plain GeoJSON import behind ``odyssee import FILE``): POIs as GeoJSON."""
+"""``odyssee export`` (POIs as GeoJSON, or the catalogue as JSON-LD) and the plain GeoJSON import."""
 
 from __future__ import annotations
 
@@ -9,22 +9,35 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+import msgspec
+
 from content.db import Database
+from content.exports.catalogue import export_catalogue_jsonld
 from content.pois.exchange import export_pois, import_pois
 from content.settings import Settings
-from tools.cli import add_common, settings_from
+from tools.cli import add_common, output_file, settings_from
 
-__all__ = ["export_file", "import_file", "register"]
+__all__ = ["export_file", "export_jsonld", "import_file", "in_file_words", "register"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     exporter = subparsers.add_parser(
         "export",
-        help="export published POIs as GeoJSON",
-        description="Write published POIs as a GeoJSON FeatureCollection that `odyssee import` reads back.",
+        help="export published POIs as GeoJSON, or the catalogue as schema.org JSON-LD",
+        description=(
+            "Write published POIs as a GeoJSON FeatureCollection that `odyssee import` reads back, or with"
+            " --format jsonld every published route (TouristTrip) and POI (TouristAttraction) as one"
+            " schema.org JSON-LD graph."
+        ),
     )
     add_common(exporter)
-    exporter.add_argument("--out", type=Path, help="output file (default: standard output)")
+    exporter.add_argument("--out", type=output_file, help="output file (default: standard output)")
+    exporter.add_argument(
+        "--format", choices=("geojson", "jsonld"), default="geojson", help="default geojson"
+    )
+    exporter.add_argument(
+        "--base-url", help="public address of the service, for JSON-LD ids and links (default: host and port)"
+    )
     exporter.set_defaults(handler=run_export)
 
 
@@ -45,17 +58,43 @@ async def import_file(settings: Settings, path: Path, *, office_id: str | None, 
         )
 
 
+async def export_jsonld(settings: Settings, out: BinaryIO, base_url: str) -> int:
+    async with Database(settings.db_path, readers=1) as db:
+        document = await export_catalogue_jsonld(db, base_url, settings.default_lang)
+    out.write(msgspec.json.format(msgspec.json.encode(document), indent=1) + b"\n")
+    return len(document["@graph"])
+
+
 async def export_file(settings: Settings, out: BinaryIO) -> int:
     async with Database(settings.db_path, readers=1) as db:
         return await export_pois(db, out.write)
 
 
+def in_file_words(path: Path, field: str, message: str) -> str:
+    """An import error for the terminal: the importer names the HTTP body (``body``) when the document as
+    a whole is wrong; on the command line, that is the file."""
+    if field != "body":
+        return f"{field}: {message}"
+    if message.startswith("JSON is malformed"):
+        detail = message.removeprefix("JSON is malformed").lstrip(": ")
+        return f"{path} is not a JSON file ({detail}); expected a GeoJSON FeatureCollection"
+    return f"{path}: {message}"
+
+
 def run_export(args: argparse.Namespace) -> int:
     settings = settings_from(args)
+
+    def export(out: BinaryIO) -> int:
+        if args.format == "jsonld":
+            base_url = args.base_url or f"http://{settings.host}:{settings.port}"
+            return asyncio.run(export_jsonld(settings, out, base_url.rstrip("/")))
+        return asyncio.run(export_file(settings, out))
+
     if args.out is None:
-        count = asyncio.run(export_file(settings, sys.stdout.buffer))
+        count = export(sys.stdout.buffer)
     else:
         with args.out.open("wb") as out:
-            count = asyncio.run(export_file(settings, out))
-    print(f"exported {count} POIs", file=sys.stderr)
+            count = export(out)
+    what = "routes and POIs" if args.format == "jsonld" else "POIs"
+    print(f"exported {count} {what}", file=sys.stderr)
     return 0

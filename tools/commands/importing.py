@@ -31,7 +31,7 @@ from content.importers import (
 )
 from content.settings import Settings
 from tools.cli import add_common, settings_from
-from tools.commands.geojson_io import import_file
+from tools.commands.geojson_io import import_file, in_file_words
 
 __all__ = ["format_report", "register"]
 
@@ -49,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             " edits are kept (and reported as conflicts), objects missing from a full feed are unpublished."
         ),
     )
-    add_common(importer)
+    add_common(importer, store="creates")
     importer.add_argument(
         "source", metavar="SOURCE", help="a file, a directory (DATAtourisme) or an http(s) URL"
     )
@@ -72,6 +72,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     importer.add_argument("--batch-size", type=int, default=500, help="objects per transaction (default 500)")
     importer.add_argument("--json", action="store_true", help="print the report as JSON")
+    importer.add_argument(
+        "--print-mapping",
+        action="store_true",
+        help="print the category table in use (the defaults, or with --mapping) as JSON, and import nothing",
+    )
     importer.set_defaults(handler=run)
 
 
@@ -151,10 +156,24 @@ def format_report(report: ImportReport, elapsed_s: float) -> str:
     return "\n".join(lines)
 
 
+def _print_mapping(args: argparse.Namespace) -> int:
+    table = reader_for(args.source_format).categories
+    if args.mapping is not None:
+        table = parse_mapping(args.mapping.read_bytes(), table)
+    sys.stdout.write(msgspec.json.format(msgspec.json.encode(dict(sorted(table.items())))).decode() + "\n")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     if args.source_format is None:
         return _legacy(settings, args)
+    if args.print_mapping:
+        try:
+            return _print_mapping(args)
+        except (InvalidInput, OSError) as exc:
+            print(f"odyssee import: mapping: {getattr(exc, 'detail', exc)}", file=sys.stderr)
+            return 2
     started = time.perf_counter()
     try:
         report = asyncio.run(_import(settings, args))
@@ -182,7 +201,7 @@ def _legacy(settings: Settings, args: argparse.Namespace) -> int:
         ids = asyncio.run(import_file(settings, path, office_id=args.office, status=args.status))
     except InvalidInput as exc:
         for error in exc.errors:
-            print(f"odyssee import: {error.field}: {error.message}", file=sys.stderr)
+            print(f"odyssee import: {in_file_words(path, error.field, error.message)}", file=sys.stderr)
         print("odyssee import: nothing was imported", file=sys.stderr)
         return 1
     print(f"imported {len(ids)} POIs in {time.perf_counter() - started:.1f} s")

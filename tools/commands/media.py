@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from pathlib import Path
 
 import msgspec
 
@@ -15,7 +14,7 @@ from content.errors import OdysseeError
 from content.media import ingest
 from content.model import MediaRef
 from content.settings import Settings
-from tools.cli import add_common, settings_from
+from tools.cli import add_common, input_file, settings_from
 
 __all__ = ["register"]
 
@@ -31,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_common(importer)
     importer.add_argument(
-        "file", type=Path, metavar="FILE", help="JPEG/PNG/WebP/GIF/AVIF image or audio file"
+        "file", type=input_file, metavar="FILE", help="JPEG/PNG/WebP/GIF/AVIF image or audio file"
     )
     importer.add_argument("--credit", help="who made it, as shown to visitors")
     importer.add_argument("--licence", help="licence, e.g. CC-BY-4.0")

@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import timedelta
-from pathlib import Path
 
 from content.clock import rfc3339, utc_now
 from content.db import Database
 from content.dfc import encode_dfc
 from content.producers.export import dfc_catalogue
 from content.producers.queries import expiring_offers
-from tools.cli import add_common, settings_from
+from tools.cli import add_common, output_file, settings_from
 from tools.commands._store import fail, run_with_database
 
 __all__ = ["DEFAULT_BASE_URL", "register"]
@@ -53,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_common(export)
     export.add_argument("--format", choices=["dfc"], required=True, help="dfc: DFC 2.0 JSON-LD")
-    export.add_argument("--out", type=Path, help="write to this file instead of standard output")
+    export.add_argument("--out", type=output_file, help="write to this file instead of standard output")
     export.add_argument(
         "--base-url",
         default=DEFAULT_BASE_URL,

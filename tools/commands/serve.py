@@ -1,4 +1,4 @@
-"""``odyssee serve``: run the HTTP service with uvicorn."""
+"""``odyssee serve``: run the HTTP service with uvicorn (several worker processes: ``tools.workers``)."""
 
 from __future__ import annotations
 
@@ -6,22 +6,40 @@ import argparse
 
 import uvicorn
 
-from tools.cli import add_common, settings_from
-from tools.serving import server_config
+from tools.cli import add_common, require_store, settings_from
+from tools.commands._listen import check_port_free, port_number
+from tools.serving import server_config, server_options
+from tools.workers import serve_workers, worker_count
 
 __all__ = ["register"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("serve", help="run the HTTP service", description="Run the HTTP service.")
-    add_common(parser)
+    add_common(parser, store="none")
     parser.add_argument("--host", help="address to bind (env ODYSSEE_HOST, default 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="port (env ODYSSEE_PORT, default 8000)")
+    parser.add_argument("--port", type=port_number, help="port (env ODYSSEE_PORT, default 8000)")
+    parser.add_argument(
+        "--init", action="store_true", help="create an empty store in the data directory if there is none"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="server processes (env ODYSSEE_WORKERS; default 0: one per core)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = settings_from(args, host=args.host, port=args.port)
+    settings = settings_from(args, host=args.host, port=args.port, workers=args.workers)
+    if not args.init:
+        require_store(settings)
+    check_port_free(settings.host, settings.port)
+    workers = worker_count(settings.workers)
+    if workers > 1:
+        # Same timeouts, limits and logging in every worker: tools/serving.py.
+        serve_workers(settings, workers, **server_options(settings))
+        return 0
     from service.app import create_app
 
     app = create_app(settings)

@@ -10,7 +10,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from content.blobs import BlobStore, BucketNotFound, S3BlobStore, open_blob_store
 from content.settings import Settings
-from tools.cli import add_common, settings_from
+from tools.cli import CommandError, add_common, settings_from
 
 __all__ = ["register"]
 
@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Create the S3 bucket named by ODYSSEE_S3_BUCKET if it is missing (or the local blob"
         " folder). Safe to run again.",
     )
-    add_common(init)
+    add_common(init, store="none")
     init.add_argument(
         "--public-read",
         action="store_true",
@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Write a small probe blob, read a range of it back and remove it: proves the settings,"
         " credentials and permissions work.",
     )
-    add_common(check)
+    add_common(check, store="none")
     check.set_defaults(handler=run_check)
 
 
@@ -71,6 +71,9 @@ def run_init(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     settings = settings_from(args)
+    if settings.storage == "local" and not settings.blob_dir.is_dir():
+        # A typo in --data-dir must not leave a new folder behind.
+        raise CommandError(f"no local blob folder {settings.blob_dir}: run `odyssee storage init` first")
     try:
         report = asyncio.run(_check(open_blob_store(settings)))
     except _FAILURES as exc:

@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     add = actions.add_parser("add", help="create an account", description="Create an editor account.")
-    add_common(add)
+    add_common(add, store="creates")
     add.add_argument("email", metavar="EMAIL")
     add.add_argument("--role", required=True, choices=ROLES, help="admin, staff (needs --office) or producer")
     add.add_argument("--office", metavar="ID", help="the office a staff account belongs to")

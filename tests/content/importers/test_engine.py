@@ -12,6 +12,7 @@ import pytest
 from content import history
 from content.db import Database
 from content.importers import apply as apply_module
+from content.importers import reader_for
 from content.pois.model import PoiPatch
 from content.pois.store import update_poi
 from tests.content.importers.helpers import feature, geojson_objects, import_objects, snapshot, state
@@ -216,21 +217,57 @@ async def test_a_failing_batch_leaves_the_store_as_it_was_before_that_batch(
     store: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = 0
-    record = history.record
+    record_many = history.record_many
 
     async def failing(*args: Any, **kwargs: Any) -> None:
         nonlocal calls
         calls += 1
-        if calls == 4:  # inside the second batch of two
+        if calls == 2:  # the second batch's history, after its POIs and before its source rows
             raise RuntimeError("killed")
-        await record(*args, **kwargs)
+        await record_many(*args, **kwargs)
 
-    monkeypatch.setattr(apply_module.history, "record", failing)
+    monkeypatch.setattr(apply_module.history, "record_many", failing)
     with pytest.raises(RuntimeError):
         await import_objects(store, geojson_objects(feature(n) for n in range(5)), batch_size=2)
     assert snapshot(store.path, "SELECT id FROM pois ORDER BY id") == [("lavoir-n0",), ("lavoir-n1",)]
     assert snapshot(store.path, "SELECT count(*) FROM import_sources") == [(2,)]
     assert snapshot(store.path, "SELECT count(*) FROM history") == [(2,)]
-    monkeypatch.setattr(apply_module.history, "record", record)
+    monkeypatch.setattr(apply_module.history, "record_many", record_many)
     report = await import_objects(store, geojson_objects(feature(n) for n in range(5)), batch_size=2)
     assert (report.created, report.unchanged) == (3, 2)
+
+
+async def test_skipped_objects_are_remembered_until_they_or_the_mapping_change(store: Database) -> None:
+    sauna = feature(1, category="sauna")
+    nowhere = feature(2)
+    nowhere["geometry"] = None
+    features = [sauna, nowhere, feature(3)]
+    first = await import_objects(store, geojson_objects(features))
+    assert first.skipped == {"no usable coordinates": 1, "unmapped category": 1}
+    assert snapshot(store.path, "SELECT external_id, reason, kind FROM import_skips ORDER BY 1") == [
+        ("L1", "unmapped category", "sauna"),
+        ("L2", "no usable coordinates", "heritage"),
+    ]
+    before = state(store.path)
+    again = await import_objects(store, geojson_objects(features), now=LATER)
+    assert (again.skipped, again.unmapped_kinds, again.unchanged) == (first.skipped, {"sauna": 1}, 1)
+    assert state(store.path) == before
+    # Another mapping decides again; so does a source that moved.
+    table = {**reader_for("geojson").categories, "sauna": "nature"}
+    mapped = await import_objects(store, geojson_objects(features), table=table, now=LATER)
+    assert (mapped.created, mapped.skipped) == (1, {"no usable coordinates": 1})
+    located = feature(2, updated="2026-03-01T00:00:00Z")
+    report = await import_objects(
+        store, geojson_objects([sauna, located, feature(3)]), table=table, now=LATER
+    )
+    assert (report.created, report.skipped, report.unchanged) == (1, {}, 2)
+    assert snapshot(store.path, "SELECT external_id FROM import_skips") == []
+
+
+async def test_a_language_the_source_dropped_is_removed(store: Database) -> None:
+    await import_objects(store, geojson_objects([feature(1)]))
+    english_gone = feature(1, updated="2026-03-01T00:00:00Z")
+    del english_gone["properties"]["name:en"]
+    report = await import_objects(store, geojson_objects([english_gone]), now=LATER)
+    assert report.updated == 1
+    assert snapshot(store.path, "SELECT name FROM pois") == [('{"fr":"Lavoir n°1"}',)]

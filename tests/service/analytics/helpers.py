@@ -24,6 +24,7 @@ __all__ = [
     "STOPS",
     "batch",
     "counters",
+    "facet_figures",
     "flush",
     "prepare_territory",
     "today",
@@ -74,13 +75,25 @@ async def flush(app: Litestar) -> None:
     await recorder.flush()
 
 
-async def counters(db: Database, span: str = "day") -> list[dict[str, Any]]:
+async def counters(db: Database, span: str = "day", facet: str = "total") -> list[dict[str, Any]]:
+    """Stored counter rows of one facet (``total``: one row per type, object and day)."""
     async with db.read() as conn:
         rows = await conn.execute_fetchall(
-            "SELECT * FROM analytics_counters WHERE span = ? ORDER BY day, type, object_id, stop_id, detail",
-            (span,),
+            "SELECT * FROM analytics_facets WHERE span = ? AND facet = ? ORDER BY day, type, object_id, key",
+            (span, facet),
         )
     return [dict(row) for row in rows]
+
+
+async def facet_figures(db: Database, span: str = "day") -> dict[tuple[str, str, str, str], tuple[int, int]]:
+    """``{(facet, type, object_id, key): (count, value_sum)}`` summed over days."""
+    async with db.read() as conn:
+        rows = await conn.execute_fetchall(
+            "SELECT facet, type, object_id, key, sum(count), sum(value_sum) FROM analytics_facets"
+            " WHERE span = ? GROUP BY facet, type, object_id, key",
+            (span,),
+        )
+    return {(r[0], r[1], r[2], r[3]): (r[4], r[5]) for r in rows}
 
 
 async def post(client: AsyncTestClient[Litestar], body: dict[str, Any]) -> Any:

@@ -19,6 +19,7 @@ from tests.service.analytics.helpers import (
     STOPS,
     batch,
     counters,
+    facet_figures,
     flush,
     prepare_territory,
     today,
@@ -69,28 +70,42 @@ async def test_every_event_type_becomes_a_daily_counter(
     assert response.status_code == 202, response.text
     assert response.json() == {"accepted": 10, "dropped": []}
     await flush(app)
-    rows = await counters(db)
-    figures = {
-        (r["type"], r["object_id"], r["stop_id"], r["detail"]): (r["count"], r["value_sum"]) for r in rows
+    figures = await facet_figures(db)
+    totals = {
+        (type_, object_id): n for (facet, type_, object_id, _), n in figures.items() if facet == "total"
     }
-    assert figures == {
-        ("route_started", ROUTE, "", ""): (2, 0),
-        ("route_completed", ROUTE, "", ""): (1, 0),
-        ("stop_reached", ROUTE, STOPS[0], "qr"): (1, 0),
-        ("narration_played", ROUTE, STOPS[0], "finished"): (1, 95),
-        ("pack_installed", PACK, "", "3"): (1, 0),
-        ("pack_updated", PACK, "", "2"): (1, 0),
-        ("rating", ROUTE, "", "4"): (1, 4),
-        ("producer_viewed", PRODUCER, "", ""): (3, 0),
-        ("producer_contacted", PRODUCER, "", ""): (1, 0),
-        ("poi_viewed", POI, "", ""): (1, 0),
+    assert totals == {
+        ("route_started", ROUTE): (2, 0),
+        ("route_completed", ROUTE): (1, 0),
+        ("stop_reached", ROUTE): (1, 0),
+        ("narration_played", ROUTE): (1, 95),
+        ("pack_installed", PACK): (1, 0),
+        ("pack_updated", PACK): (1, 0),
+        ("rating", ROUTE): (1, 4),
+        ("producer_viewed", PRODUCER): (3, 0),
+        ("producer_contacted", PRODUCER): (1, 0),
+        ("poi_viewed", POI): (1, 0),
     }
-    assert {(r["day"], r["lang"], r["platform"], r["app_version"]) for r in rows} == {
-        (day, "fr", "ios", "2.4.0")
+    # Each dimension is counted on its own, never crossed with the others.
+    assert {
+        key: n for key, n in figures.items() if key[0] not in ("total", "lang", "platform", "app_version")
+    } == {
+        ("stop", "stop_reached", ROUTE, STOPS[0]): (1, 0),
+        ("detail", "stop_reached", ROUTE, "qr"): (1, 0),
+        ("stop", "narration_played", ROUTE, STOPS[0]): (1, 95),
+        ("detail", "narration_played", ROUTE, "finished"): (1, 95),
+        ("stop_finished", "narration_played", ROUTE, STOPS[0]): (1, 95),
+        ("detail", "pack_installed", PACK, "3"): (1, 0),
+        ("detail", "pack_updated", PACK, "2"): (1, 0),
+        ("detail", "rating", ROUTE, "4"): (1, 4),
     }
-    months = await counters(db, "month")
-    assert {r["day"] for r in months} == {day[:7] + "-01"}
-    assert sum(r["count"] for r in months) == sum(r["count"] for r in rows)
+    audience = {
+        (facet, key) for (facet, _, _, key) in figures if facet in ("lang", "platform", "app_version")
+    }
+    assert audience == {("lang", "fr"), ("platform", "ios"), ("app_version", "2.4.0")}
+    assert {r["day"] for r in await counters(db)} == {day}
+    assert await facet_figures(db, "month") == figures
+    assert {r["day"] for r in await counters(db, "month")} == {day[:7] + "-01"}
 
 
 @pytest.mark.usefixtures("territory")
@@ -172,6 +187,12 @@ async def test_each_drop_reason_is_named_and_nothing_of_it_is_stored(
     await flush(app)
     rows = await counters(db)
     assert [(r["type"], r["object_id"], r["count"]) for r in rows] == [("route_started", ROUTE, 1)]
+    assert {facet for (facet, _, _, _) in await facet_figures(db)} == {
+        "total",
+        "lang",
+        "platform",
+        "app_version",
+    }
 
 
 @pytest.mark.usefixtures("territory")

@@ -72,7 +72,9 @@ async def test_no_address_header_or_body_is_written_to_the_database_or_the_log(
         ).status_code == 200
     await flush(app)
     async with db.read() as conn:
-        rows = await conn.execute_fetchall("SELECT type, count FROM analytics_counters WHERE span = 'day'")
+        rows = await conn.execute_fetchall(
+            "SELECT type, count FROM analytics_facets WHERE span = 'day' AND facet = 'total'"
+        )
     assert sorted(tuple(row) for row in rows) == [
         ("poi_viewed", 3),
         ("route_read", 1),

@@ -1,4 +1,7 @@
-"""The offline pack of each route, as route summaries show it (``pack``: ``{id, version, size, sha256}``)."""
+"""The offline pack of each route, as route summaries show it (``pack``: ``{id, version, size, sha256}``).
+
+Read from the pack side's own table; the service layer hands it to the public route reads
+(``content.routes.public``), which know nothing of packs."""
 
 from __future__ import annotations
 
@@ -8,13 +11,14 @@ from collections.abc import Iterable
 import aiosqlite
 
 from content.routes.features import PackInfo
+from packs.pack_id import PackId
 
 __all__ = ["route_packs"]
 
 
 async def route_packs(conn: aiosqlite.Connection, route_ids: Iterable[str]) -> dict[str, PackInfo]:
     """``{route_id: PackInfo}`` for the routes whose pack is built (one query); others are left out."""
-    pack_ids = [f"route:{route_id}" for route_id in dict.fromkeys(route_ids)]
+    pack_ids = [str(PackId.route(route_id)) for route_id in dict.fromkeys(route_ids)]
     if not pack_ids:
         return {}
     rows = await conn.execute_fetchall(
@@ -22,7 +26,7 @@ async def route_packs(conn: aiosqlite.Connection, route_ids: Iterable[str]) -> d
         (json.dumps(pack_ids),),
     )
     return {
-        row["id"].removeprefix("route:"): PackInfo(
+        PackId.parse(row["id"]).key: PackInfo(
             id=row["id"], version=row["version"], size=row["size"], sha256=row["sha256"]
         )
         for row in rows

@@ -1,4 +1,5 @@
-"""Content reads the pack builder needs: what lies in a box, near a line, and which packs an edit touches.
+"""Content reads the pack builder needs (``packs/`` asks content through these functions, never with its
+own SQL): what lies in a box, near a line, and which routes an edit touches.
 
 ``near`` a route means within :data:`NEAR_ROUTE_M` of its line: candidates come from the R*Tree box
 around the line (grown by that distance), then the exact point-to-line distance decides, in Python.

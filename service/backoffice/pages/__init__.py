@@ -1,0 +1,1 @@
+"""The back-office pages, one module per area."""

@@ -1,0 +1,157 @@
+"""POI pages: the list (search, filters, map) and the edit page (languages, map, hours, media,
+publish/unpublish/archive, history, and the 412 conflict flow)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+
+from service.backoffice import domain
+from service.backoffice._render import gettext_for, redirect, render
+from service.backoffice.deps import UserDep
+from service.backoffice.pages._editing import EditOutcome, apply_edit, notice_for, statuses_of
+from service.backoffice.pages._forms import read_form
+from service.backoffice.pages._labels import category_context, hours_text
+from service.backoffice.pages._values import FORM_LANGS, Shape, flat_values
+from service.deps import ClockDep, DatabaseDep, EventsDep
+
+__all__ = ["poi_pages"]
+
+AnyRequest = Request[Any, Any, Any]
+POI_SHAPE = Shape(
+    lang_fields=("name", "description"),
+    plain=("category", "address", "commune", "opening_hours"),
+    nested=(
+        ("accessibility", "wheelchair"),
+        ("contact", "phone"),
+        ("contact", "email"),
+        ("contact", "website"),
+    ),
+    nested_lang=(("accessibility", "notes"),),
+)
+
+
+@get("/pois", include_in_schema=False)
+async def poi_list(
+    request: AnyRequest,
+    user: UserDep,
+    db: DatabaseDep,
+    q: FromQuery[str] = "",
+    status: FromQuery[str] = "",
+    category: FromQuery[str] = "",
+    after: FromQuery[str | None] = None,
+) -> Response[Any]:
+    if q.strip() or category:
+        items, following = await domain.find_pois(
+            db, user, text=q, statuses=statuses_of(status), category=category, after_id=after
+        )
+    else:
+        items, following = await domain.pois(db, user, statuses=statuses_of(status), limit=50, after_id=after)
+    context = {"items": items, "next": following, "q": q, "status": status, "category": category}
+    return render(request, "pois.html", {**context, **category_context(gettext_for(request))}, principal=user)
+
+
+async def _page(
+    request: AnyRequest,
+    user: Any,
+    db: Any,
+    clock: Any,
+    record: Any,
+    *,
+    values: dict[str, str] | None = None,
+    errors: list[Any] | None = None,
+    conflict: Any = None,
+    status_code: int = 200,
+    notice: str | None = None,
+) -> Response[Any]:
+    editable = domain.can_edit(user, "poi", record.office_id)
+    history = (await domain.history(db, user, "poi", record.id)).items if editable else []
+    data = msgspec.to_builtins(record)
+    context = {
+        "record": record,
+        "values": values or flat_values(POI_SHAPE, data),
+        "etag": domain.poi_etag(record),
+        "editable": editable,
+        "history": history,
+        "errors": errors or [],
+        "conflict": conflict,
+        "form_langs": FORM_LANGS,
+        **category_context(gettext_for(request)),
+        "hours_preview": hours_text(
+            gettext_for(request), record.opening_hours, record.geometry.coordinates, clock()
+        ),
+        "notice": notice,
+    }
+    return render(request, "poi.html", context, principal=user, status_code=status_code)
+
+
+@get("/pois/{poi_id:str}", include_in_schema=False)
+async def poi_page(
+    request: AnyRequest,
+    user: UserDep,
+    db: DatabaseDep,
+    clock: ClockDep,
+    poi_id: FromPath[str],
+    done: FromQuery[str] = "",
+) -> Response[Any]:
+    record = await domain.poi_for_editor(db, user, poi_id)
+    return await _page(request, user, db, clock, record, notice=notice_for(gettext_for(request), done))
+
+
+@post("/pois/{poi_id:str}", include_in_schema=False, status_code=200)
+async def poi_submit(
+    request: AnyRequest,
+    user: UserDep,
+    db: DatabaseDep,
+    events: EventsDep,
+    clock: ClockDep,
+    poi_id: FromPath[str],
+) -> Response[Any]:
+    form = await read_form(request)
+    record = await domain.poi_for_editor(db, user, poi_id)
+    domain.require_edit(user, "poi", record.office_id)
+    outcome: EditOutcome = await apply_edit(
+        form,
+        shape=POI_SHAPE,
+        record=record,
+        etag=domain.poi_etag(record),
+        history=lambda: domain.history(db, user, "poi", poi_id),
+        save=lambda fields, tag: domain.save_poi(events, db, user, poi_id, fields, if_match=tag, now=clock()),
+        set_status=lambda status, tag: domain.set_poi_status(
+            events, db, user, poi_id, status, if_match=tag, now=clock()
+        ),
+        etag_of=domain.poi_etag,
+    )
+    if outcome.done:
+        return redirect(f"/backoffice/pois/{poi_id}?done={outcome.done}")
+    if outcome.confirm:
+        return render(
+            request,
+            "confirm.html",
+            {
+                "kind": "poi",
+                "record": outcome.record,
+                "action": outcome.confirm,
+                "etag": domain.poi_etag(outcome.record),
+                "title": outcome.record.name.get("fr") or poi_id,
+                "back": f"/backoffice/pois/{poi_id}",
+            },
+            principal=user,
+        )
+    return await _page(
+        request,
+        user,
+        db,
+        clock,
+        outcome.record,
+        values=outcome.values,
+        errors=outcome.errors,
+        conflict=outcome.conflict,
+        status_code=outcome.status_code,
+    )
+
+
+poi_pages = [poi_list, poi_page, poi_submit]

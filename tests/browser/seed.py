@@ -1,0 +1,197 @@
+"""The browser tests' content: two offices, one account per role, POIs and a published route with
+its pack, a published producer with offers; made through the domain functions, once per session."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import msgspec
+
+from content.accounts.offices import NewOffice, create_office
+from content.accounts.principal import Principal
+from content.accounts.user_changes import NewUser, create_user
+from content.blobs import open_blob_store
+from content.clock import utc_now
+from content.db import Database
+from content.editor import change_poi_status, change_route_status, new_poi, new_route, poi_etag, route_etag
+from content.events import EventHub
+from content.pois.model import PoiInput
+from content.producers.model import OfferInput, ProducerInput
+from content.producers.offer_store import create_offer
+from content.producers.store import create_producer
+from content.routes.model import RouteInput
+from content.settings import Settings
+from packs.builder import PackBuilder
+
+__all__ = ["Account", "Seeded", "seed"]
+
+
+@dataclass(frozen=True)
+class Account:
+    email: str
+    password: str
+
+
+@dataclass(frozen=True)
+class Seeded:
+    admin: Account
+    staff: Account
+    other_staff: Account
+    producer: Account
+    producer_id: str
+    offer_ids: dict[str, str]
+
+
+def _point(lon: float, lat: float) -> dict[str, object]:
+    return {"type": "Point", "coordinates": [lon, lat]}
+
+
+async def seed(settings: Settings) -> Seeded:
+    now = utc_now()
+    events = EventHub()
+    async with Database(settings.db_path) as db:
+        async with db.write() as conn:
+            await create_office(
+                conn, NewOffice(id="ot-perche", name="Office du Perche"), actor_id=None, now=now
+            )
+            await create_office(conn, NewOffice(id="ot-loir", name="Office du Loir"), actor_id=None, now=now)
+            producer = await create_producer(
+                conn,
+                msgspec.convert(
+                    {
+                        "name": "Ferme des Bois",
+                        "geometry": _point(0.82, 48.32),
+                        "opening_hours": "Sa 09:00-12:00",
+                    },
+                    ProducerInput,
+                ),
+                actor=None,
+                now=now,
+                office_id="ot-perche",
+                producer_id="ferme-des-bois",
+                status="published",
+            )
+            offers = {}
+            for key, name in (("asparagus", "Asperges"), ("eggs", "Œufs frais")):
+                offer = await create_offer(
+                    conn,
+                    producer.id,
+                    msgspec.convert(
+                        {
+                            "product": {"fr": name},
+                            "category": "vegetables" if key == "asparagus" else "eggs",
+                            "valid_until": now + timedelta(days=30),
+                            "price": {"amount_cents": 450, "currency": "EUR", "unit": "bunch"},
+                        },
+                        OfferInput,
+                    ),
+                    actor=None,
+                    now=now,
+                )
+                offers[key] = offer.id
+        accounts = {}
+        roster = (
+            ("admin", "admin@perche.example", "admin", None, None),
+            ("staff", "staff@perche.example", "staff", "ot-perche", None),
+            ("other_staff", "staff@loir.example", "staff", "ot-loir", None),
+            ("producer", "ferme@perche.example", "producer", None, "ferme-des-bois"),
+        )
+        for key, email, role, office, producer_id in roster:
+            password = secrets.token_urlsafe(12)
+            fields = {"email": email, "password": password, "role": role, "office_id": office}
+            new = msgspec.convert({**fields, "producer_id": producer_id}, NewUser)
+            await create_user(db, new, actor_id=None, now=now)
+            accounts[key] = Account(email, password)
+        admin = Principal(
+            id="seed", email="seed@perche.example", role="admin", office_id=None, producer_id=None
+        )
+        for poi_id, office, name, lon, lat in (
+            ("eglise-saint-sauveur", "ot-perche", "Église Saint-Sauveur", 0.5634, 48.3752),
+            ("lavoir-du-conflit", "ot-perche", "Lavoir de la Herse", 0.57, 48.38),
+            ("moulin-du-loir", "ot-loir", "Moulin du Loir", 0.9, 48.1),
+        ):
+            await new_poi(
+                events,
+                db,
+                admin,
+                msgspec.convert(
+                    {
+                        "id": poi_id,
+                        "category": "heritage",
+                        "name": {"fr": name},
+                        "description": {"fr": "Un lieu du Perche."},
+                        "geometry": _point(lon, lat),
+                    },
+                    PoiInput,
+                ),
+                office_id=office,
+                now=now,
+            )
+        record = await new_poi(
+            events,
+            db,
+            admin,
+            msgspec.convert(
+                {
+                    "id": "manoir-publie",
+                    "category": "manor",
+                    "geometry": _point(0.6, 48.4),
+                    "name": {"fr": "Manoir de Courboyer", "en": "Courboyer manor"},
+                },
+                PoiInput,
+            ),
+            office_id="ot-perche",
+            now=now,
+        )
+        await change_poi_status(events, db, admin, record.id, "published", if_match=poi_etag(record), now=now)
+        stops = [
+            {
+                "id": "porte",
+                "title": {"fr": "La porte", "en": "The gate"},
+                "geometry": _point(0.5634, 48.3752),
+            },
+            {
+                "id": "fontaine",
+                "title": {"fr": "La fontaine", "en": "The fountain"},
+                "geometry": _point(0.5655, 48.3838),
+            },
+        ]
+        route = await new_route(
+            events,
+            db,
+            admin,
+            msgspec.convert(
+                {
+                    "id": "legendes",
+                    "title": {"fr": "Légendes de la forêt", "en": "Forest legends"},
+                    "summary": {"fr": "Une boucle entre chênes géants."},
+                    "theme": "legends",
+                    "mode": "walk",
+                    "difficulty": "easy",
+                    "duration_min": 90,
+                    "geometry": {"type": "LineString", "coordinates": [[0.5634, 48.3752], [0.5655, 48.3838]]},
+                    "stops": stops,
+                },
+                RouteInput,
+            ),
+            office_id="ot-perche",
+            now=now,
+        )
+        await change_route_status(
+            events, db, admin, route.id, "published", if_match=route_etag(route), now=now
+        )
+        blobs = open_blob_store(settings)
+        try:
+            await PackBuilder(db, blobs, settings).build("route:legendes")
+        finally:
+            await blobs.close()
+    return Seeded(
+        admin=accounts["admin"],
+        staff=accounts["staff"],
+        other_staff=accounts["other_staff"],
+        producer=accounts["producer"],
+        producer_id="ferme-des-bois",
+        offer_ids=offers,
+    )
