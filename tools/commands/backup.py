@@ -42,7 +42,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Verify SRC (integrity check, every referenced blob and its SHA-256, the keys), then"
         " restore it into --data-dir, which must be new or empty. Nothing is written if SRC fails.",
     )
-    restore.add_argument("src", type=Path, help="a directory made by odyssee backup")
+    restore.add_argument("src", type=Path, nargs="?", help="a directory made by odyssee backup")
+    restore.add_argument(
+        "--from",
+        dest="replica",
+        metavar="S3_URL",
+        help="restore from the Litestream replica at s3://BUCKET/PATH (odyssee serve --replicate) instead",
+    )
     restore.add_argument("--data-dir", required=True, help="the new data directory")
     restore.set_defaults(handler=run_restore)
 
@@ -120,11 +126,16 @@ def verify(src: Path, settings: Settings) -> backup.VerifyReport:
 
 def run_restore(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    src: Path = args.src
     target = settings.data_dir
     if target.exists() and any(target.iterdir()):
         print(f"odyssee: error: {target} is not empty; restore into a new data directory", file=sys.stderr)
         return 2
+    if args.replica:
+        return _restore_replica(settings, args.replica)
+    if args.src is None:
+        print("odyssee: error: give a backup directory or --from s3://BUCKET/PATH", file=sys.stderr)
+        return 2
+    src: Path = args.src
     started = time.monotonic()
     report = verify(src, settings)
     if not report.ok:
@@ -141,5 +152,33 @@ def run_restore(args: argparse.Namespace) -> int:
     print(
         f"restored {src} into {target}: integrity ok, {report.blobs_checked} blobs verified,"
         f" {copied.blobs_copied} copied; {time.monotonic() - started:.1f} s"
+    )
+    return 0
+
+
+def _restore_replica(settings: Settings, url: str) -> int:
+    from tools.replication import restore_replica
+
+    started = time.monotonic()
+    private_dir(settings.data_dir)
+    try:
+        restore_replica(settings, url, settings.db_path)
+    except ValueError as exc:
+        print(f"odyssee: error: {exc}", file=sys.stderr)
+        return 1
+    report = backup.VerifyReport()
+    report.problems += backup.verify_database(settings.db_path)
+    if not report.problems and settings.storage == "s3":
+        backup.verify_blobs(_referenced(settings.db_path), _s3_reader(settings), report)
+    if not report.ok:
+        print(
+            f"odyssee: error: the replica restored into {settings.data_dir} does not verify:", file=sys.stderr
+        )
+        for problem in report.problems[:50]:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print(
+        f"restored {url} into {settings.data_dir}: integrity ok, {report.blobs_checked} blobs verified;"
+        f" {time.monotonic() - started:.1f} s"
     )
     return 0
