@@ -18,7 +18,7 @@ from typing import Any
 import aiosqlite
 import msgspec
 
-from content.geo import BBox, bbox_of
+from content.places.geo import BBox, bbox_of
 
 __all__ = ["HistoryChanges", "changes_after", "latest_history_id", "route_boxes"]
 

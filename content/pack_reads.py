@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 import aiosqlite
 import msgspec
 
-from content.geo import BBox, bbox_around, point_to_line_m
-from content.geojson import LineString
+from content.places.geo import BBox, bbox_around, point_to_line_m
+from content.places.geojson import LineString
 from content.pois.model import PoiRecord
 from content.pois.rows import POI_COLUMNS, poi_from_row
 

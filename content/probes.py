@@ -10,7 +10,7 @@ import asyncio
 import os
 
 from content.blobs import BlobStore, LocalBlobStore
-from content.db import Database
+from content.core.db import Database
 
 __all__ = ["probe_blob_store", "probe_database"]
 

@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from content.settings import Settings
+from content.core.settings import Settings
 
 __all__ = ["leftover_candidates", "sweep_leftovers"]
 

@@ -17,15 +17,15 @@ from typing import Annotated, Any
 import aiosqlite
 import msgspec
 
-from content import history
-from content.changes import Change, Updated
-from content.db import Database
-from content.errors import FieldError, InvalidInput
-from content.ids import EntityId
-from content.inputs import decode_input, prefixed
-from content.merge_patch import writable_fields
-from content.model import Status
-from content.paging import EVERY_STATUS
+from content.core.db import Database
+from content.core.errors import FieldError, InvalidInput
+from content.core.ids import EntityId
+from content.core.inputs import decode_input, prefixed
+from content.core.model import Status
+from content.core.paging import EVERY_STATUS
+from content.editing import history
+from content.editing.changes import Change, Updated
+from content.editing.merge_patch import writable_fields
 from content.pois.model import PoiInput, PoiPatch
 from content.pois.queries import get_poi
 from content.pois.store import create_poi, set_poi_status, update_poi

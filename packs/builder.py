@@ -17,10 +17,10 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from content.blobs import BlobStore, open_blob_store
-from content.db import Database
-from content.gate import Gate
+from content.core.db import Database
+from content.core.gate import Gate
+from content.core.settings import Settings
 from content.pack_reads import published_route_ids
-from content.settings import Settings
 from packs.container import EntrySource
 from packs.gather import PackContent, gather_area_pack, gather_route_pack
 from packs.manifest import PackHeader, decode_manifest
@@ -223,7 +223,7 @@ class PackBuilder:
         out = self.work_dir / f"{pack_id.replace(':', '-')}.v{header.version}.zip"
         written = await asyncio.to_thread(write_pack, out, sources, header, self.keyring)
         try:
-            stored = await self.blobs.put_file(out, content_type=ZIP_TYPE)
+            stored = await self.blobs.take_file(out, content_type=ZIP_TYPE)
         finally:
             with suppress(FileNotFoundError):
                 await asyncio.to_thread(out.unlink)

@@ -15,9 +15,6 @@ from datetime import datetime
 import aiosqlite
 import msgspec
 
-from content.geo import BBox, bbox_of, point_to_line_m
-from content.i18n import validate_tag
-from content.localize import LanguageChoice, Localizer
 from content.media import load_media_refs
 from content.pack_reads import (
     NEAR_ROUTE_M,
@@ -26,12 +23,15 @@ from content.pack_reads import (
     published_pois_in,
     published_route_ids_in,
 )
+from content.places.geo import BBox, bbox_of, point_to_line_m
 from content.pois.features import poi_media_ids, render_pois
 from content.pois.model import PoiRecord
 from content.producers.features import ProducerFeature
 from content.routes.features import RouteDetail, render_route, route_media_ids
 from content.routes.model import RouteRecord, StopRecord
 from content.routes.queries import get_public_stops, get_route
+from content.text.i18n import validate_tag
+from content.text.localize import LanguageChoice, Localizer
 from packs.fill import EXTENSION_BY_TYPE, PackMedia, fill_languages, local_refs
 from packs.manifest import round_bbox
 from packs.pack_id import PackId

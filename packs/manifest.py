@@ -16,7 +16,7 @@ from typing import Final
 
 import msgspec
 
-from content.i18n import validate_tag
+from content.text.i18n import validate_tag
 from packs.errors import InvalidEntryPath, PackMalformed
 from packs.pack_id import PACK_ID_PATTERN
 from packs.paths import MANIFEST_NAME, RESERVED_NAMES, validate_entry_path

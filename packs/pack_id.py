@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, cast
 
-from content.errors import InvalidParameter
+from content.core.errors import InvalidParameter
 
 __all__ = ["PACK_ID_PATTERN", "PackId", "PackKind"]
 

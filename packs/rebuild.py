@@ -37,10 +37,10 @@ from contextlib import contextmanager, suppress
 import aiosqlite
 
 from content.change_feed import HistoryChanges, changes_after, latest_history_id, route_boxes
-from content.events import ContentChanged
-from content.geo import BBox
+from content.core.events import ContentChanged
 from content.leases import lease_holder, release_lease, take_lease
 from content.pack_reads import points_of, routes_linking, routes_near_points
+from content.places.geo import BBox
 from packs.builder import PackBuilder
 from packs.due import (
     Due,

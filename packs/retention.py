@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 import aiosqlite
 
 from content.blobs import BlobStore
-from content.db import Database
+from content.core.db import Database
 from content.media.queries import media_blobs_among
 from packs.manifest import decode_manifest
 

@@ -18,10 +18,10 @@ from litestar.types import ControllerRouterHandler
 
 from content.analytics.recorder import AnalyticsRecorder
 from content.blobs import BlobStore, open_blob_store
-from content.clock import Clock, utc_now
-from content.db import Database
-from content.events import EventHub
-from content.settings import Settings, load_settings
+from content.core.clock import Clock, utc_now
+from content.core.db import Database
+from content.core.events import EventHub
+from content.core.settings import Settings, load_settings
 from content.sweep import sweep_leftovers
 from packs.rebuild import PackRebuilder
 from service.analytics import AnalyticsBatchController

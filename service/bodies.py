@@ -14,7 +14,7 @@ from typing import Any
 
 from litestar import Request
 
-from content.errors import InvalidInput
+from content.core.errors import InvalidInput
 
 __all__ = ["MAX_JSON_DEPTH", "BoundedJSONRequest", "json_depth_exceeds"]
 

@@ -12,11 +12,11 @@ from litestar.di import NamedDependency
 
 from content.accounts.principal import Principal
 from content.blobs import BlobStore
-from content.clock import Clock
-from content.db import Database
+from content.core.clock import Clock
+from content.core.db import Database
+from content.core.events import EventHub
+from content.core.settings import Settings
 from content.editing import EditSession
-from content.events import EventHub
-from content.settings import Settings
 
 __all__ = [
     "BlobsDep",

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import msgspec
 
-from content.errors import InvalidParameter
+from content.core.errors import InvalidParameter
 from service.metrics import Metrics
 from service.problems import Problem, ProblemField
 from service.proxies import TrustedProxies
@@ -48,6 +48,9 @@ REDACTED_QUERY_KEYS = frozenset(
     }
 )
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+ANONYMOUS_PREFIX = "/api/v1/analytics/"
 
 
 def redact_query(query: str) -> str:
@@ -115,6 +118,8 @@ class Edge:
         if not access_log.isEnabledFor(logging.INFO):
             return
         client = scope.get("client")
+        if str(scope.get("path", "")).startswith(ANONYMOUS_PREFIX):
+            client = None  # usage batches are anonymous: their address is written nowhere (issue 11)
         fields = {
             "request_id": request_id,
             "method": method,

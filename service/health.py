@@ -12,7 +12,7 @@ from litestar import get
 from litestar.datastructures import CacheControlHeader, State
 from litestar.params import QueryParameter
 
-from content.errors import FieldError, Unavailable
+from content.core.errors import FieldError, Unavailable
 from content.probes import probe_blob_store, probe_database
 from service.problems import problem_responses
 

@@ -19,9 +19,9 @@ from litestar import Request, Response, get
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 
-from content.db import Database
-from content.errors import NotFound, Unauthenticated
-from content.events import ContentChanged
+from content.core.db import Database
+from content.core.errors import NotFound, Unauthenticated
+from content.core.events import ContentChanged
 from packs.builder import BuildResult, PackBuilder
 from packs.store import stale_pack_ids
 

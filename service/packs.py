@@ -15,9 +15,9 @@ from litestar.params import PathParameter, QueryParameter
 from litestar.response.base import ASGIResponse
 
 from content.blobs import BlobStore
-from content.errors import NotFound
-from content.geo import bbox_around
-from content.localize import Localizer
+from content.core.errors import NotFound
+from content.places.geo import bbox_around
+from content.text.localize import Localizer
 from packs.builder import ZIP_TYPE, PackBuilder, parse_pack_id
 from packs.deltas import delta_for
 from packs.signing import PackKeys

@@ -10,14 +10,14 @@ import math
 import re
 from collections.abc import Sequence
 
-from content.errors import FieldError, InvalidParameter
-from content.geo import BBox
-from content.i18n import parse_accept_language
-from content.languages import check_language
-from content.localize import LanguageChoice
-from content.paging import DEFAULT_LIMIT, MAX_LIMIT
+from content.core.errors import FieldError, InvalidParameter
+from content.core.paging import DEFAULT_LIMIT, MAX_LIMIT
+from content.places.geo import BBox
 from content.pois.queries import DEFAULT_RADIUS_M
-from content.text_search import MAX_QUERY_CHARS
+from content.text.i18n import parse_accept_language
+from content.text.languages import check_language
+from content.text.localize import LanguageChoice
+from content.text.text_search import MAX_QUERY_CHARS
 
 __all__ = [
     "MAX_RADIUS_M",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 
-from content.errors import FieldError, InvalidParameter
+from content.core.errors import FieldError, InvalidParameter
 
 __all__ = ["TrustedProxies", "parse_trusted_proxies"]
 

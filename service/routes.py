@@ -8,14 +8,14 @@ from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.params import PathParameter, QueryParameter
 
-from content.errors import NotFound
+from content.core.errors import NotFound
+from content.core.ids import is_valid_id
+from content.core.model import ROUTE_THEMES
 from content.exports import route_jsonld
-from content.ids import is_valid_id
-from content.localize import Localizer
-from content.model import ROUTE_THEMES
 from content.routes.features import RouteDetail, RouteList
 from content.routes.public import public_route, public_routes
 from content.routes.queries import RouteQuery
+from content.text.localize import Localizer
 from packs.route_packs import route_packs
 from service.cursors import cursor_codec, cursor_scope, read_cursor
 from service.exports import FormatParam, base_url, jsonld_response, parse_format

@@ -16,7 +16,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any, Literal
 
-from content.settings import Settings, load_settings
+from content.core.settings import Settings, load_settings
 from tools.logs import configure_logging
 
 __all__ = [

@@ -27,18 +27,18 @@ from content import editing
 from content.accounts.demo import DemoAccount
 from content.accounts.user_changes import NewUser, UserChanges, change_user, create_user
 from content.accounts.users import find_user_row, normalize_email, user_etag, user_from_row
-from content.clock import utc_now
-from content.db import Database
+from content.core.clock import utc_now
+from content.core.db import Database
+from content.core.errors import FieldError, Gone, InvalidInput
+from content.core.events import EventHub, PendingChange
+from content.core.paging import EVERY_STATUS
+from content.core.settings import Settings
 from content.editing import UNCHECKED, EditSession
-from content.editor.producers import OFFERS, PRODUCERS, SeededOffer
-from content.errors import FieldError, Gone, InvalidInput
-from content.events import EventHub, PendingChange
-from content.paging import EVERY_STATUS
+from content.editing.producers import OFFERS, PRODUCERS, SeededOffer
 from content.producers.editor import NewProducer
 from content.producers.model import OfferInput, OfferPatch, ProducerInput, ProducerPatch
 from content.producers.queries import get_offer, get_producer
-from content.producers.validation import OFFER_MAX_VALIDITY_DAYS
-from content.settings import Settings
+from content.producers.validate import OFFER_MAX_VALIDITY_DAYS
 from content.territory import edited_by_others
 from tools.demo_producers import DEMO_PRODUCERS_PATH, SeedOffer, SeedProducer, read_demo_producers
 

@@ -23,7 +23,7 @@ from typing import Any
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from content.settings import Settings
+from content.core.settings import Settings
 
 __all__ = ["GuardedH11Protocol", "server_config", "server_options"]
 

@@ -10,8 +10,8 @@ from content.accounts.passwords import MAX_PASSWORD_LENGTH, verify_password
 from content.accounts.principal import Principal
 from content.accounts.tokens import issue_token, prune_tokens, revoke_token
 from content.accounts.users import find_user_row, user_from_row
-from content.db import Database
-from content.errors import RateLimited, Unauthenticated
+from content.core.db import Database
+from content.core.errors import RateLimited, Unauthenticated
 
 __all__ = ["SignedIn", "login", "logout"]
 

@@ -10,11 +10,11 @@ from typing import Annotated
 import aiosqlite
 import msgspec
 
-from content import history
-from content.clock import rfc3339
-from content.errors import Conflict, FieldError, InvalidInput, NotFound
-from content.etags import etag_for
-from content.paging import MAX_LIMIT, next_cursor, over_fetch, read_position
+from content.core.clock import rfc3339
+from content.core.errors import Conflict, FieldError, InvalidInput, NotFound
+from content.core.paging import MAX_LIMIT, next_cursor, over_fetch, read_position
+from content.editing import history
+from content.editing.etags import etag_for
 
 __all__ = [
     "MAX_OFFICE_NAME_LENGTH",
@@ -113,7 +113,7 @@ async def create_office(
     conn: aiosqlite.Connection, new: NewOffice, *, actor_id: str | None, now: datetime
 ) -> Office:
     """Create an office inside the caller's transaction (command line, fixtures), with its history
-    entry. The API and back-office go through ``content.editing`` (``content.editor.OFFICES``)."""
+    entry. The API and back-office go through ``content.editing`` (``content.editing.aggregates.OFFICES``)."""
     office = await insert_office(conn, new, now=now)
     await history.record(
         conn, entity_type="office", entity_id=office.id, revision=1, action="create", user_id=actor_id,

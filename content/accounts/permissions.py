@@ -16,7 +16,7 @@ import re
 from typing import Any, Literal
 
 from content.accounts.principal import Principal
-from content.errors import Forbidden
+from content.core.errors import Forbidden
 
 __all__ = [
     "ContentKind",

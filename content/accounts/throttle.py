@@ -31,7 +31,7 @@ from typing import Literal
 
 import aiosqlite
 
-from content.clock import parse_rfc3339, rfc3339
+from content.core.clock import parse_rfc3339, rfc3339
 
 __all__ = ["DEFAULT_POLICY", "Admitted", "Refused", "ThrottlePolicy", "admit", "forget_success"]
 

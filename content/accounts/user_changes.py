@@ -1,7 +1,7 @@
 """Creating and changing accounts: validation naming each field and the writes. Passwords are hashed
 before the write transaction opens (``prepare_*``), so argon2's deliberate slowness never holds the
 single writer; the transaction, ``If-Match``, permissions and history are the editing workflow's
-(``content.editing``; accounts are declared in ``content.editor.accounts``)."""
+(``content.editing``; accounts are declared in ``content.editing.accounts``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import aiosqlite
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from content import history
 from content.accounts.offices import office_exists
 from content.accounts.passwords import (
     MAX_PASSWORD_LENGTH,
@@ -30,10 +29,11 @@ from content.accounts.users import (
     normalize_email,
     user_from_row,
 )
-from content.changes import Change, Updated
-from content.clock import rfc3339
-from content.db import Database
-from content.errors import Conflict, FieldError, InvalidInput, NotFound
+from content.core.clock import rfc3339
+from content.core.db import Database
+from content.core.errors import Conflict, FieldError, InvalidInput, NotFound
+from content.editing import history
+from content.editing.changes import Change, Updated
 
 __all__ = [
     "NewUser",
@@ -268,7 +268,7 @@ async def apply_user_changes(
 
 async def create_user(db: Database, new: NewUser, *, actor_id: str | None, now: datetime) -> User:
     """Create an account through the editing workflow, as ``actor_id`` (None: the command line)."""
-    from content.editor.accounts import new_user  # the workflow sits above the accounts package
+    from content.editing.accounts import new_user  # the workflow sits above the accounts package
 
     return await new_user(await _session(db, actor_id, now), new)
 
@@ -283,14 +283,14 @@ async def change_user(
     now: datetime,
 ) -> User:
     """Change an account through the editing workflow if ``if_match`` names its current ETag."""
-    from content.editor.accounts import edit_user  # the workflow sits above the accounts package
+    from content.editing.accounts import edit_user  # the workflow sits above the accounts package
 
     return await edit_user(await _session(db, actor_id, now), user_id, changes, if_match=if_match)
 
 
 async def _session(db: Database, actor_id: str | None, now: datetime) -> Any:
+    from content.core.events import EventHub
     from content.editing import EditSession
-    from content.events import EventHub
 
     principal = None
     if actor_id is not None:

@@ -9,9 +9,9 @@ import aiosqlite
 import msgspec
 
 from content.accounts.principal import Principal, Role
-from content.errors import InvalidInput, NotFound
-from content.etags import etag_for
-from content.paging import MAX_LIMIT, next_cursor, over_fetch, read_position
+from content.core.errors import InvalidInput, NotFound
+from content.core.paging import MAX_LIMIT, next_cursor, over_fetch, read_position
+from content.editing.etags import etag_for
 
 __all__ = [
     "MAX_EMAIL_LENGTH",

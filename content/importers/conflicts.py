@@ -10,11 +10,12 @@ import msgspec
 
 from content.accounts.permissions import require_edit, require_list
 from content.accounts.principal import Principal
-from content.db import Database
-from content.editor import edit_poi
-from content.errors import InvalidInput, NotFound
-from content.events import EventHub
-from content.keyset_cursor import decode_cursor, encode_cursor
+from content.core.db import Database
+from content.core.errors import InvalidInput, NotFound
+from content.core.events import EventHub
+from content.core.paging import next_cursor, over_fetch, read_position
+from content.editing import EditSession, update
+from content.editing.aggregates import POIS
 from content.pois.model import PoiPatch, PoiRecord
 
 __all__ = ["ConflictPage", "FieldConflict", "PoiConflicts", "list_conflicts", "resolve_conflict"]
@@ -65,32 +66,37 @@ async def list_conflicts(
 ) -> ConflictPage:
     """POIs with open conflicts, by id; staff see their office's only."""
     require_list(principal, "poi")
-    after = decode_cursor(_LIST, cursor) if cursor else ""
     office = None if principal.role == "admin" else principal.office_id
+    scope = f"{_LIST}:{provider}"  # a cursor is bound to its list and filter
     async with db.read() as conn:
+        after = await read_position(conn, scope, cursor, str) or ""
         rows = list(
             await conn.execute_fetchall(
                 "SELECT s.poi_id, p.name, p.office_id, s.provider, s.external_id, s.conflicts, p.revision"
                 " FROM import_sources s JOIN pois p ON p.id = s.poi_id"
                 " WHERE s.conflicts <> '{}' AND s.poi_id > ? AND (? IS NULL OR s.provider = ?)"
                 " AND (? IS NULL OR p.office_id = ?) ORDER BY s.poi_id LIMIT ?",
-                (after, provider, provider, office, office, limit + 1),
+                (after, provider, provider, office, office, over_fetch(limit)),
             )
         )
-    items = [
-        PoiConflicts(
-            poi_id=row[0],
-            revision=row[6],
-            name=msgspec.json.decode(row[1], type=dict[str, str]),
-            office_id=row[2],
-            provider=row[3],
-            external_id=row[4],
-            conflicts=_conflicts(row[5]),
-        )
-        for row in rows[:limit]
-    ]
-    more = len(rows) > limit
-    return ConflictPage(items=items, next=encode_cursor(_LIST, items[-1].poi_id) if more else None)
+        found = [
+            PoiConflicts(
+                poi_id=row[0],
+                revision=row[6],
+                name=msgspec.json.decode(row[1], type=dict[str, str]),
+                office_id=row[2],
+                provider=row[3],
+                external_id=row[4],
+                conflicts=_conflicts(row[5]),
+            )
+            for row in rows
+        ]
+        items, next_token = await next_cursor(conn, scope, found, limit, _poi_id)
+    return ConflictPage(items=items, next=next_token)
+
+
+def _poi_id(conflicts: PoiConflicts) -> str:
+    return conflicts.poi_id
 
 
 async def _open_conflicts(db: Database, poi_id: str) -> tuple[dict[str, Any], str | None]:
@@ -127,7 +133,8 @@ async def resolve_conflict(
     record = None
     if take == "source":
         patch = msgspec.convert({field: conflicts[field].get("source")}, PoiPatch)
-        record = await edit_poi(events, db, principal, poi_id, patch, if_match=if_match, now=now)
+        session = EditSession(db=db, events=events, principal=principal, now=now)
+        record = await update(session, POIS, poi_id, patch, if_match=if_match)
     async with db.write() as conn:
         rows = list(
             await conn.execute_fetchall("SELECT conflicts FROM import_sources WHERE poi_id = ?", (poi_id,))

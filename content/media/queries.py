@@ -10,7 +10,7 @@ from typing import Any
 
 import aiosqlite
 
-from content.errors import NotFound
+from content.core.errors import NotFound
 from content.media.profiles import PUBLIC_VARIANTS
 
 __all__ = [

@@ -6,11 +6,11 @@ from typing import Annotated, Any, ClassVar, Literal
 
 import msgspec
 
-from content.geojson import Point
-from content.ids import EntityId
-from content.merge_patch import LangPatch, Stamps
-from content.model import PoiCategory, Status
-from content.references import MediaId
+from content.core.ids import EntityId
+from content.core.model import PoiCategory, Status
+from content.core.references import MediaId
+from content.editing.merge_patch import LangPatch, Stamps
+from content.places.geojson import Point
 
 __all__ = [
     "Accessibility",

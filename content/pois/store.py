@@ -12,17 +12,17 @@ from typing import Any
 import aiosqlite
 import msgspec
 
-from content.changes import Change, Updated, diff_fields, write_status
-from content.errors import Conflict, FieldError, InvalidInput, NotFound, PreconditionFailed
-from content.ids import slugify, unique_id, unique_slug
-from content.merge_patch import patched
-from content.model import STATUSES, Status
-from content.paging import EVERY_STATUS
+from content.core.errors import Conflict, FieldError, InvalidInput, NotFound, PreconditionFailed
+from content.core.ids import slugify, unique_id, unique_slug
+from content.core.model import STATUSES, Status
+from content.core.paging import EVERY_STATUS
+from content.core.references import check_media, check_office
+from content.editing.changes import Change, Updated, diff_fields, write_status
+from content.editing.merge_patch import patched
 from content.pois.model import PoiInput, PoiPatch, PoiRecord
 from content.pois.queries import get_poi
 from content.pois.rows import INSERT_POI, insert_params, poi_params
 from content.pois.validate import PoiValues, check_poi, check_poi_references, poi_media_uses
-from content.references import check_media, check_office
 
 __all__ = ["create_poi", "insert_pois", "set_poi_status", "update_poi"]
 
@@ -92,7 +92,7 @@ async def update_poi(
     updated_at: str,
     expected_revision: int | None = None,
 ) -> Updated[PoiRecord]:
-    """Apply a JSON merge patch (``content.merge_patch``), validated as a whole; bumps the revision
+    """Apply a JSON merge patch (``content.editing.merge_patch``), validated as a whole; bumps the revision
     only if something changed.
 
     ``NotFound`` for an unknown id, ``PreconditionFailed`` if ``expected_revision`` is stale.

@@ -8,9 +8,9 @@ from typing import Any
 import aiosqlite
 import msgspec
 
-from content.errors import Conflict
-from content.ids import slugify, unique_slug
-from content.references import MediaUse
+from content.core.errors import Conflict
+from content.core.ids import slugify, unique_slug
+from content.core.references import MediaUse
 
 __all__ = ["builtins_of", "fresh_id", "image_uses"]
 

@@ -11,13 +11,13 @@ from msgspec import Meta
 
 from content.accounts.permissions import require_list, require_read
 from content.accounts.principal import Principal
-from content.errors import NotFound
-from content.history import HistoryEntry, HistoryPage, entry_from_row
-from content.model import Status
-from content.paging import EVERY_STATUS, check_limit, next_cursor, over_fetch, read_position
+from content.core.errors import NotFound
+from content.core.model import Status
+from content.core.paging import EVERY_STATUS, check_limit, next_cursor, over_fetch, read_position
+from content.editing.history import HistoryEntry, HistoryPage, entry_from_row
 from content.producers.model import SLUG_PATTERN, ProducerInput
 from content.producers.queries import get_offer, get_producer, list_producers, offers_of
-from content.producers.records import OfferRecord, ProducerRecord
+from content.producers.rows import OfferRecord, ProducerRecord
 
 __all__ = [
     "NewProducer",

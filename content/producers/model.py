@@ -2,7 +2,7 @@
 
 Types and ``Meta`` constraints reject malformed JSON at decode time, naming the path; the rules that
 need more than a type (parsable opening hours, unique months, a validity window) live in
-``content.producers.validation``, which re-checks everything so that Structs built in code obey too.
+``content.producers.validate``, which re-checks everything so that Structs built in code obey too.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Annotated, ClassVar, Literal
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from content.merge_patch import Stamps
-from content.model import Latitude, Longitude
+from content.core.model import Latitude, Longitude
+from content.editing.merge_patch import Stamps
 from content.producers.vocabulary import Availability, Currency, Label, OfferCategory, PriceUnit
 
 __all__ = [

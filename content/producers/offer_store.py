@@ -1,7 +1,7 @@
 """Writing offers: create, patch (the sold-out fast path included) and withdraw, under their producer.
 Writer connection only, inside the caller's transaction; permissions, ``If-Match``, history and the
 change event belong to the editing workflow (``content.editing``; offers are declared in
-``content.editor.producers``). An offer is always reached through its producer, so another producer's
+``content.editing.producers``). An offer is always reached through its producer, so another producer's
 offer id is simply not found.
 """
 
@@ -12,16 +12,16 @@ from typing import Any
 
 import aiosqlite
 
-from content import history
-from content.changes import Change, Updated
-from content.clock import rfc3339
-from content.merge_patch import patch_document, patched
+from content.core.clock import rfc3339
+from content.core.references import check_media
+from content.editing import history
+from content.editing.changes import Change, Updated
+from content.editing.merge_patch import patch_document, patched
 from content.producers._writes import builtins_of, fresh_id, image_uses
 from content.producers.model import OfferInput, OfferPatch
 from content.producers.queries import get_offer
-from content.producers.records import OfferRecord, offer_params
-from content.producers.validation import validate_offer
-from content.references import check_media
+from content.producers.rows import OfferRecord, offer_params
+from content.producers.validate import validate_offer
 
 __all__ = ["create_offer", "offer_fields", "update_offer", "withdraw_offer"]
 

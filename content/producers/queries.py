@@ -9,11 +9,11 @@ from typing import Any
 import aiosqlite
 import msgspec
 
-from content.clock import rfc3339
-from content.geo import BBox
-from content.model import Status
-from content.paging import EVERY_STATUS, PUBLIC, over_fetch
-from content.producers.records import (
+from content.core.clock import rfc3339
+from content.core.model import Status
+from content.core.paging import EVERY_STATUS, PUBLIC, over_fetch
+from content.places.geo import BBox
+from content.producers.rows import (
     OFFER_COLUMNS,
     PRODUCER_COLUMNS,
     OfferRecord,
@@ -88,7 +88,7 @@ async def list_producers(
     after: str | None = None,
     limit: int = 50,
 ) -> list[ProducerRecord]:
-    """An editor page in id order, read with one row more than ``limit`` (``content.paging``)."""
+    """An editor page in id order, read with one row more than ``limit`` (``content.core.paging``)."""
     params: dict[str, Any] = {
         "statuses": _statuses(statuses),
         "office_id": office_id,

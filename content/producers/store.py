@@ -2,7 +2,7 @@
 
 These are the aggregate's writers; who may call them, the ``If-Match`` check, the history entry and the
 change event belong to the editing workflow (``content.editing``, producers declared in
-``content.editor.producers``). Each checks the body obeys every rule and the media it names exist
+``content.editing.producers``). Each checks the body obeys every rule and the media it names exist
 before it writes, so a refused write changes nothing. Offers: ``content.producers.offer_store``.
 """
 
@@ -13,18 +13,18 @@ from typing import Any
 
 import aiosqlite
 
-from content import history
-from content.changes import Change, Updated, write_status
-from content.clock import rfc3339
-from content.merge_patch import patch_document, patched
-from content.model import STATUSES, Status
-from content.paging import EVERY_STATUS
+from content.core.clock import rfc3339
+from content.core.model import STATUSES, Status
+from content.core.paging import EVERY_STATUS
+from content.core.references import check_media, check_office
+from content.editing import history
+from content.editing.changes import Change, Updated, write_status
+from content.editing.merge_patch import patch_document, patched
 from content.producers._writes import builtins_of, fresh_id, image_uses
 from content.producers.model import ProducerInput, ProducerPatch
 from content.producers.queries import get_producer
-from content.producers.records import ProducerRecord, producer_params
-from content.producers.validation import validate_producer
-from content.references import check_media, check_office
+from content.producers.rows import ProducerRecord, producer_params
+from content.producers.validate import validate_producer
 
 __all__ = ["create_producer", "producer_fields", "set_producer_status", "update_producer"]
 

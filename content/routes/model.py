@@ -6,11 +6,11 @@ from typing import Annotated, Any, ClassVar, Literal, get_args
 
 import msgspec
 
-from content.geojson import LineString, Point
-from content.ids import EntityId
-from content.merge_patch import LangPatch, Stamps
-from content.model import ROUTE_THEMES, Difficulty, RouteMode, Status, TriggerRadius
-from content.references import MediaId
+from content.core.ids import EntityId
+from content.core.model import ROUTE_THEMES, Difficulty, RouteMode, Status, TriggerRadius
+from content.core.references import MediaId
+from content.editing.merge_patch import LangPatch, Stamps
+from content.places.geojson import LineString, Point
 
 __all__ = [
     "DEFAULT_TRIGGER_RADIUS_M",

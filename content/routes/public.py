@@ -6,9 +6,8 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 
 import aiosqlite
 
-from content.cursor import SortKey
-from content.errors import NotFound
-from content.localize import Localizer
+from content.core.cursor import SortKey
+from content.core.errors import NotFound
 from content.media import load_media_refs
 from content.routes.features import (
     PackInfo,
@@ -19,6 +18,7 @@ from content.routes.features import (
     route_media_ids,
 )
 from content.routes.queries import RouteQuery, get_public_stops, get_route, list_routes
+from content.text.localize import Localizer
 
 __all__ = ["PackInfos", "public_route", "public_routes"]
 

@@ -12,13 +12,13 @@ from typing import Any
 import aiosqlite
 import msgspec
 
-from content.changes import Change, Updated, diff_fields, write_status
-from content.errors import Conflict, FieldError, InvalidInput, NotFound, PreconditionFailed
-from content.ids import new_uuid_id, unique_id
-from content.merge_patch import patched
-from content.model import STATUSES, Status
-from content.paging import EVERY_STATUS
-from content.references import check_office
+from content.core.errors import Conflict, FieldError, InvalidInput, NotFound, PreconditionFailed
+from content.core.ids import new_uuid_id, unique_id
+from content.core.model import STATUSES, Status
+from content.core.paging import EVERY_STATUS
+from content.core.references import check_office
+from content.editing.changes import Change, Updated, diff_fields, write_status
+from content.editing.merge_patch import patched
 from content.routes.model import RouteInput, RoutePatch, RouteRecord, StopInput, StopRecord
 from content.routes.queries import get_route, get_stops
 from content.routes.rows import INSERT_ROUTE, INSERT_STOP, route_params, stop_params

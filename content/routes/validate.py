@@ -8,14 +8,14 @@ from typing import Any
 import aiosqlite
 import msgspec
 
-from content.geo import BBox, bbox_of, line_length_m
-from content.geojson import LineString, Point, check_line, check_point
-from content.ids import ID_PATTERN, is_valid_id
-from content.inputs import ErrorCollector
-from content.languages import lang_map
-from content.model import DIFFICULTIES, ROUTE_MODES, ROUTE_THEMES, Difficulty, RouteMode
-from content.references import MediaUse, check_media, existing_poi_ids
+from content.core.ids import ID_PATTERN, is_valid_id
+from content.core.inputs import ErrorCollector
+from content.core.model import DIFFICULTIES, ROUTE_MODES, ROUTE_THEMES, Difficulty, RouteMode
+from content.core.references import MediaUse, check_media, existing_poi_ids
+from content.places.geo import BBox, bbox_of, line_length_m
+from content.places.geojson import LineString, Point, check_line, check_point
 from content.routes.model import RouteInput, RouteTheme, StopInput
+from content.text.languages import lang_map
 
 __all__ = [
     "MAX_STORY_CHARS",

@@ -13,8 +13,8 @@ from content.accounts.login import login, logout
 from content.accounts.passwords import MAX_PASSWORD_LENGTH
 from content.accounts.principal import Principal
 from content.accounts.users import MAX_EMAIL_LENGTH
-from content.clock import rfc3339
-from content.errors import RateLimited, Unauthenticated
+from content.core.clock import rfc3339
+from content.core.errors import RateLimited, Unauthenticated
 from service.auth.guards import BEARER_SECURITY, bearer_token, signed_in
 from service.deps import ClockDep, DatabaseDep, PrincipalDep, SettingsDep
 from service.problems import problem_responses

@@ -13,7 +13,7 @@ from litestar.di import Provide
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from content.settings import Settings
+from content.core.settings import Settings
 from service.backoffice._access import check_csrf, exception_handlers, provide_user
 from service.backoffice._static import static_file
 from service.backoffice.pages.auth import auth_pages

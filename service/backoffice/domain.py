@@ -42,10 +42,16 @@ from content.analytics.recorder import AnalyticsRecorder, local_day
 from content.analytics.report import Report, read_report
 from content.analytics.titles import Titles, object_titles
 from content.blobs import BlobStore
-from content.clock import utc_now
-from content.db import Database
+from content.core.clock import utc_now
+from content.core.db import Database
+from content.core.errors import Forbidden
+from content.core.events import ContentChanged, EventHub
+from content.core.hours import is_open, next_change, validate_opening_hours
+from content.core.model import MediaRef, Status
+from content.core.paging import EVERY_STATUS
+from content.core.settings import Settings
 from content.editing import UNCHECKED, EditSession, etag_for
-from content.editor import (
+from content.editing.aggregates import (
     OFFERS,
     OFFICES,
     POIS,
@@ -58,22 +64,16 @@ from content.editor import (
     route_page,
     set_stops,
 )
-from content.errors import Forbidden
-from content.events import ContentChanged, EventHub
-from content.history import HistoryPage
-from content.hours import is_open, next_change, validate_opening_hours
+from content.editing.history import HistoryPage
 from content.importers.conflicts import PoiConflicts, list_conflicts, resolve_conflict
 from content.media import ingest
-from content.model import MediaRef, Status
-from content.paging import EVERY_STATUS
 from content.pois.model import PoiPatch, PoiRecord
 from content.pois.queries import get_poi
 from content.producers.editor import editor_offer, editor_offers, editor_producer, editor_producers
 from content.producers.model import OfferPatch, ProducerPatch
 from content.producers.queries import expiring_offers
-from content.producers.records import OfferRecord, ProducerRecord
+from content.producers.rows import OfferRecord, ProducerRecord
 from content.routes.model import RoutePatch, RouteSummaryRecord, StopInput
-from content.settings import Settings
 from content.worklist import TodoList
 from packs.store import get_pack, stale_pack_ids
 
@@ -368,7 +368,7 @@ class HoursPreview:
 
 def hours_preview(text: str, at: datetime, *, lat: float, lon: float) -> HoursPreview:
     """ "Open now / opens at" for an opening-hours string, with the same parser as the API."""
-    from content.errors import InvalidInput
+    from content.core.errors import InvalidInput
 
     try:
         value = validate_opening_hours(text, "opening_hours")

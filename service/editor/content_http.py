@@ -7,10 +7,10 @@ from typing import Annotated
 from litestar.datastructures import State
 from litestar.params import QueryParameter
 
-from content.cursor import SortKey
-from content.db import Database
-from content.model import Status
-from content.paging import EVERY_STATUS, MAX_LIMIT
+from content.core.cursor import SortKey
+from content.core.db import Database
+from content.core.model import Status
+from content.core.paging import EVERY_STATUS, MAX_LIMIT
 from service.cursors import cursor_codec, cursor_scope, read_cursor
 from service.editor.http import READ_RESPONSES
 from service.problems import problem_responses

@@ -21,7 +21,7 @@ import multipart
 from litestar import Request
 from litestar.exceptions import HTTPException
 
-from content.errors import InvalidInput, PayloadTooLarge, UnsupportedMedia
+from content.core.errors import InvalidInput, PayloadTooLarge, UnsupportedMedia
 from content.private_files import private_dir
 
 __all__ = ["MAX_TEXT_PART_BYTES", "SpooledUpload", "spool_upload"]

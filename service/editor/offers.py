@@ -13,11 +13,11 @@ from litestar import Controller, Response, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from content import editing
-from content.editor import OFFERS
-from content.merge_patch import MERGE_PATCH_DOC
+from content.editing.aggregates import OFFERS
+from content.editing.merge_patch import MERGE_PATCH_DOC
 from content.producers.editor import OfferList, editor_offers
 from content.producers.model import OfferInput, OfferPatch
-from content.producers.records import OfferRecord
+from content.producers.rows import OfferRecord
 from service.auth.guards import BEARER_SECURITY, signed_in
 from service.deps import DatabaseDep, EditorDep
 from service.editor.http import EDITOR_CACHE, ETAG_HEADER, AnyRequest, answer, if_match, status_change

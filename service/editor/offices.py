@@ -9,7 +9,7 @@ from litestar.params import JSONBody
 
 from content import editing
 from content.accounts.offices import NewOffice, Office, OfficePage, list_offices
-from content.editor import OFFICES
+from content.editing.aggregates import OFFICES
 from service.auth.guards import BEARER_SECURITY, admin_only
 from service.deps import DatabaseDep, EditorDep
 from service.editor.content_http import Cursor, Limit

@@ -11,9 +11,9 @@ from litestar.openapi.spec import Example
 from litestar.params import JSONBody, PathParameter
 
 from content import editing
-from content.editor import POIS, PoiEditorPage, poi_page
-from content.history import HistoryPage
-from content.merge_patch import MERGE_PATCH_DOC
+from content.editing.aggregates import POIS, PoiEditorPage, poi_page
+from content.editing.history import HistoryPage
+from content.editing.merge_patch import MERGE_PATCH_DOC
 from content.pois.model import PoiInput, PoiPatch, PoiRecord
 from service.auth.guards import BEARER_SECURITY, editors_only
 from service.deps import DatabaseDep, EditorDep

@@ -14,13 +14,13 @@ from litestar import Controller, Response, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from content import editing
-from content.editor import PRODUCERS, producer_history_page
-from content.history import HistoryPage
-from content.merge_patch import MERGE_PATCH_DOC
-from content.model import Status
+from content.core.model import Status
+from content.editing.aggregates import PRODUCERS, producer_history_page
+from content.editing.history import HistoryPage
+from content.editing.merge_patch import MERGE_PATCH_DOC
 from content.producers.editor import NewProducer, ProducerPage, editor_producers
 from content.producers.model import ProducerPatch
-from content.producers.records import ProducerRecord
+from content.producers.rows import ProducerRecord
 from service.auth.guards import BEARER_SECURITY, signed_in
 from service.deps import DatabaseDep, EditorDep
 from service.editor.content_http import Cursor, Limit

@@ -11,7 +11,7 @@ from litestar.openapi.spec import Example
 from litestar.params import JSONBody, PathParameter
 
 from content import editing
-from content.editor import (
+from content.editing.aggregates import (
     ROUTES,
     EditorRoute,
     RouteEditorPage,
@@ -19,8 +19,8 @@ from content.editor import (
     route_page,
     set_stops,
 )
-from content.history import HistoryPage
-from content.merge_patch import MERGE_PATCH_DOC
+from content.editing.history import HistoryPage
+from content.editing.merge_patch import MERGE_PATCH_DOC
 from content.routes.model import RouteInput, RoutePatch, StopInput, StopPatch
 from service.auth.guards import BEARER_SECURITY, editors_only
 from service.deps import DatabaseDep, EditorDep

@@ -14,9 +14,9 @@ from litestar.params import FromPath, JSONBody
 from content import editing
 from content.accounts.user_changes import NewUser, UserChanges
 from content.accounts.users import User, UserPage, list_users
-from content.editor import USERS
-from content.editor.accounts import edit_user, new_user
-from content.history import HistoryPage
+from content.editing.accounts import edit_user, new_user
+from content.editing.aggregates import USERS
+from content.editing.history import HistoryPage
 from service.auth.guards import BEARER_SECURITY, admin_only
 from service.deps import DatabaseDep, EditorDep
 from service.editor.content_http import Cursor, Limit

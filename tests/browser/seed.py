@@ -13,16 +13,23 @@ from content.accounts.offices import NewOffice, create_office
 from content.accounts.principal import Principal
 from content.accounts.user_changes import NewUser, create_user
 from content.blobs import open_blob_store
-from content.clock import utc_now
-from content.db import Database
-from content.editor import change_poi_status, change_route_status, new_poi, new_route, poi_etag, route_etag
-from content.events import EventHub
+from content.core.clock import utc_now
+from content.core.db import Database
+from content.core.events import EventHub
+from content.core.settings import Settings
+from content.editing.aggregates import (
+    change_poi_status,
+    change_route_status,
+    new_poi,
+    new_route,
+    poi_etag,
+    route_etag,
+)
 from content.pois.model import PoiInput
 from content.producers.model import OfferInput, ProducerInput
 from content.producers.offer_store import create_offer
 from content.producers.store import create_producer
 from content.routes.model import RouteInput
-from content.settings import Settings
 from packs.builder import PackBuilder
 
 __all__ = ["Account", "Seeded", "seed"]

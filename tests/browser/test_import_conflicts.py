@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from content.db import Database
+from content.core.db import Database
 from content.editing import etag_for
 from tests.browser.conftest import Site, _in_thread, check_axe, shoot
 from tests.content.importers.helpers import feature, geojson_objects, import_objects

@@ -9,11 +9,11 @@ from typing import Any
 import msgspec
 import pytest
 
-from content.db import Database
-from content.errors import Conflict, InvalidInput, PreconditionFailed
-from content.geo import line_length_m
-from content.inputs import convert_input, decode_input
-from content.paging import EVERY_STATUS
+from content.core.db import Database
+from content.core.errors import Conflict, InvalidInput, PreconditionFailed
+from content.core.inputs import convert_input, decode_input
+from content.core.paging import EVERY_STATUS
+from content.places.geo import line_length_m
 from content.pois.model import PoiInput
 from content.pois.store import create_poi
 from content.routes.model import RouteInput, RoutePatch, StopInput

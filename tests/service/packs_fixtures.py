@@ -8,12 +8,12 @@ import msgspec
 from litestar import Litestar
 
 from content.blobs import BlobStore
-from content.db import Database
-from content.events import EventHub
+from content.core.db import Database
+from content.core.events import EventHub
+from content.core.settings import Settings
 from content.media import ingest
 from content.routes.queries import get_stops
 from content.routes.store import replace_stops
-from content.settings import Settings
 from packs.builder import PackBuilder
 from packs.rebuild import PackRebuilder
 from tests.territory import LOADED_AT, load_demo

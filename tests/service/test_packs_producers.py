@@ -16,16 +16,16 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from content import editing
-from content.clock import utc_now
+from content.core.clock import utc_now
+from content.core.events import ContentChanged
+from content.core.settings import Settings
 from content.editing import EditSession
-from content.editor import OFFERS
-from content.events import ContentChanged
+from content.editing.aggregates import OFFERS
 from content.media import ingest
 from content.producers.model import OfferInput, OfferPatch, PointGeometry, Price, ProducerInput
 from content.producers.offer_store import create_offer
 from content.producers.queries import get_offer
 from content.producers.store import create_producer
-from content.settings import Settings
 from packs.rebuild import affected_packs
 from packs.store import Area, add_area
 from service.app import create_app

@@ -12,8 +12,8 @@ import pytest
 
 from content.accounts.login import login
 from content.accounts.offices import NewOffice, create_office
-from content.clock import utc_now
-from content.db import Database
+from content.core.clock import utc_now
+from content.core.db import Database
 from content.producers.model import Contact, OfferInput, PointGeometry, ProducerInput
 from content.producers.offer_store import create_offer
 from content.producers.store import create_producer

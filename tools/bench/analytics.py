@@ -33,9 +33,9 @@ from content.accounts.user_changes import NewUser, create_user
 from content.analytics.counters import seed_counters
 from content.analytics.known import Published, published_objects
 from content.analytics.recorder import local_day
-from content.clock import utc_now
-from content.db import Database
-from content.settings import load_settings
+from content.core.clock import utc_now
+from content.core.db import Database
+from content.core.settings import load_settings
 from content.territory import load_territory, parse_territory
 from tools.bench._servers import fetch, free_port, measure, odyssee_serve
 from tools.commands.demo import load_demo

@@ -18,10 +18,10 @@ import av
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
 from content.blobs import LocalBlobStore
-from content.db import Database
+from content.core.db import Database
+from content.core.model import MediaRef
+from content.core.settings import Settings, load_settings
 from content.media import ingest
-from content.model import MediaRef
-from content.settings import Settings, load_settings
 from tools.bench._report import record
 
 __all__ = ["main"]

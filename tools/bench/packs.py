@@ -43,14 +43,14 @@ from PIL import Image, ImageOps
 from content.accounts.tokens import issue_token
 from content.accounts.user_changes import NewUser, create_user
 from content.blobs import LocalBlobStore
-from content.db import Database
-from content.geojson import LineString, Point
+from content.core.db import Database
+from content.core.settings import Settings, load_settings
 from content.media import ingest
 from content.media.queries import MediaRecord, insert_media, upsert_variant, variants_of
+from content.places.geojson import LineString, Point
 from content.routes.model import RouteInput, StopInput
 from content.routes.queries import get_stops
 from content.routes.store import create_route, replace_stops
-from content.settings import Settings, load_settings
 from packs.builder import PackBuilder
 from packs.deltas import delta_for
 from tools.bench._report import record

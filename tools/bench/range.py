@@ -13,9 +13,9 @@ import tempfile
 from pathlib import Path
 
 from content.blobs import LocalBlobStore
-from content.db import Database
+from content.core.db import Database
+from content.core.settings import load_settings
 from content.media.queries import MediaRecord, VariantRecord, insert_media, upsert_variant
-from content.settings import load_settings
 from tools.bench._report import record
 from tools.bench._servers import Throughput, fetch, free_port, measure, nginx, odyssee_serve
 

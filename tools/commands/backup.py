@@ -18,8 +18,8 @@ from pathlib import Path
 
 from content import backup
 from content.blobs import S3BlobStore
+from content.core.settings import Settings
 from content.private_files import private_dir
-from content.settings import Settings
 from packs.references import pack_blobs
 from tools.cli import add_common, settings_from
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import msgspec
 
 from content.blobs.factory import open_blob_store
-from content.clock import utc_now
-from content.db import Database
-from content.errors import InvalidInput
-from content.geo import BBox
+from content.core.clock import utc_now
+from content.core.db import Database
+from content.core.errors import InvalidInput
+from content.core.settings import Settings
 from content.importers import (
     FORMATS,
     ImportOptions,
@@ -29,7 +29,7 @@ from content.importers import (
     reader_for,
     run_import,
 )
-from content.settings import Settings
+from content.places.geo import BBox
 from tools.cli import add_common, settings_from
 from tools.commands.geojson_io import import_file, in_file_words
 

@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     if not getattr(args, "replicate", None):
         return _serve(args)
-    from content.db import prepare_file
+    from content.core.db import prepare_file
     from tools.replication import start_replication
 
     settings = settings_from(args)

@@ -9,7 +9,7 @@ import sys
 from botocore.exceptions import BotoCoreError, ClientError
 
 from content.blobs import BlobStore, BucketNotFound, S3BlobStore, open_blob_store
-from content.settings import Settings
+from content.core.settings import Settings
 from tools.cli import CommandError, add_common, settings_from
 
 __all__ = ["register"]

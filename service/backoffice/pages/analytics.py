@@ -10,7 +10,7 @@ from litestar.params import FromQuery, QueryParameter
 
 from content.accounts.principal import Principal
 from content.analytics.export import report_csv
-from content.errors import InvalidInput
+from content.core.errors import InvalidInput
 from service.analytics_dashboard import Dashboard, build_dashboard
 from service.backoffice import domain
 from service.backoffice._i18n import choose_lang

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from content import history
-from content.db import Database
+from content.core.db import Database
+from content.editing import history
 from content.importers import apply as apply_module
 from content.importers import reader_for
 from content.pois.model import PoiPatch

@@ -9,8 +9,8 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from content.clock import utc_now
-from content.db import Database
+from content.core.clock import utc_now
+from content.core.db import Database
 from content.producers.model import OfferInput, PointGeometry, ProducerInput
 from content.producers.offer_store import create_offer
 from content.producers.public import list_published_producers_in_bbox, list_published_producers_near_line

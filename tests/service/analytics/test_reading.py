@@ -17,7 +17,7 @@ from content.analytics.recorder import local_day
 from content.analytics.report import Report
 from content.analytics.retention import retention_horizon
 from content.analytics.titles import object_titles
-from content.db import Database
+from content.core.db import Database
 from service.analytics_dashboard import build_dashboard
 from tests.service.accounts_fixtures import ManualClock
 from tests.service.analytics.helpers import (

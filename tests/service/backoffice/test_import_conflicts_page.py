@@ -7,7 +7,7 @@ import re
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.db import Database
+from content.core.db import Database
 from content.editing import etag_for
 from tests.content.importers.helpers import feature, geojson_objects, import_objects
 from tests.service.accounts_fixtures import *  # noqa: F403

@@ -3,7 +3,7 @@ carry only what the user changed (what makes the 412 flow keep everyone's work).
 
 from __future__ import annotations
 
-from content.history import HistoryEntry
+from content.editing.history import HistoryEntry
 from service.backoffice.pages._values import Shape, base_values, changed_paths, flat_values, patch_fields
 
 SHAPE = Shape(lang_fields=("name", "description"), plain=("category", "commune"))

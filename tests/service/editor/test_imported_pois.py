@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.db import Database
+from content.core.db import Database
 from content.editing import etag_for
 from tests.content.importers.helpers import feature, geojson_objects, import_objects
 from tests.service.editor.content_helpers import POIS

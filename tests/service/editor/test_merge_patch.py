@@ -15,7 +15,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.db import Database
+from content.core.db import Database
 from tests.service.accounts_fixtures import Accounts, ManualClock
 from tests.service.editor.content_helpers import POIS, ROUTES, new_poi, new_route, new_stop, table_state
 from tests.service.producers.network import EDITOR as PRODUCERS

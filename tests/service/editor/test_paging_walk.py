@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.paging import MAX_LIMIT
+from content.core.paging import MAX_LIMIT
 from tests.service.accounts_fixtures import Accounts, ManualClock
 from tests.service.editor.content_helpers import POIS, ROUTES, new_poi, new_route
 from tests.service.producers.network import EDITOR as PRODUCERS

@@ -14,7 +14,7 @@ from typing import Any
 import uvicorn
 from litestar import Litestar
 
-from content.settings import Settings
+from content.core.settings import Settings
 from service.app import create_app
 from tools.serving import server_config
 

@@ -19,7 +19,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.settings import Settings
+from content.core.settings import Settings
 from service.app import create_app
 from tests.service.ops.served import serving
 from tests.service.packs_fixtures import prepare_packs

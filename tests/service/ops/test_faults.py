@@ -21,7 +21,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from content.blobs import LocalBlobStore, S3BlobStore
-from content.settings import Settings
+from content.core.settings import Settings
 from service.app import create_app
 from tests.s3_server import DUMMY_CREDENTIALS
 from tests.service.accounts_fixtures import Accounts, ManualClock

@@ -10,8 +10,8 @@ from pathlib import Path
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from content.core.settings import Settings, load_settings
 from content.media import ingest
-from content.settings import Settings, load_settings
 from content.sweep import sweep_leftovers
 from service.app import create_app
 from tools.cli import main as cli_main

@@ -11,8 +11,8 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from content.accounts.tokens import issue_token
-from content.db import Database
-from content.settings import Settings
+from content.core.db import Database
+from content.core.settings import Settings
 from service.app import create_app
 from service.params import MAX_SQL_INT
 from tests.service.accounts_fixtures import Accounts, ManualClock, count_rows

@@ -15,7 +15,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.settings import Settings
+from content.core.settings import Settings
 from service.app import create_app
 from service.edge import redact_query
 from tests.service.accounts_fixtures import Accounts, ManualClock
@@ -175,7 +175,7 @@ async def test_metrics_are_off_by_default_and_protected_by_a_token(
 
 
 def test_the_cli_logs_at_the_level_it_is_given(capsys: pytest.CaptureFixture[str], tmp_path: Any) -> None:
-    from content.db import prepare_file
+    from content.core.db import prepare_file
 
     (tmp_path / "d").mkdir()
     prepare_file(tmp_path / "d" / "odyssee.sqlite3")

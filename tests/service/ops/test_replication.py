@@ -19,9 +19,9 @@ import pytest
 from content.accounts.offices import NewOffice, create_office
 from content.accounts.tokens import issue_token
 from content.accounts.user_changes import NewUser, create_user
-from content.clock import utc_now
-from content.db import Database
-from content.settings import Settings
+from content.core.clock import utc_now
+from content.core.db import Database
+from content.core.settings import Settings
 from tools.cli import main as cli_main
 from tools.replication import SYNC_INTERVAL_S
 

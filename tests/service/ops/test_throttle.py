@@ -9,8 +9,8 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from content.accounts.login import login
-from content.db import Database
-from content.errors import RateLimited, Unauthenticated
+from content.core.db import Database
+from content.core.errors import RateLimited, Unauthenticated
 from tests.service.accounts_fixtures import Accounts, ManualClock
 
 WRONG = "guess-guess-guess"

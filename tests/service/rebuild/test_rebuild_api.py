@@ -15,8 +15,8 @@ import msgspec
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.db import Database
-from content.settings import Settings
+from content.core.db import Database
+from content.core.settings import Settings
 from packs.rebuild import PackRebuilder
 from service.app import create_app
 from tests.service.accounts_fixtures import Accounts, ManualClock

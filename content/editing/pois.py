@@ -6,13 +6,13 @@ from __future__ import annotations
 import aiosqlite
 import msgspec
 
-from content.changes import Updated
-from content.cursor import SortKey
+from content.core.cursor import SortKey
+from content.core.events import PendingChange
+from content.core.model import Status
+from content.core.paging import EVERY_STATUS, Page
 from content.editing import Aggregate, Created, EditSession, Owner, require_listing
-from content.editor.affected import routes_affected_by_poi
-from content.events import PendingChange
-from content.model import Status
-from content.paging import EVERY_STATUS, Page
+from content.editing.affected import routes_affected_by_poi
+from content.editing.changes import Updated
 from content.pois.model import PoiInput, PoiPatch, PoiRecord
 from content.pois.queries import PoiQuery, get_poi, list_pois
 from content.pois.store import create_poi, set_poi_status, update_poi

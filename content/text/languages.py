@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 
-from content.errors import FieldError, InvalidInput
-from content.i18n import validate_tag
+from content.core.errors import FieldError, InvalidInput
+from content.text.i18n import validate_tag
 
 __all__ = ["ISO_639_1", "check_language", "lang_map"]
 

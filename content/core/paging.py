@@ -3,7 +3,7 @@
 Every list endpoint pages the same way: ``limit`` from 1 to :data:`MAX_LIMIT` (checked by
 :func:`check_limit`, or by the service's ``Limit`` annotation built from the same numbers), one row more
 than ``limit`` is read (:func:`over_fetch`) to know whether a next page exists, and the position of the
-last item served goes into an HMAC-signed cursor (``content.cursor``) bound to the list and its
+last item served goes into an HMAC-signed cursor (``content.core.cursor``) bound to the list and its
 filters (the *scope*). A cursor from another list, another filter, an older format or a forged one
 is refused as a bad ``cursor`` (400). Lists ordered by a key alone use :func:`read_position` and
 :func:`next_cursor`; lists ordered by distance or rank keep the whole ``SortKey`` (``Page.next_key``).
@@ -17,9 +17,9 @@ from typing import Generic, TypeVar
 
 import aiosqlite
 
-from content.cursor import SortKey, codec_for
-from content.errors import FieldError, InvalidParameter
-from content.model import Status
+from content.core.cursor import SortKey, codec_for
+from content.core.errors import FieldError, InvalidParameter
+from content.core.model import Status
 
 __all__ = [
     "DEFAULT_LIMIT",

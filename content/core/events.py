@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import aiosqlite
 
-from content.db import Database
+from content.core.db import Database
 
 __all__ = ["ContentChanged", "EventHub", "Listener", "PendingChange"]
 

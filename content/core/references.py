@@ -11,7 +11,7 @@ from typing import Annotated
 import aiosqlite
 import msgspec
 
-from content.errors import FieldError, InvalidInput
+from content.core.errors import FieldError, InvalidInput
 from content.media import media_kinds
 
 __all__ = ["MEDIA_ID_PATTERN", "MediaId", "MediaUse", "check_media", "check_office", "existing_poi_ids"]

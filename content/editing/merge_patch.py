@@ -25,8 +25,8 @@ from typing import Any, ClassVar, TypeVar
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from content.errors import FieldError, InvalidInput
-from content.inputs import convert_input, prefixed
+from content.core.errors import FieldError, InvalidInput
+from content.core.inputs import convert_input, prefixed
 
 __all__ = [
     "MERGE_PATCH_DOC",

@@ -4,11 +4,11 @@ plus the editor lists and histories that go with them."""
 
 from __future__ import annotations
 
-from content.editor.accounts import OFFICES, USERS
-from content.editor.affected import routes_affected_by_poi
-from content.editor.pois import POIS, PoiEditorPage, poi_etag, poi_page
-from content.editor.producers import OFFERS, PRODUCERS, OfferKey, producer_history_page
-from content.editor.routes import (
+from content.editing.accounts import OFFICES, USERS
+from content.editing.affected import routes_affected_by_poi
+from content.editing.pois import POIS, PoiEditorPage, poi_etag, poi_page
+from content.editing.producers import OFFERS, PRODUCERS, OfferKey, producer_history_page
+from content.editing.routes import (
     ROUTES,
     EditorRoute,
     RouteEditorPage,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import aiosqlite
 
-from content.paging import EVERY_STATUS, MAX_LIMIT
+from content.core.paging import EVERY_STATUS, MAX_LIMIT
 from content.routes.queries import RouteQuery, list_routes
 
 __all__ = ["NEARBY_ROUTE_M", "routes_affected_by_poi"]

@@ -5,7 +5,7 @@ loader on the command line. Callers only translate their input into a call; no r
 How to call it (the JSON controllers in ``service/editor/`` do exactly this)::
 
     from content import editing
-    from content.editor import POIS
+    from content.editing.aggregates import POIS
 
     session = editing.EditSession(db=db, events=events, principal=principal, now=clock())
     record = await editing.read(session, POIS, "eglise-saint-sauveur")          # editor view, any status
@@ -27,7 +27,7 @@ Every write, in this order and in one write transaction:
 6. names what changed for the ``ContentChanged`` event, emitted once the transaction has committed.
 
 Any exception rolls everything back: nothing is half-written. ``update`` takes a patch Struct with
-JSON Merge Patch semantics (RFC 7396, see ``content.merge_patch``): absent fields stay, ``null``
+JSON Merge Patch semantics (RFC 7396, see ``content.editing.merge_patch``): absent fields stay, ``null``
 clears, language maps are merged (``{"en": None}`` removes English), read-only fields may be echoed
 back unchanged. ``principal=None`` is the command line or a loader: no permission check, history
 ``user_id`` null; pass ``if_match=UNCHECKED`` only there, for writes that answer no client.
@@ -44,7 +44,6 @@ from typing import Any, Generic, TypeVar
 import aiosqlite
 import msgspec
 
-from content import history
 from content.accounts.permissions import (
     assign_office,
     require_create,
@@ -53,14 +52,15 @@ from content.accounts.permissions import (
     require_read,
 )
 from content.accounts.principal import Principal
-from content.changes import Change, Updated
-from content.clock import rfc3339
-from content.db import Database
-from content.errors import NotFound
-from content.etags import check_if_match, etag_for
-from content.events import EventHub, PendingChange
-from content.merge_patch import strip_read_only
-from content.model import Status
+from content.core.clock import rfc3339
+from content.core.db import Database
+from content.core.errors import NotFound
+from content.core.events import EventHub, PendingChange
+from content.core.model import Status
+from content.editing import history
+from content.editing.changes import Change, Updated
+from content.editing.etags import check_if_match, etag_for
+from content.editing.merge_patch import strip_read_only
 
 __all__ = [
     "STATUS_ACTIONS",
@@ -150,7 +150,7 @@ Writer = Callable[[aiosqlite.Connection, R, EditSession], Awaitable[Updated[R]]]
 @dataclass(frozen=True)
 class Aggregate(Generic[K, R, B, P]):
     """What the workflow needs to know about one editable aggregate; each is declared once, in
-    ``content.editor``. ``kind`` names it in permissions, history (``entity_type``) and ETags.
+    ``content.editing.aggregates``. ``kind`` names it in permissions, history (``entity_type``) and ETags.
 
     - ``load(conn, key)``: the record in any status, or None;
     - ``owner(record)``: for the permission checks;
@@ -290,7 +290,7 @@ async def write(
 async def update(
     session: EditSession, aggregate: Aggregate[K, R, Any, P], key: K, patch: P, *, if_match: str | None
 ) -> R:
-    """Apply a merge patch (``content.merge_patch``); a patch that changes nothing writes nothing."""
+    """Apply a merge patch (``content.editing.merge_patch``); a patch that changes nothing writes nothing."""
     apply_patch = aggregate.apply_patch
     if apply_patch is None:
         raise TypeError(f"{aggregate.kind} has no patch")

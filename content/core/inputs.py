@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from content.errors import FieldError, InvalidInput
+from content.core.errors import FieldError, InvalidInput
 
 __all__ = ["ErrorCollector", "convert_input", "decode_input", "field_of_validation_error", "prefixed"]
 

@@ -16,9 +16,8 @@ from urllib.parse import urlsplit
 import msgspec
 from msgspec import UNSET
 
-from content.errors import FieldError, InvalidInput
-from content.hours import validate_opening_hours
-from content.i18n import validate_lang_map
+from content.core.errors import FieldError, InvalidInput
+from content.core.hours import validate_opening_hours
 from content.producers.model import (
     EMAIL_PATTERN,
     MAX_AMOUNT_CENTS,
@@ -35,6 +34,7 @@ from content.producers.model import (
     ProducerPatch,
 )
 from content.producers.vocabulary import AVAILABILITIES, CURRENCIES, LABELS, OFFER_CATEGORIES, PRICE_UNITS
+from content.text.i18n import validate_lang_map
 
 __all__ = [
     "OFFER_MAX_VALIDITY_DAYS",

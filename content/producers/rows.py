@@ -8,9 +8,9 @@ from typing import Any, Literal
 
 import msgspec
 
-from content.clock import parse_rfc3339, rfc3339
-from content.etags import etag_for
-from content.model import Status
+from content.core.clock import parse_rfc3339, rfc3339
+from content.core.model import Status
+from content.editing.etags import etag_for
 from content.producers.model import Contact, OfferInput, PickupPoint, PointGeometry, Price, ProducerInput
 
 __all__ = [

@@ -7,17 +7,17 @@ from __future__ import annotations
 import aiosqlite
 import msgspec
 
-from content.changes import Updated
+from content.core.errors import Gone, NotFound
+from content.core.events import PendingChange
+from content.core.paging import EVERY_STATUS
 from content.editing import Aggregate, Created, EditSession, Owner, read_history
-from content.errors import Gone, NotFound
-from content.events import PendingChange
-from content.history import HistoryPage
-from content.paging import EVERY_STATUS
+from content.editing.changes import Updated
+from content.editing.history import HistoryPage
 from content.producers.editor import NewProducer, producer_history
 from content.producers.model import OfferInput, OfferPatch, ProducerPatch
 from content.producers.offer_store import create_offer, offer_fields, update_offer, withdraw_offer
 from content.producers.queries import get_offer, get_producer
-from content.producers.records import OfferRecord, ProducerRecord
+from content.producers.rows import OfferRecord, ProducerRecord
 from content.producers.store import create_producer, producer_fields, set_producer_status, update_producer
 
 __all__ = ["OFFERS", "PRODUCERS", "OfferKey", "SeededOffer", "producer_history_page"]

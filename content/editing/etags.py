@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from content.errors import PreconditionFailed, PreconditionRequired
+from content.core.errors import PreconditionFailed, PreconditionRequired
 
 __all__ = ["check_if_match", "etag_for"]
 

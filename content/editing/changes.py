@@ -9,7 +9,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import aiosqlite
 import msgspec
 
-from content.errors import InvalidInput
+from content.core.errors import InvalidInput
 
 __all__ = ["Change", "Updated", "diff_fields", "write_status"]
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import aiosqlite
 
-from content.geo import EARTH_RADIUS_M
+from content.places.geo import EARTH_RADIUS_M
 
 __all__ = [
     "HAVERSINE_A_SQL",

@@ -16,8 +16,8 @@ from typing import Any
 import aiosqlite
 import msgspec
 
-from content.clock import rfc3339, utc_now
-from content.paging import MAX_LIMIT, next_cursor, over_fetch, read_position
+from content.core.clock import rfc3339, utc_now
+from content.core.paging import MAX_LIMIT, next_cursor, over_fetch, read_position
 
 __all__ = [
     "MAX_PAGE",

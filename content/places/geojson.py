@@ -8,7 +8,7 @@ from typing import Annotated
 
 import msgspec
 
-from content.errors import FieldError, InvalidInput
+from content.core.errors import FieldError, InvalidInput
 
 __all__ = [
     "COORDINATE_DECIMALS",

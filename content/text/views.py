@@ -6,8 +6,8 @@ from collections.abc import Iterable, Mapping
 
 import msgspec
 
-from content.localize import FeatureLanguage
-from content.model import MediaRef
+from content.core.model import MediaRef
+from content.text.localize import FeatureLanguage
 
 __all__ = ["LocalAudio", "Text", "audio_of", "images_of", "round_m", "unset"]
 

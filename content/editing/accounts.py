@@ -20,10 +20,10 @@ from content.accounts.user_changes import (
     prepare_user_changes,
 )
 from content.accounts.users import User, find_user_row, user_from_row
-from content.changes import Change, Updated
+from content.core.errors import NotFound
 from content.editing import Aggregate, Created, EditSession, Owner, create, write
-from content.errors import NotFound
-from content.merge_patch import strip_read_only
+from content.editing.changes import Change, Updated
+from content.editing.merge_patch import strip_read_only
 
 __all__ = ["OFFICES", "USERS", "edit_user", "new_user"]
 

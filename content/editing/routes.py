@@ -8,14 +8,14 @@ from collections.abc import Sequence
 import aiosqlite
 import msgspec
 
-from content.changes import Updated
-from content.cursor import SortKey
+from content.core.cursor import SortKey
+from content.core.errors import NotFound
+from content.core.events import PendingChange
+from content.core.model import Status
+from content.core.paging import EVERY_STATUS, Page
 from content.editing import Aggregate, Created, EditSession, Owner, require_listing, write
-from content.errors import NotFound
-from content.events import PendingChange
-from content.merge_patch import patched, strip_read_only
-from content.model import Status
-from content.paging import EVERY_STATUS, Page
+from content.editing.changes import Updated
+from content.editing.merge_patch import patched, strip_read_only
 from content.routes.model import (
     RouteInput,
     RoutePatch,
@@ -135,7 +135,7 @@ async def set_stops(
 async def edit_stop(
     session: EditSession, route_id: str, stop_id: str, patch: StopPatch, *, if_match: str | None
 ) -> EditorRoute:
-    """Merge-patch one stop (``content.merge_patch``); the route's ETag guards it, and the route's
+    """Merge-patch one stop (``content.editing.merge_patch``); the route's ETag guards it, and the route's
     history records the stop list before and after, like a whole replacement."""
 
     async def change(

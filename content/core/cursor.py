@@ -16,7 +16,7 @@ import math
 import aiosqlite
 import msgspec
 
-from content.errors import FieldError, InvalidParameter
+from content.core.errors import FieldError, InvalidParameter
 
 __all__ = ["CURSOR_SECRET", "CursorCodec", "SortKey", "codec_for", "load_secret"]
 

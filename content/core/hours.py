@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import opening_hours
 
-from content.errors import InvalidInput
+from content.core.errors import InvalidInput
 
 __all__ = [
     "MAX_OPENING_HOURS_LENGTH",

@@ -51,7 +51,8 @@ class Localizer:
         self._accepted: dict[str, bool] = {}
 
     def resolve(self, values: Mapping[str, T]) -> tuple[str, T] | None:
-        """Same choice as ``content.i18n.pick(values, preferred, default)``, without rebuilding the chain."""
+        """Same choice as ``content.text.i18n.pick(values, preferred, default)``, without rebuilding
+        the chain."""
         if not values:
             return None
         for tag in self._chain:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar
 
-from content.errors import FieldError, InvalidInput
+from content.core.errors import FieldError, InvalidInput
 
 __all__ = [
     "ALL_LANGUAGES",
