@@ -210,13 +210,29 @@ async def worklist(db: Database, principal: Principal, langs: tuple[str, ...]) -
         )
 
 
+_LANG_MAPS = frozenset({"name", "description", "title", "summary", "story", "product", "notes"})
+
+
+def _replacing(fields: dict[str, Any]) -> dict[str, Any]:
+    """Pages send merge-patch language maps (``None`` removes a language). Until the merge-patch
+    workflow is on main, a map replaces the stored one: drop the removed languages and send the rest."""
+    out: dict[str, Any] = {}
+    for key, value in fields.items():
+        if isinstance(value, dict):
+            value = (
+                {k: v for k, v in value.items() if v is not None} if key in _LANG_MAPS else _replacing(value)
+            )
+        out[key] = value
+    return out
+
+
 def patch_poi(fields: dict[str, Any]) -> PoiPatch:
     """A POI patch from the form's fields (the same type, hence the same checks, as the JSON API)."""
-    return msgspec.convert(fields, PoiPatch)
+    return msgspec.convert(_replacing(fields), PoiPatch)
 
 
 def patch_route(fields: dict[str, Any]) -> RoutePatch:
-    return msgspec.convert(fields, RoutePatch)
+    return msgspec.convert(_replacing(fields), RoutePatch)
 
 
 async def save_poi(
@@ -381,7 +397,7 @@ async def save_offer(
     now: datetime,
     require_match: bool = True,
 ) -> OfferRecord:
-    patch = msgspec.convert(fields, OfferPatch)
+    patch = msgspec.convert(_replacing(fields), OfferPatch)
     async with events.write(db) as pending:
         record = await update_offer(
             pending.conn,
@@ -407,7 +423,7 @@ async def save_producer(
     if_match: str,
     now: datetime,
 ) -> ProducerRecord:
-    patch = msgspec.convert(fields, ProducerPatch)
+    patch = msgspec.convert(_replacing(fields), ProducerPatch)
     async with events.write(db) as pending:
         record = await update_producer(
             pending.conn, producer_id, patch, if_match=if_match, actor=principal, now=now

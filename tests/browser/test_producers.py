@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import Site, check_axe, shoot
 
 
@@ -96,10 +98,10 @@ def test_the_pages_follow_the_browsers_language(new_page: Any, site: Site) -> No
     page.wait_for_url("**/offers")
     offer = page.get_by_role("listitem").filter(has_text="Œufs frais")
     for name in ("Available", "Limited stock", "Sold out"):
-        assert offer.get_by_role("button", name=name).is_visible()
+        expect(offer.get_by_role("button", name=name)).to_be_visible()
     check_axe(page)
     page.get_by_role("button", name="Français").click()  # the user's own setting wins from now on
     page.wait_for_url("**/offers")
-    assert page.get_by_role("button", name="Se déconnecter").is_visible()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
     page.reload()
     assert page.locator("html").get_attribute("lang") == "fr"
