@@ -17,14 +17,15 @@ from typing import Annotated, Any
 import aiosqlite
 import msgspec
 
-from content import history
-from content.changes import Change, Updated
-from content.db import Database
-from content.errors import FieldError, InvalidInput
-from content.ids import EntityId
-from content.inputs import decode_input, prefixed
-from content.model import Status
-from content.paging import EVERY_STATUS
+from content.core.db import Database
+from content.core.errors import FieldError, InvalidInput
+from content.core.ids import EntityId
+from content.core.inputs import decode_input, prefixed
+from content.core.model import Status
+from content.core.paging import EVERY_STATUS
+from content.editing import history
+from content.editing.changes import Change, Updated
+from content.editing.merge_patch import writable_fields
 from content.pois.model import PoiInput, PoiPatch
 from content.pois.queries import get_poi
 from content.pois.store import create_poi, set_poi_status, update_poi
@@ -198,7 +199,7 @@ async def _load_poi(write: _Writer, poi: TerritoryPoi) -> tuple[bool, list[Chang
         return True, []
     if await write.edited_by_others("poi", poi.id, existing.updated_by):
         return False, None
-    patch = PoiPatch(**{name: getattr(poi, name) for name in PoiPatch.__struct_fields__})
+    patch = PoiPatch(**{name: getattr(poi, name) for name in writable_fields(PoiPatch)})
     updated = await update_poi(conn, poi.id, patch, user_id=user_id, updated_at=at)
     status = await set_poi_status(conn, poi.id, poi.status, user_id=user_id, updated_at=at)
     return False, [
@@ -220,7 +221,7 @@ async def _load_route(write: _Writer, route: TerritoryRoute) -> tuple[bool, list
         return True, []
     if await write.edited_by_others("route", route.id, existing.updated_by):
         return False, None
-    patch = RoutePatch(**{name: getattr(route, name) for name in RoutePatch.__struct_fields__})
+    patch = RoutePatch(**{name: getattr(route, name) for name in writable_fields(RoutePatch)})
     updated = await update_route(conn, route.id, patch, user_id=user_id, updated_at=at)
     stops = await replace_stops(conn, route.id, route.stops, user_id=user_id, updated_at=at)
     status = await set_route_status(conn, route.id, route.status, user_id=user_id, updated_at=at)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from content.text_search import fts_query
+from content.text.text_search import fts_query
 
 __all__ = [
     "COUNT_CAP",

@@ -17,15 +17,15 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from content.blobs import BlobStore, open_blob_store
-from content.db import Database
-from content.errors import InvalidParameter
-from content.gate import Gate
-from content.settings import Settings
+from content.core.db import Database
+from content.core.gate import Gate
+from content.core.settings import Settings
+from content.pack_reads import published_route_ids
 from packs.container import EntrySource
 from packs.gather import PackContent, gather_area_pack, gather_route_pack
 from packs.manifest import PackHeader, decode_manifest
+from packs.pack_id import PackId
 from packs.plan import plan_header
-from packs.queries import published_route_ids
 from packs.signing import KeyRing
 from packs.store import (
     PackRow,
@@ -64,10 +64,8 @@ class BuildResult:
 
 def parse_pack_id(pack_id: str) -> tuple[str, str]:
     """``(kind, id)`` of ``route:<id>`` or ``area:<id>``; anything else is an ``InvalidParameter``."""
-    kind, sep, ident = pack_id.partition(":")
-    if not sep or kind not in {"route", "area"} or not ident:
-        raise InvalidParameter.field("pack_id", "must be route:<route id> or area:<area id>")
-    return kind, ident
+    parsed = PackId.parse(pack_id)
+    return parsed.kind, parsed.key
 
 
 def _utc_now() -> datetime:
@@ -225,7 +223,7 @@ class PackBuilder:
         out = self.work_dir / f"{pack_id.replace(':', '-')}.v{header.version}.zip"
         written = await asyncio.to_thread(write_pack, out, sources, header, self.keyring)
         try:
-            stored = await self.blobs.put_file(out, content_type=ZIP_TYPE)
+            stored = await self.blobs.take_file(out, content_type=ZIP_TYPE)
         finally:
             with suppress(FileNotFoundError):
                 await asyncio.to_thread(out.unlink)
@@ -239,7 +237,9 @@ class PackBuilder:
         async with self.db.read() as conn:
             routes = await published_route_ids(conn)
             areas = await list_areas(conn)
-        return [f"route:{route_id}" for route_id in routes] + [f"area:{area.id}" for area in areas]
+        return [str(PackId.route(route_id)) for route_id in routes] + [
+            str(PackId.area(area.id)) for area in areas
+        ]
 
     async def build_all(self, progress: Progress | None = None) -> list[BuildResult]:
         """Build every pack (unchanged ones cost a read and a hash check), and drop the packs of routes

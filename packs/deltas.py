@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import BinaryIO
 
-from content.errors import Gone, NotFound
+from content.core.errors import Gone, NotFound
 from packs.builder import ZIP_TYPE, PackBuilder
 from packs.delta import build_delta
 from packs.manifest import ManifestEntry, SignedManifest, decode_manifest

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import msgspec
 
-from content.i18n import pick
-from content.model import MediaRef
+from content.core.model import MediaRef
+from content.text.i18n import pick
 
 __all__ = ["EXTENSION_BY_TYPE", "PackMedia", "fill_languages", "local_refs"]
 

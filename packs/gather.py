@@ -15,26 +15,27 @@ from datetime import datetime
 import aiosqlite
 import msgspec
 
-from content.geo import BBox, bbox_of, point_to_line_m
-from content.i18n import validate_tag
-from content.localize import LanguageChoice, Localizer
 from content.media import load_media_refs
-from content.pois.features import poi_media_ids, render_pois
-from content.pois.model import PoiRecord
-from content.producers.features import ProducerFeature
-from content.routes.features import RouteDetail, render_route, route_media_ids
-from content.routes.model import RouteRecord, StopRecord
-from content.routes.queries import get_route, get_stops
-from packs.fill import EXTENSION_BY_TYPE, PackMedia, fill_languages, local_refs
-from packs.manifest import round_bbox
-from packs.producers import producers_document, producers_in_area, producers_near_route
-from packs.queries import (
+from content.pack_reads import (
     NEAR_ROUTE_M,
     grow_bbox,
     published_pois_by_id,
     published_pois_in,
     published_route_ids_in,
 )
+from content.places.geo import BBox, bbox_of, point_to_line_m
+from content.pois.features import poi_media_ids, render_pois
+from content.pois.model import PoiRecord
+from content.producers.features import ProducerFeature
+from content.routes.features import RouteDetail, render_route, route_media_ids
+from content.routes.model import RouteRecord, StopRecord
+from content.routes.queries import get_route, get_stops
+from content.text.i18n import validate_tag
+from content.text.localize import LanguageChoice, Localizer
+from packs.fill import EXTENSION_BY_TYPE, PackMedia, fill_languages, local_refs
+from packs.manifest import round_bbox
+from packs.pack_id import PackId
+from packs.producers import producers_document, producers_in_area, producers_near_route
 from packs.store import Area
 
 __all__ = [
@@ -225,7 +226,7 @@ async def gather_route_pack(
     ]
     return await _assemble(
         conn,
-        pack_id=f"route:{route_id}",
+        pack_id=str(PackId.route(route_id)),
         kind="route",
         title=route.title,
         summary=route.summary,
@@ -253,7 +254,7 @@ async def gather_area_pack(
         found.update(route.languages)
     return await _assemble(
         conn,
-        pack_id=f"area:{area.id}",
+        pack_id=str(PackId.area(area.id)),
         kind="area",
         title=area.title,
         summary={},

@@ -16,8 +16,9 @@ from typing import Final
 
 import msgspec
 
-from content.i18n import validate_tag
+from content.text.i18n import validate_tag
 from packs.errors import InvalidEntryPath, PackMalformed
+from packs.pack_id import PACK_ID_PATTERN
 from packs.paths import MANIFEST_NAME, RESERVED_NAMES, validate_entry_path
 
 __all__ = [
@@ -38,7 +39,7 @@ FORMAT_VERSION: Final = 1
 COORDINATE_DECIMALS = 6
 # Checked in __post_init__ rather than with Meta(pattern=...), which msgspec applies only when decoding:
 # a manifest the builder constructs must obey the same rules as one a phone decodes.
-_PACK_ID = re.compile(r"(route|area):[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+_PACK_ID = re.compile(PACK_ID_PATTERN)
 _KEY_ID = re.compile(r"[0-9]{4}-[a-z]+")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 

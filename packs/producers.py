@@ -22,11 +22,11 @@ from typing import Any
 import aiosqlite
 import msgspec
 
-from content.geo import BBox
-from content.model import MediaRef
+from content.core.model import MediaRef
+from content.places.geo import BBox
 from content.producers.features import ProducerFeature
 from content.producers.public import list_published_producers_in_bbox, list_published_producers_near_line
-from content.views import Text
+from content.text.views import Text
 from packs.fill import PackMedia, fill_languages, local_refs
 
 __all__ = [

@@ -25,7 +25,8 @@ from datetime import UTC, datetime, timedelta
 import aiosqlite
 
 from content.blobs import BlobStore
-from content.db import Database
+from content.core.db import Database
+from content.media.queries import media_blobs_among
 from packs.manifest import decode_manifest
 
 __all__ = ["PruneReport", "prune_packs"]
@@ -78,11 +79,10 @@ async def _in_use(conn: aiosqlite.Connection, candidates: Iterable[str]) -> set[
     wanted = set(candidates)
     rows = await conn.execute_fetchall(
         "SELECT value FROM json_each(?) WHERE value IN (SELECT sha256 FROM pack_deltas)"
-        " OR value IN (SELECT sha256 FROM pack_versions) OR value IN (SELECT sha256 FROM packs)"
-        " OR value IN (SELECT sha256 FROM media_variants) OR value IN (SELECT source_sha256 FROM media)",
+        " OR value IN (SELECT sha256 FROM pack_versions) OR value IN (SELECT sha256 FROM packs)",
         (json.dumps(sorted(wanted)),),
     )
-    used = {row[0] for row in rows}
+    used = {row[0] for row in rows} | await media_blobs_among(conn, wanted)
     for version in await _versions(conn):
         used |= version.blobs() & wanted
     return used

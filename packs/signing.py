@@ -25,7 +25,7 @@ import msgspec
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from content.settings import Settings
+from content.core.settings import Settings
 from packs.errors import KeyringError, PackMalformed, UnknownKey
 from packs.paths import SIGNATURE_NAME
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import aiosqlite
 import msgspec
 
-from content.geo import BBox
+from content.places.geo import BBox
 
 __all__ = [
     "Area",

@@ -11,7 +11,7 @@ from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Requ
 
 from content.analytics.events import EVENT_TYPES, MAX_EVENTS, Batch, BatchAnswer
 from content.analytics.recorder import AnalyticsRecorder
-from content.inputs import decode_input
+from content.core.inputs import decode_input
 from service.problems import problem_responses
 
 __all__ = ["AnalyticsBatchController", "recorder_of"]

@@ -27,6 +27,7 @@ class Chart:
     caption: str
     columns: list[str]
     rows: list[list[str]] = field(default_factory=list)
+    name: str = ""  # what the chart is of, for pages that pick some
 
 
 def _value(figure: Figure) -> int:
@@ -35,6 +36,15 @@ def _value(figure: Figure) -> int:
 
 def _label(figure: Figure) -> str:
     return figure if isinstance(figure, str) else f"{figure:,}".replace(",", "\u202f")
+
+
+def _short(period: str) -> str:
+    """``2026-07`` → ``07/26``, ``2026-07-14`` → ``14/07``: five characters fit under a bar group."""
+    if len(period) == 7:
+        return f"{period[5:7]}/{period[2:4]}"
+    if len(period) == 10:
+        return f"{period[8:10]}/{period[5:7]}"
+    return period
 
 
 def _nice_max(peak: int) -> int:
@@ -65,7 +75,12 @@ def _legend(names: Sequence[str], y: float) -> str:
     return "".join(parts)
 
 
-def bar_chart(caption: str, periods: Sequence[str], series: Sequence[tuple[str, Sequence[Figure]]]) -> Chart:
+def bar_chart(
+    caption: str,
+    periods: Sequence[str],
+    series: Sequence[tuple[str, Sequence[Figure]]],
+    first_column: str = "",
+) -> Chart:
     """Grouped vertical bars: one group per period, one bar per series."""
     plot_left, plot_top, plot_height = 34, 22, 150
     plot_width = _WIDTH - plot_left - 6
@@ -77,13 +92,13 @@ def bar_chart(caption: str, periods: Sequence[str], series: Sequence[tuple[str, 
         ' focusable="false" font-family="sans-serif">',
         _defs(),
     ]
-    for tick in (0, top // 2, top):
+    for tick in (0, top // 2, top) if top % 2 == 0 else (0, top):
         y = plot_top + plot_height - plot_height * tick / top
         parts.append(f'<line x1="{plot_left}" x2="{_WIDTH - 6}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
         parts.append(
             f'<text x="{plot_left - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end">{tick}</text>'
         )
-    every = max(1, len(periods) // 8)
+    every = max(1, -(-len(periods) // 7))  # at most 7 labels of 5 characters
     for p, period in enumerate(periods):
         x0 = plot_left + p * group + 1
         for s, (name, values) in enumerate(series):
@@ -98,7 +113,7 @@ def bar_chart(caption: str, periods: Sequence[str], series: Sequence[tuple[str, 
                 "</title></rect>"
             )
         if p % every == 0:
-            label = period[5:] if len(period) == 10 else period
+            label = _short(period)
             parts.append(
                 f'<text x="{x0 + group / 2:.1f}" y="{plot_top + plot_height + 14}" font-size="10"'
                 f' text-anchor="middle">{escape(label)}</text>'
@@ -106,10 +121,15 @@ def bar_chart(caption: str, periods: Sequence[str], series: Sequence[tuple[str, 
     parts.append(_legend([name for name, _ in series], 212))
     parts.append("</svg>")
     rows = [[period, *(_label(values[p]) for _, values in series)] for p, period in enumerate(periods)]
-    return Chart("".join(parts), caption, ["", *(name for name, _ in series)], rows)
+    return Chart("".join(parts), caption, [first_column, *(name for name, _ in series)], rows)
 
 
-def hbar_chart(caption: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[Figure]]]) -> Chart:
+def hbar_chart(
+    caption: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[Figure]]],
+    first_column: str = "",
+) -> Chart:
     """Horizontal bars, one row per label (a stop, a language, a trigger), one bar per series."""
     label_width, row_height = 118, 8 + 12 * len(series)
     plot_width = _WIDTH - label_width - 40
@@ -143,4 +163,4 @@ def hbar_chart(caption: str, labels: Sequence[str], series: Sequence[tuple[str, 
     parts.append(_legend([name for name, _ in series], height - 6))
     parts.append("</svg>")
     rows = [[label, *(_label(values[r]) for _, values in series)] for r, label in enumerate(labels)]
-    return Chart("".join(parts), caption, ["", *(name for name, _ in series)], rows)
+    return Chart("".join(parts), caption, [first_column, *(name for name, _ in series)], rows)

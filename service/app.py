@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -17,11 +18,11 @@ from litestar.types import ControllerRouterHandler
 
 from content.analytics.recorder import AnalyticsRecorder
 from content.blobs import BlobStore, open_blob_store
-from content.clock import Clock, utc_now
-from content.db import Database
-from content.events import EventHub
-from content.settings import Settings, load_settings
-from packs.builder import PackBuilder
+from content.core.clock import Clock, utc_now
+from content.core.db import Database
+from content.core.events import EventHub
+from content.core.settings import Settings, load_settings
+from content.sweep import sweep_leftovers
 from packs.rebuild import PackRebuilder
 from service.analytics import AnalyticsBatchController
 from service.analytics_counting import UsageCountingMiddleware
@@ -30,7 +31,9 @@ from service.auth import auth_handlers, provide_principal
 from service.backoffice import backoffice_router, backoffice_templates, static_handlers
 from service.bodies import BoundedJSONRequest
 from service.conditional import ConditionalJSONMiddleware
+from service.deps import provide_editor
 from service.docs import docs_assets_router, docs_render_plugins
+from service.edge import Edge
 from service.editor import (
     OfficesController,
     PoiEditorController,
@@ -42,12 +45,15 @@ from service.editor.offers import OfferEditorController
 from service.editor.producers import ProducerEditorController
 from service.exports import RouteExportController
 from service.health import VERSION, health
+from service.imports import ImportConflictsController
 from service.media import media_variant
-from service.openapi import document_problem_answers
+from service.metrics import MeteredPackBuilder, Metrics, metrics_endpoint
+from service.openapi import document_problem_answers, document_response_unions
 from service.packs import PackController
 from service.pois import PoiController
 from service.problems import exception_handlers
 from service.producers import ProducerController
+from service.proxies import TrustedProxies, parse_trusted_proxies
 from service.routes import RouteController
 from service.tiles import tile, tilejson
 
@@ -60,6 +66,7 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
         health,
         RouteController,
         RouteExportController,
+        ImportConflictsController,
         PoiController,
         ProducerController,
         *auth_handlers,
@@ -72,6 +79,7 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
         OfferEditorController,
         media_variant,
         PackController,
+        metrics_endpoint,
         AnalyticsBatchController,
         AnalyticsReportController,
         docs_assets_router(),
@@ -90,7 +98,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     now = clock or utc_now
     events = EventHub()
     blobs = open_blob_store(settings)
-    packs = PackBuilder(db, blobs, settings, clock=now)
+    packs = MeteredPackBuilder(db, blobs, settings, clock=now)
+    metrics = packs.metrics = Metrics()
+    proxies = TrustedProxies(parse_trusted_proxies(settings.trusted_proxies))
     analytics = AnalyticsRecorder(
         db,
         now,
@@ -103,16 +113,21 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await db.open()
-        # Edits mark the packs they touch stale; a debounced background task rebuilds them.
-        rebuilder = PackRebuilder(packs, delay_s=settings.pack_rebuild_delay_s)
+        await asyncio.to_thread(sweep_leftovers, settings)  # leftovers of a previous crash
+        # Edits mark the packs they touch due; one debounced rebuilder among the workers rebuilds them.
+        rebuilder = PackRebuilder(
+            packs, delay_s=settings.pack_rebuild_delay_s, max_wait_s=settings.pack_rebuild_max_wait_s
+        )
         app.state.rebuilder = rebuilder
         unsubscribe = events.subscribe(rebuilder.notify)
+        unsubscribe_metrics = events.subscribe(metrics.content_changed)
         rebuilder.start()
         analytics.start()
         try:
             yield
         finally:
             await analytics.stop()
+            unsubscribe_metrics()
             unsubscribe()
             await rebuilder.stop()
             await blobs.close()
@@ -140,6 +155,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         "events": Provide(provide_events),
         "principal": Provide(provide_principal),
         "blobs": Provide(provide_blobs),
+        "editor": Provide(provide_editor),
     }
     app = Litestar(
         route_handlers=_route_handlers(settings),
@@ -179,6 +195,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 "events": events,
                 "blobs": blobs,
                 "packs": packs,
+                "metrics": metrics,
                 "analytics": analytics,
             }
         ),
@@ -186,4 +203,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     )
     # The Problem schema is registered by the handlers that document their errors explicitly.
     document_problem_answers(app.openapi_schema)
+    document_response_unions(app.openapi_schema)
+    # Outermost: client address, request id, access log and request metrics for every request.
+    app.asgi_handler = Edge(app.asgi_handler, proxies=proxies, metrics=metrics)
     return app

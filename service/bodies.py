@@ -14,7 +14,7 @@ from typing import Any
 
 from litestar import Request
 
-from content.errors import InvalidInput
+from content.core.errors import InvalidInput
 
 __all__ = ["MAX_JSON_DEPTH", "BoundedJSONRequest", "json_depth_exceeds"]
 
@@ -42,7 +42,8 @@ def json_depth_exceeds(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
 
 
 class BoundedJSONRequest(Request[Any, Any, Any]):
-    """The app's request class: JSON bodies deeper than :data:`MAX_JSON_DEPTH` get 422 naming ``body``."""
+    """The app's request class: JSON bodies deeper than :data:`MAX_JSON_DEPTH`, or not UTF-8, get 422
+    naming ``body``."""
 
     async def json(self) -> Any:
         body = await self.body()
@@ -52,4 +53,8 @@ class BoundedJSONRequest(Request[Any, Any, Any]):
             too_deep = json_depth_exceeds(body)
         if too_deep:
             raise InvalidInput.field("body", f"JSON is nested more than {MAX_JSON_DEPTH} levels deep")
-        return await super().json()
+        try:
+            return await super().json()
+        except UnicodeDecodeError as exc:
+            # msgspec checks UTF-8 only while decoding strings and lets this escape: a 422, not a 500.
+            raise InvalidInput.field("body", f"is not valid UTF-8 (byte {exc.start})") from None

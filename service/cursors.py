@@ -5,8 +5,8 @@ from __future__ import annotations
 import msgspec
 from litestar.datastructures import State
 
-from content.cursor import CURSOR_SECRET, CursorCodec, SortKey, load_secret
-from content.db import Database
+from content.core.cursor import CURSOR_SECRET, CursorCodec, SortKey, load_secret
+from content.core.db import Database
 
 __all__ = ["cursor_codec", "cursor_scope", "read_cursor"]
 

@@ -10,12 +10,12 @@ from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.params import PathParameter, QueryParameter
 
-from content.errors import InvalidParameter, NotFound
+from content.core.errors import InvalidParameter, NotFound
+from content.core.ids import is_valid_id
 from content.exports import GPX_MEDIA_TYPE, JSONLD_MEDIA_TYPE, KML_MEDIA_TYPE, route_gpx, route_kml
-from content.ids import is_valid_id
-from content.localize import LanguageChoice, Localizer
 from content.routes.features import RouteDetail
 from content.routes.public import public_route
+from content.text.localize import LanguageChoice, Localizer
 from service.params import parse_language
 from service.problems import problem_responses
 from service.public import LIST_CACHE, AcceptLanguage, content_language, store_of

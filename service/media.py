@@ -11,7 +11,7 @@ from litestar.params import Parameter
 from litestar.response.base import ASGIResponse
 
 from content.blobs import BlobStore
-from content.db import Database
+from content.core.db import Database
 from content.media import find_public_variant
 from service.problems import Problem
 from service.ranges import blob_response

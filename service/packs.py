@@ -15,15 +15,15 @@ from litestar.params import PathParameter, QueryParameter
 from litestar.response.base import ASGIResponse
 
 from content.blobs import BlobStore
-from content.errors import NotFound
-from content.geo import bbox_around
-from content.localize import Localizer
+from content.core.errors import NotFound
+from content.places.geo import bbox_around
+from content.text.localize import Localizer
 from packs.builder import ZIP_TYPE, PackBuilder, parse_pack_id
 from packs.deltas import delta_for
 from packs.signing import PackKeys
 from packs.store import PackRow, get_pack, get_version, list_packs
 from service.deps import BlobsDep, DatabaseDep, SettingsDep
-from service.params import parse_language, parse_near
+from service.params import MAX_SQL_INT, parse_language, parse_near
 from service.problems import Problem
 from service.public import LIST_CACHE, AcceptLanguage, content_language
 from service.ranges import blob_response
@@ -256,7 +256,9 @@ class PackController(Controller):
         db: DatabaseDep,
         blobs: BlobsDep,
         pack_id: PackId,
-        from_version: Annotated[int, QueryParameter(name="from", ge=0, description="the installed version")],
+        from_version: Annotated[
+            int, QueryParameter(name="from", ge=0, le=MAX_SQL_INT, description="the installed version")
+        ],
     ) -> ASGIResponse:
         """304 if ``from`` is the current version, 410 if it cannot be delta'd from, else the delta ZIP."""
         parse_pack_id(pack_id)

@@ -10,17 +10,18 @@ import math
 import re
 from collections.abc import Sequence
 
-from content.errors import FieldError, InvalidParameter
-from content.geo import BBox
-from content.i18n import parse_accept_language
-from content.languages import check_language
-from content.localize import LanguageChoice
-from content.paging import DEFAULT_LIMIT, MAX_LIMIT
+from content.core.errors import FieldError, InvalidParameter
+from content.core.paging import DEFAULT_LIMIT, MAX_LIMIT
+from content.places.geo import BBox
 from content.pois.queries import DEFAULT_RADIUS_M
-from content.text_search import MAX_QUERY_CHARS
+from content.text.i18n import parse_accept_language
+from content.text.languages import check_language
+from content.text.localize import LanguageChoice
+from content.text.text_search import MAX_QUERY_CHARS
 
 __all__ = [
     "MAX_RADIUS_M",
+    "MAX_SQL_INT",
     "Near",
     "parse_bbox",
     "parse_choice",
@@ -33,6 +34,9 @@ __all__ = [
 ]
 
 MAX_RADIUS_M = 100_000.0
+# SQLite integers are signed 64-bit: a larger value raises OverflowError when bound, so every integer
+# parameter declares this (or a smaller) maximum; tests/service/ops/test_hardening.py checks them all.
+MAX_SQL_INT = 2**63 - 1
 Near = tuple[float, float, float]  # lat, lon, radius_m
 
 # Plain ASCII decimal numbers only: float() would also take " 1", "1_0", "nan", "inf" and "٣".

@@ -8,14 +8,14 @@ from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.params import PathParameter, QueryParameter
 
-from content.errors import NotFound
+from content.core.errors import NotFound
+from content.core.ids import is_valid_id
+from content.core.model import POI_CATEGORIES
 from content.exports import poi_jsonld
-from content.ids import is_valid_id
-from content.localize import Localizer
-from content.model import POI_CATEGORIES
 from content.pois.features import PoiCollection, PoiCollectionAll, PoiFeature, PoiFeatureAll
 from content.pois.public import public_poi, public_pois_json
 from content.pois.queries import PoiQuery
+from content.text.localize import Localizer
 from service.cursors import cursor_codec, cursor_scope, read_cursor
 from service.exports import FormatParam, base_url, jsonld_response, parse_format
 from service.params import parse_choice, parse_language, parse_limit, parse_place, parse_q

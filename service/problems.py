@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import msgspec
@@ -11,7 +12,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from content import errors
+from content.core import errors
 
 __all__ = [
     "PROBLEM_JSON",
@@ -54,6 +55,7 @@ _STATUS: list[tuple[type[errors.OdysseeError], int, str]] = [
     (errors.PreconditionRequired, 428, "precondition-required"),
     (errors.PreconditionFailed, 412, "precondition-failed"),
     (errors.Conflict, 409, "conflict"),
+    (errors.Unavailable, 503, "unavailable"),
 ]
 _encoder = msgspec.json.Encoder()
 
@@ -92,16 +94,41 @@ def _validation_error(request: Request[Any, Any, Any], exc: Exception) -> Respon
         source = item.get("source")
         in_body = in_body or source == "body"
         key = item.get("key")
-        if not key or (source == "body" and key == "data"):
+        message = str(item.get("message", "invalid value"))
+        if source == "body" and key == "data" and message == "'data'":
+            # Litestar's KeyError text when there is no body at all.
+            key, message = "body", "a JSON body is required"
+        elif not key or (source == "body" and key == "data"):
             # Litestar names the whole body "data"; msgspec's message says which field is at fault.
-            key = _field_from_message(str(item.get("message", ""))) or str(source or "body")
-        fields.append(ProblemField(str(key), str(item.get("message", "invalid value"))))
+            key = _field_from_message(message) or str(source or "body")
+        else:
+            key = _public_name(request, str(key))
+        fields.append(ProblemField(str(key), message))
     if not fields:
-        in_body = request.method in {"POST", "PUT", "PATCH"}
-        fields.append(ProblemField("body", exc.detail))
+        missing = _MISSING.match(exc.detail or "")
+        if missing:
+            fields.append(ProblemField(missing.group(2), f"the {missing.group(1)} parameter is required"))
+        else:
+            in_body = request.method in {"POST", "PUT", "PATCH"}
+            fields.append(ProblemField("body", exc.detail))
     if in_body:
         return problem_response(422, "Invalid input", _detail(fields), "invalid-input", fields)
     return problem_response(400, "Invalid parameter", _detail(fields), "invalid-parameter", fields)
+
+
+# Litestar's text for a missing required parameter, which comes without a key.
+_MISSING = re.compile(r"Missing required (query|path|header|cookie) parameter '([^']+)'")
+
+
+def _public_name(request: Request[Any, Any, Any], key: str) -> str:
+    """The name a client sends (``from``) for a handler's Python parameter name (``from_version``)."""
+    try:
+        parameter = request.route_handler.parsed_fn_signature.parameters.get(key)
+    except AttributeError:  # no handler resolved (routing errors)
+        return key
+    definition = getattr(parameter, "kwarg_definition", None)
+    name = getattr(definition, "name", None) or getattr(definition, "query", None)
+    return name if isinstance(name, str) and name else key
 
 
 def _field_from_message(message: str) -> str | None:

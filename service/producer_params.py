@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from content.errors import FieldError, InvalidParameter
+from content.core.errors import FieldError, InvalidParameter
 from content.producers.vocabulary import LABELS, OFFER_CATEGORIES
 
 __all__ = [

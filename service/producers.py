@@ -8,13 +8,13 @@ from litestar import Controller, Response, get
 from litestar.datastructures import CacheControlHeader, State
 from litestar.params import PathParameter, QueryParameter
 
-from content.clock import rfc3339
-from content.errors import NotFound
-from content.ids import is_valid_id
-from content.localize import Localizer
+from content.core.clock import rfc3339
+from content.core.errors import NotFound
+from content.core.ids import is_valid_id
 from content.producers.features import ProducerCollection, ProducerFeature
 from content.producers.public import ProducerQuery, public_producer, public_producers
 from content.producers.vocabulary import LABELS, OFFER_CATEGORIES
+from content.text.localize import Localizer
 from service.cursors import cursor_codec, cursor_scope, read_cursor
 from service.deps import ClockDep, DatabaseDep, SettingsDep
 from service.params import parse_language, parse_limit, parse_place

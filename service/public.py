@@ -7,10 +7,10 @@ from typing import Annotated
 from litestar.datastructures import CacheControlHeader, State
 from litestar.params import HeaderParameter
 
-from content.db import Database
-from content.localize import Localizer
+from content.core.db import Database
+from content.core.settings import Settings
 from content.pois.rendered import FeatureCache
-from content.settings import Settings
+from content.text.localize import Localizer
 
 __all__ = ["GEO_JSON", "LIST_CACHE", "AcceptLanguage", "content_language", "feature_cache", "store_of"]
 

@@ -8,14 +8,15 @@ from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.params import PathParameter, QueryParameter
 
-from content.errors import NotFound
+from content.core.errors import NotFound
+from content.core.ids import is_valid_id
+from content.core.model import ROUTE_THEMES
 from content.exports import route_jsonld
-from content.ids import is_valid_id
-from content.localize import Localizer
-from content.model import ROUTE_THEMES
 from content.routes.features import RouteDetail, RouteList
 from content.routes.public import public_route, public_routes
 from content.routes.queries import RouteQuery
+from content.text.localize import Localizer
+from packs.route_packs import route_packs
 from service.cursors import cursor_codec, cursor_scope, read_cursor
 from service.exports import FormatParam, base_url, jsonld_response, parse_format
 from service.params import parse_choice, parse_language, parse_limit, parse_near
@@ -70,7 +71,9 @@ class RouteController(Controller):
         )
         localizer = Localizer(choice, settings.default_lang)
         async with db.read() as conn:
-            routes = await public_routes(conn, query, localizer, lambda key: codec.encode(scope, key))
+            routes = await public_routes(
+                conn, query, localizer, lambda key: codec.encode(scope, key), route_packs
+            )
         return Response(routes, headers=content_language(localizer))
 
     @get(
@@ -102,7 +105,7 @@ class RouteController(Controller):
             raise NotFound(f"no published route {route_id[:80]!r}")
         localizer = Localizer(choice, settings.default_lang)
         async with db.snapshot() as conn:
-            detail = await public_route(conn, route_id, localizer)
+            detail = await public_route(conn, route_id, localizer, route_packs)
         if wanted == "jsonld":
             text_lang = None if choice.every else localizer.content_language().split(",")[0].strip()
             document = route_jsonld(detail, base_url(request), text_lang)

@@ -23,8 +23,8 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 
 from content.blobs import BlobStore, LocalBlobStore
-from content.errors import InvalidParameter, NotFound
-from content.settings import Settings
+from content.core.errors import InvalidParameter, NotFound
+from content.core.settings import Settings
 from packs.tiles.basemap import BasemapRef, resolve_basemap
 from packs.tiles.format import MAX_ZOOM, Compression
 from packs.tiles.reader import Archive, FileSource, RangeSource

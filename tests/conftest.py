@@ -16,8 +16,8 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from content.blobs import S3BlobStore
-from content.db import Database
-from content.settings import Settings, load_settings
+from content.core.db import Database
+from content.core.settings import Settings, load_settings
 from service.app import create_app
 from tests.s3_server import DUMMY_CREDENTIALS, moto_server
 

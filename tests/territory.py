@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from content.db import Database
+from content.core.db import Database
 from content.territory import LoadReport, load_territory, parse_territory
 
 __all__ = ["LOADED_AT", "SMALL_TERRITORY", "demo_bytes", "load_demo"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from content.settings import ENV_PREFIX, Settings
+from content.core.settings import ENV_PREFIX, Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -16,7 +16,8 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any, Literal
 
-from content.settings import Settings, load_settings
+from content.core.settings import Settings, load_settings
+from tools.logs import configure_logging
 
 __all__ = [
     "CommandError",
@@ -123,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="odyssee",
         description="Odyssée: stories, POIs, producers and offline packs for rural territories.",
     )
+    parser.add_argument(
+        "--log-level", help="critical, error, warning, info or debug (env ODYSSEE_LOG_LEVEL, default info)"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in _COMMANDS:
         import_module(f"tools.commands.{name}").register(subparsers)
@@ -133,6 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        logged = load_settings(log_level=args.log_level)
+        configure_logging(logged.log_level, logged.log_format)
         if getattr(args, "store_use", "none") == "opens":
             require_store(settings_from(args))
         result = args.handler(args)

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 from content.accounts.demo import DemoAccount, demo_producer_id, ensure_demo_accounts
 from content.accounts.offices import list_offices, office_exists
-from content.db import Database
-from content.settings import Settings
+from content.core.db import Database
+from content.core.settings import Settings
 
 __all__ = ["DEMO_OFFICE", "describe_accounts", "make_demo_accounts"]
 

@@ -4,9 +4,9 @@ a re-run of ``odyssee demo`` writes nothing."""
 
 from __future__ import annotations
 
-from content.clock import rfc3339, utc_now
-from content.db import Database
-from content.settings import Settings
+from content.core.clock import rfc3339, utc_now
+from content.core.db import Database
+from content.core.settings import Settings
 from packs.store import Area, add_area, get_area
 
 __all__ = ["PERCHE", "ensure_demo_areas"]

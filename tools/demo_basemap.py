@@ -9,7 +9,7 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
-from content.settings import Settings
+from content.core.settings import Settings
 from packs.tiles.basemap import read_record
 from tools.commands.basemap import set_basemap
 from tools.demo.basemaps import RASTER_NAME, demo_plan, write_raster_basemap

@@ -19,13 +19,13 @@ from pathlib import Path
 import msgspec
 
 from content.blobs import BlobStore, open_blob_store
-from content.db import Database
+from content.core.db import Database
+from content.core.paging import EVERY_STATUS
+from content.core.settings import Settings
 from content.media import ingest
-from content.paging import EVERY_STATUS
 from content.pois.queries import get_poi
 from content.routes.model import StopRecord
 from content.routes.queries import get_route, get_stops
-from content.settings import Settings
 from content.territory import Territory, TerritoryPoi, TerritoryRoute
 from tools.demo.artwork import render_artwork
 

@@ -23,19 +23,22 @@ from typing import Literal
 import aiosqlite
 from msgspec import UNSET
 
+from content import editing
 from content.accounts.demo import DemoAccount
 from content.accounts.user_changes import NewUser, UserChanges, change_user, create_user
 from content.accounts.users import find_user_row, normalize_email, user_etag, user_from_row
-from content.clock import utc_now
-from content.db import Database
-from content.errors import FieldError, Gone, InvalidInput
-from content.paging import EVERY_STATUS
-from content.producers.model import OfferPatch, ProducerPatch
-from content.producers.offer_store import create_offer, update_offer
+from content.core.clock import utc_now
+from content.core.db import Database
+from content.core.errors import FieldError, Gone, InvalidInput
+from content.core.events import EventHub, PendingChange
+from content.core.paging import EVERY_STATUS
+from content.core.settings import Settings
+from content.editing import UNCHECKED, EditSession
+from content.editing.producers import OFFERS, PRODUCERS, SeededOffer
+from content.producers.editor import NewProducer
+from content.producers.model import OfferInput, OfferPatch, ProducerInput, ProducerPatch
 from content.producers.queries import get_offer, get_producer
-from content.producers.store import create_producer, set_producer_status, update_producer
-from content.producers.validation import OFFER_MAX_VALIDITY_DAYS
-from content.settings import Settings
+from content.producers.validate import OFFER_MAX_VALIDITY_DAYS
 from content.territory import edited_by_others
 from tools.demo_producers import DEMO_PRODUCERS_PATH, SeedOffer, SeedProducer, read_demo_producers
 
@@ -70,48 +73,48 @@ class ProducerLoadReport:
         setattr(self, name, getattr(self, name) + 1)
 
 
-async def _load_producer(conn: aiosqlite.Connection, seed: SeedProducer, now: datetime) -> Outcome:
+async def _load_producer(session: EditSession, seed: SeedProducer) -> Outcome:
     """Create one producer, or bring it to the seed (nothing is written if it already matches)."""
-    existing = await get_producer(conn, seed.id, statuses=EVERY_STATUS)
+    existing = await get_producer(_conn(session), seed.id, statuses=EVERY_STATUS)
     if existing is None:
-        await create_producer(
-            conn, seed.profile, actor=None, now=now, office_id=seed.office_id, producer_id=seed.id,
-            status=seed.status,
-        )  # fmt: skip
+        fields = {name: getattr(seed.profile, name) for name in ProducerInput.__struct_fields__}
+        new = NewProducer(**fields, id=seed.id, office_id=seed.office_id)
+        await editing.create(session, PRODUCERS, new, office_id=seed.office_id)
+        await editing.set_status(session, PRODUCERS, seed.id, seed.status, if_match=UNCHECKED)
         return "created"
-    if await edited_by_others(conn, "producer", seed.id, existing.updated_by):
+    if await edited_by_others(_conn(session), "producer", seed.id, existing.updated_by):
         return "kept"
-    patch = ProducerPatch(**{name: getattr(seed.profile, name) for name in ProducerPatch.__struct_fields__})
-    await update_producer(conn, seed.id, patch, if_match=None, actor=None, now=now, require_match=False)
-    record = await set_producer_status(
-        conn, seed.id, seed.status, if_match=None, actor=None, now=now, require_match=False
-    )
+    patch = ProducerPatch(**{name: getattr(seed.profile, name) for name in ProducerInput.__struct_fields__})
+    await editing.update(session, PRODUCERS, seed.id, patch, if_match=UNCHECKED)
+    record = await editing.set_status(session, PRODUCERS, seed.id, seed.status, if_match=UNCHECKED)
     return "unchanged" if record.revision == existing.revision else "updated"
+
+
+def _conn(session: EditSession) -> aiosqlite.Connection:
+    assert session.joined is not None
+    return session.joined.conn
 
 
 def _still_valid(valid_until: datetime, now: datetime) -> bool:
     return now < valid_until <= now + timedelta(days=OFFER_MAX_VALIDITY_DAYS)
 
 
-async def _load_offer(
-    conn: aiosqlite.Connection, producer_id: str, seed: SeedOffer, now: datetime
-) -> Outcome | None:
+async def _load_offer(session: EditSession, producer_id: str, seed: SeedOffer) -> Outcome | None:
     """Create one offer or bring it to the seed; None if it was withdrawn (left alone)."""
-    existing = await get_offer(conn, producer_id, seed.id)
+    existing = await get_offer(_conn(session), producer_id, seed.id)
     if existing is None:
-        await create_offer(conn, producer_id, seed.offer, actor=None, now=now, offer_id=seed.id)
+        await editing.create(session, OFFERS, SeededOffer(id=seed.id, offer=seed.offer), parent=producer_id)
         return "created"
-    if await edited_by_others(conn, "offer", seed.id, existing.updated_by):
+    if await edited_by_others(_conn(session), "offer", seed.id, existing.updated_by):
         return "kept"
-    fields = {name: getattr(seed.offer, name) for name in OfferPatch.__struct_fields__}
-    if _still_valid(existing.valid_until, now):
+    fields = {name: getattr(seed.offer, name) for name in OfferInput.__struct_fields__}
+    if _still_valid(existing.valid_until, session.now):
         # The seed's date moves with every load: renewing a live offer would bump it on each run.
         fields["valid_until"] = UNSET
     try:
-        record = await update_offer(
-            conn, producer_id, seed.id, OfferPatch(**fields), if_match=None, actor=None, now=now,
-            require_match=False,
-        )  # fmt: skip
+        record = await editing.update(
+            session, OFFERS, (producer_id, seed.id), OfferPatch(**fields), if_match=UNCHECKED
+        )
     except Gone:
         return None
     return "unchanged" if record.revision == existing.revision else "updated"
@@ -124,11 +127,13 @@ async def load_demo_producers(
     seeds = read_demo_producers(now, path)
     report = ProducerLoadReport(producer_ids=tuple(seed.id for seed in seeds))
     async with db.write() as conn:
+        # One transaction for the whole load, joined by every write of the editing workflow.
+        session = EditSession(db=db, events=EventHub(), principal=None, now=now, joined=PendingChange(conn))
         for index, seed in enumerate(seeds):
             try:
-                report.count("producers", await _load_producer(conn, seed, now))
+                report.count("producers", await _load_producer(session, seed))
                 for offer in seed.offers:
-                    outcome = await _load_offer(conn, seed.id, offer, now)
+                    outcome = await _load_offer(session, seed.id, offer)
                     if outcome is not None:
                         report.count("offers", outcome)
             except InvalidInput as exc:

@@ -14,10 +14,10 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-from content.errors import FieldError, InvalidInput
-from content.model import Status
+from content.core.errors import FieldError, InvalidInput
+from content.core.model import Status
 from content.producers.model import Images, OfferInput, Price, ProducerInput, SeasonMonths, ShortText, Slug
-from content.producers.validation import OFFER_MAX_VALIDITY_DAYS, validate_offer, validate_producer
+from content.producers.validate import OFFER_MAX_VALIDITY_DAYS, validate_offer, validate_producer
 from content.producers.vocabulary import Availability, OfferCategory
 
 __all__ = [

@@ -11,8 +11,8 @@ from msgspec import UNSET
 from content.accounts.principal import Role
 from content.accounts.user_changes import NewUser, UserChanges, change_user, create_user
 from content.accounts.users import find_user_row, normalize_email, user_etag, user_from_row
-from content.clock import utc_now
-from content.db import Database
+from content.core.clock import utc_now
+from content.core.db import Database
 
 __all__ = ["DemoAccount", "demo_producer_id", "ensure_demo_accounts"]
 

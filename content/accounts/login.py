@@ -10,8 +10,8 @@ from content.accounts.passwords import MAX_PASSWORD_LENGTH, verify_password
 from content.accounts.principal import Principal
 from content.accounts.tokens import issue_token, prune_tokens, revoke_token
 from content.accounts.users import find_user_row, user_from_row
-from content.db import Database
-from content.errors import RateLimited, Unauthenticated
+from content.core.db import Database
+from content.core.errors import RateLimited, Unauthenticated
 
 __all__ = ["SignedIn", "login", "logout"]
 
@@ -41,7 +41,7 @@ async def login(
     async with db.write() as conn:
         gate = await throttle.admit(conn, address=address, email=email, now=now, policy=policy)
     if isinstance(gate, throttle.Refused):
-        raise RateLimited("too many failed sign-in attempts; try again later", gate.retry_after_s)
+        raise RateLimited("too many failed sign-in attempts; try again later", gate.retry_after_s, gate.scope)
 
     async with db.read() as conn:
         row = await find_user_row(conn, email=email)
@@ -52,7 +52,7 @@ async def login(
         raise Unauthenticated(_WRONG)
 
     async with db.write() as conn:
-        await throttle.forget_success(conn, gate)
+        await throttle.forget_success(conn, gate, now=now)
         if check.new_hash is not None:
             await conn.execute(
                 "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?",

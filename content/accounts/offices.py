@@ -10,11 +10,11 @@ from typing import Annotated
 import aiosqlite
 import msgspec
 
-from content import history
-from content.clock import rfc3339
-from content.editing import etag_for
-from content.errors import Conflict, FieldError, InvalidInput, InvalidParameter, NotFound
-from content.keyset_cursor import decode_cursor, encode_cursor
+from content.core.clock import rfc3339
+from content.core.errors import Conflict, FieldError, InvalidInput, NotFound
+from content.core.paging import MAX_LIMIT, next_cursor, over_fetch, read_position
+from content.editing import history
+from content.editing.etags import etag_for
 
 __all__ = [
     "MAX_OFFICE_NAME_LENGTH",
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 MAX_OFFICE_NAME_LENGTH = 200
-MAX_PAGE = 500
+MAX_PAGE = MAX_LIMIT
 _OFFICE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -97,10 +97,8 @@ async def get_office(conn: aiosqlite.Connection, office_id: str) -> Office:
     return _office(row)
 
 
-async def create_office(
-    conn: aiosqlite.Connection, new: NewOffice, *, actor_id: str | None, now: datetime
-) -> Office:
-    """Create an office (inside a write transaction). ``Conflict`` if the id is taken."""
+async def insert_office(conn: aiosqlite.Connection, new: NewOffice, *, now: datetime) -> Office:
+    """Insert an office (inside a write transaction). ``Conflict`` if the id is taken."""
     new = _validate(new)
     if await office_exists(conn, new.id):
         raise Conflict(f"office {new.id!r} already exists")
@@ -108,38 +106,39 @@ async def create_office(
     await conn.execute(
         "INSERT INTO offices (id, name, created_at, revision) VALUES (?, ?, ?, 1)", (new.id, new.name, stamp)
     )
-    await history.record(
-        conn,
-        entity_type="office",
-        entity_id=new.id,
-        revision=1,
-        action="create",
-        user_id=actor_id,
-        before={},
-        after={"id": new.id, "name": new.name},
-        at=now,
-    )
     return Office(id=new.id, name=new.name, revision=1, created_at=stamp)
 
 
+async def create_office(
+    conn: aiosqlite.Connection, new: NewOffice, *, actor_id: str | None, now: datetime
+) -> Office:
+    """Create an office inside the caller's transaction (command line, fixtures), with its history
+    entry. The API and back-office go through ``content.editing`` (``content.editing.aggregates.OFFICES``)."""
+    office = await insert_office(conn, new, now=now)
+    await history.record(
+        conn, entity_type="office", entity_id=office.id, revision=1, action="create", user_id=actor_id,
+        before={}, after=office_fields(office), at=now,
+    )  # fmt: skip
+    return office
+
+
+def office_fields(office: Office) -> dict[str, str]:
+    """A new office's fields, as its ``create`` history entry shows them."""
+    return {"id": office.id, "name": office.name}
+
+
 async def list_offices(conn: aiosqlite.Connection, limit: int = 50, cursor: str | None = None) -> OfficePage:
-    if not 1 <= limit <= MAX_PAGE:
-        raise InvalidParameter.field("limit", f"must be between 1 and {MAX_PAGE}")
-    after = _decode_office_cursor(cursor)
+    after = await read_position(conn, "offices", cursor, str)
     rows = list(
         await conn.execute_fetchall(
             "SELECT id, name, revision, created_at FROM offices"
             " WHERE (? IS NULL OR id > ?) ORDER BY id LIMIT ?",
-            (after, after, limit + 1),
+            (after, after, over_fetch(limit)),
         )
     )
-    items = [_office(row) for row in rows[:limit]]
-    more = len(rows) > limit
-    return OfficePage(items=items, next=encode_cursor("offices", items[-1].id) if more else None)
+    items, next_token = await next_cursor(conn, "offices", [_office(row) for row in rows], limit, _office_id)
+    return OfficePage(items=items, next=next_token)
 
 
-def _decode_office_cursor(cursor: str | None) -> str | None:
-    after = decode_cursor("offices", cursor) if cursor else None
-    if after is not None and not isinstance(after, str):
-        raise InvalidParameter.field("cursor", "not a cursor from a previous page of this list")
-    return after
+def _office_id(office: Office) -> str:
+    return office.id

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from content.errors import InvalidInput
+from content.core.errors import InvalidInput
 
 __all__ = [
     "MAX_PASSWORD_LENGTH",

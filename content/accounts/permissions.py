@@ -16,7 +16,7 @@ import re
 from typing import Any, Literal
 
 from content.accounts.principal import Principal
-from content.errors import Forbidden
+from content.core.errors import Forbidden
 
 __all__ = [
     "ContentKind",
@@ -36,8 +36,9 @@ __all__ = [
     "require_read",
 ]
 
-ContentKind = Literal["poi", "route", "producer", "offer"]
+ContentKind = Literal["poi", "route", "producer", "offer", "user", "office"]
 _PRODUCER_OWNED: frozenset[str] = frozenset({"producer", "offer"})
+_ADMIN_ONLY: frozenset[str] = frozenset({"user", "office"})  # accounts and offices: admins only
 _COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 
 
@@ -56,6 +57,8 @@ def can_upload_media(principal: Principal) -> bool:
 
 def can_list(principal: Principal, kind: ContentKind) -> bool:
     """Whether the editor list of ``kind`` is open at all; narrow it with :func:`read_scope_sql`."""
+    if kind in _ADMIN_ONLY:
+        return principal.role == "admin"
     if principal.role in ("admin", "staff"):
         return True
     return kind in _PRODUCER_OWNED
@@ -81,6 +84,8 @@ def can_read(
     principal: Principal, kind: ContentKind, owner_office_id: str | None, producer_id: str | None = None
 ) -> bool:
     """Editor reads (drafts included). For a producer or offer, ``producer_id`` is the producer's id."""
+    if kind in _ADMIN_ONLY:
+        return principal.role == "admin"
     if principal.role in ("admin", "staff"):
         return True
     return kind in _PRODUCER_OWNED and producer_id is not None and producer_id == principal.producer_id
@@ -94,6 +99,8 @@ def can_edit(
     offers."""
     if principal.role == "admin":
         return True
+    if kind in _ADMIN_ONLY:
+        return False
     if principal.role == "staff":
         return owner_office_id is not None and owner_office_id == principal.office_id
     return kind in _PRODUCER_OWNED and producer_id is not None and producer_id == principal.producer_id

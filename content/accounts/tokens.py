@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import aiosqlite
 
 from content.accounts.principal import Principal
-from content.clock import rfc3339
+from content.core.clock import rfc3339
 
 __all__ = [
     "IssuedToken",

@@ -1,18 +1,18 @@
-"""Creating and changing accounts: validation naming each field, one transaction per change, and
-history. Passwords are hashed before the write transaction opens, so argon2's deliberate slowness
-never holds the single writer."""
+"""Creating and changing accounts: validation naming each field and the writes. Passwords are hashed
+before the write transaction opens (``prepare_*``), so argon2's deliberate slowness never holds the
+single writer; the transaction, ``If-Match``, permissions and history are the editing workflow's
+(``content.editing``; accounts are declared in ``content.editing.accounts``)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import aiosqlite
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from content import history
 from content.accounts.offices import office_exists
 from content.accounts.passwords import (
     MAX_PASSWORD_LENGTH,
@@ -27,15 +27,27 @@ from content.accounts.users import (
     User,
     find_user_row,
     normalize_email,
-    user_etag,
     user_from_row,
 )
-from content.clock import rfc3339
-from content.db import Database
-from content.editing import check_if_match
-from content.errors import Conflict, FieldError, InvalidInput, NotFound
+from content.core.clock import rfc3339
+from content.core.db import Database
+from content.core.errors import Conflict, FieldError, InvalidInput, NotFound
+from content.editing import history
+from content.editing.changes import Change, Updated
 
-__all__ = ["NewUser", "UserChanges", "change_user", "create_user"]
+__all__ = [
+    "NewUser",
+    "PreparedChanges",
+    "PreparedUser",
+    "UserChanges",
+    "action_of",
+    "apply_user_changes",
+    "change_user",
+    "create_user",
+    "insert_user",
+    "prepare_new_user",
+    "prepare_user_changes",
+]
 
 Email = Annotated[
     str, msgspec.Meta(min_length=3, max_length=MAX_EMAIL_LENGTH, examples=["guide@perche.example"])
@@ -66,6 +78,13 @@ class UserChanges(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_on
     office_id: Reference | UnsetType | None = UNSET
     producer_id: Reference | UnsetType | None = UNSET
     disabled: bool | UnsetType = UNSET
+    # Read-only (issue 9.7): an account read with GET may be sent back; unchanged values are ignored.
+    read_only: ClassVar[tuple[str, ...]] = ("id", "revision", "created_at", "updated_at", "updated_by")
+    id: str | UnsetType = UNSET
+    revision: int | UnsetType = UNSET
+    created_at: str | UnsetType = UNSET
+    updated_at: str | UnsetType = UNSET
+    updated_by: str | UnsetType | None = UNSET
 
 
 def _assignment_problems(
@@ -105,9 +124,28 @@ async def _email_taken(conn: aiosqlite.Connection, email: str, except_id: str | 
     return row is not None and row["id"] != except_id
 
 
-async def create_user(db: Database, new: NewUser, *, actor_id: str | None, now: datetime) -> User:
-    """Create an account. ``InvalidInput`` naming fields; ``Conflict`` if the email is taken."""
+class PreparedUser(msgspec.Struct, frozen=True, kw_only=True):
+    """A :class:`NewUser` checked and with its password hashed (done before the transaction)."""
+
+    email: str
+    password_hash: str
+    role: Role
+    office_id: str | None
+    producer_id: str | None
+
+
+class PreparedChanges(msgspec.Struct, frozen=True, kw_only=True):
+    """:class:`UserChanges` checked, the email normalised and a new password hashed."""
+
+    changes: UserChanges
+    email: str | UnsetType
+    password_hash: str | None
+
+
+async def prepare_new_user(new: NewUser) -> PreparedUser:
+    """Check a new account's fields (``InvalidInput`` naming each) and hash its password."""
     problems = []
+    email = ""
     try:
         email = normalize_email(new.email)
     except InvalidInput as exc:
@@ -119,51 +157,55 @@ async def create_user(db: Database, new: NewUser, *, actor_id: str | None, now: 
     problems += _assignment_problems(new.role, new.office_id, new.producer_id, {"office_id", "producer_id"})
     if problems:
         raise InvalidInput(problems)
-    password_hash = await hash_password(new.password)
+    return PreparedUser(
+        email=email,
+        password_hash=await hash_password(new.password),
+        role=new.role,
+        office_id=new.office_id,
+        producer_id=new.producer_id,
+    )
+
+
+async def insert_user(
+    conn: aiosqlite.Connection, new: PreparedUser, *, actor_id: str | None, now: datetime
+) -> tuple[User, dict[str, Any]]:
+    """Insert a prepared account at revision 1; the account and its fields for the history entry.
+    ``Conflict`` if the email is taken."""
+    if await _email_taken(conn, new.email):
+        raise Conflict(f"an account with the email {new.email!r} already exists")
+    if problems := await _existence_problems(conn, new.office_id, new.producer_id):
+        raise InvalidInput(problems)
     user_id = str(uuid.uuid4())
     stamp = rfc3339(now)
-    async with db.write() as conn:
-        if await _email_taken(conn, email):
-            raise Conflict(f"an account with the email {email!r} already exists")
-        if problems := await _existence_problems(conn, new.office_id, new.producer_id):
-            raise InvalidInput(problems)
-        await conn.execute(
-            "INSERT INTO users (id, email, password_hash, role, office_id, producer_id, disabled, created_at,"
-            " revision, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 1, ?, ?)",
-            (user_id, email, password_hash, new.role, new.office_id, new.producer_id, stamp, stamp, actor_id),
-        )
-        created = {
-            "email": email,
-            "role": new.role,
-            "office_id": new.office_id,
-            "producer_id": new.producer_id,
-        }
-        await history.record(
-            conn,
-            entity_type="user",
-            entity_id=user_id,
-            revision=1,
-            action="create",
-            user_id=actor_id,
-            before={},
-            after={**created, "disabled": False},
-            at=now,
-        )
-        row = await find_user_row(conn, user_id=user_id)
+    await conn.execute(
+        "INSERT INTO users (id, email, password_hash, role, office_id, producer_id, disabled, created_at,"
+        " revision, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, 0, ?, 1, ?, ?)",
+        (
+            user_id,
+            new.email,
+            new.password_hash,
+            new.role,
+            new.office_id,
+            new.producer_id,
+            stamp,
+            stamp,
+            actor_id,
+        ),
+    )
+    row = await find_user_row(conn, user_id=user_id)
     assert row is not None
-    return user_from_row(row)
+    fields = {
+        "email": new.email,
+        "role": new.role,
+        "office_id": new.office_id,
+        "producer_id": new.producer_id,
+        "disabled": False,
+    }
+    return user_from_row(row), fields
 
 
-async def change_user(
-    db: Database,
-    user_id: str,
-    changes: UserChanges,
-    *,
-    if_match: str | None,
-    actor_id: str | None,
-    now: datetime,
-) -> User:
-    """Apply a partial update if ``if_match`` names the account's current ETag (428/412 otherwise)."""
+async def prepare_user_changes(changes: UserChanges) -> PreparedChanges:
+    """Check a change's email and password (``InvalidInput`` naming each) and hash the password."""
     problems: list[FieldError] = []
     email: str | UnsetType = UNSET
     if not isinstance(changes.email, UnsetType):
@@ -179,50 +221,85 @@ async def change_user(
     if problems:
         raise InvalidInput(problems)
     password_hash = None if isinstance(changes.password, UnsetType) else await hash_password(changes.password)
+    return PreparedChanges(changes=changes, email=email, password_hash=password_hash)
 
-    async with db.write() as conn:
-        row = await find_user_row(conn, user_id=user_id)
-        if row is None:
-            raise NotFound(f"no user {user_id!r}")
-        current = user_from_row(row)
-        check_if_match(if_match, user_etag(current))
-        before, after = await _apply(conn, current, changes, email, password_hash is not None)
-        if not after:
-            return current
-        revision = current.revision + 1
-        await conn.execute(
-            "UPDATE users SET email = ?, role = ?, office_id = ?, producer_id = ?, disabled = ?,"
-            " password_hash = coalesce(?, password_hash), revision = ?, updated_at = ?, updated_by = ?"
-            " WHERE id = ?",
-            (
-                after.get("email", current.email),
-                after.get("role", current.role),
-                after.get("office_id", current.office_id),
-                after.get("producer_id", current.producer_id),
-                int(after.get("disabled", current.disabled)),
-                password_hash,
-                revision,
-                rfc3339(now),
-                actor_id,
-                user_id,
-            ),
-        )
-        if "password" in after or after.get("disabled") is True:
-            await revoke_user_tokens(conn, user_id, now=now)
-        await history.record(
-            conn,
-            entity_type="user",
-            entity_id=user_id,
-            revision=revision,
-            action=_action(after),
-            user_id=actor_id,
-            before=before,
-            after=after,
-            at=now,
-        )
-        updated = await find_user_row(conn, user_id=user_id)
+
+async def apply_user_changes(
+    conn: aiosqlite.Connection,
+    current: User,
+    prepared: PreparedChanges,
+    *,
+    actor_id: str | None,
+    now: datetime,
+) -> Updated[User]:
+    """Validate the merged account and write it; signs the account out everywhere when its password
+    changes or it is disabled. Nothing is written when nothing changes."""
+    before, after = await _apply(
+        conn, current, prepared.changes, prepared.email, prepared.password_hash is not None
+    )
+    if not after:
+        return Updated(current, Change(entity_id=current.id, revision=current.revision, before={}, after={}))
+    revision = current.revision + 1
+    await conn.execute(
+        "UPDATE users SET email = ?, role = ?, office_id = ?, producer_id = ?, disabled = ?,"
+        " password_hash = coalesce(?, password_hash), revision = ?, updated_at = ?, updated_by = ?"
+        " WHERE id = ?",
+        (
+            after.get("email", current.email),
+            after.get("role", current.role),
+            after.get("office_id", current.office_id),
+            after.get("producer_id", current.producer_id),
+            int(after.get("disabled", current.disabled)),
+            prepared.password_hash,
+            revision,
+            rfc3339(now),
+            actor_id,
+            current.id,
+        ),
+    )
+    if "password" in after or after.get("disabled") is True:
+        await revoke_user_tokens(conn, current.id, now=now)
+    updated = await find_user_row(conn, user_id=current.id)
     assert updated is not None
-    return user_from_row(updated)
+    return Updated(
+        user_from_row(updated), Change(entity_id=current.id, revision=revision, before=before, after=after)
+    )
+
+
+async def create_user(db: Database, new: NewUser, *, actor_id: str | None, now: datetime) -> User:
+    """Create an account through the editing workflow, as ``actor_id`` (None: the command line)."""
+    from content.editing.accounts import new_user  # the workflow sits above the accounts package
+
+    return await new_user(await _session(db, actor_id, now), new)
+
+
+async def change_user(
+    db: Database,
+    user_id: str,
+    changes: UserChanges,
+    *,
+    if_match: str | None,
+    actor_id: str | None,
+    now: datetime,
+) -> User:
+    """Change an account through the editing workflow if ``if_match`` names its current ETag."""
+    from content.editing.accounts import edit_user  # the workflow sits above the accounts package
+
+    return await edit_user(await _session(db, actor_id, now), user_id, changes, if_match=if_match)
+
+
+async def _session(db: Database, actor_id: str | None, now: datetime) -> Any:
+    from content.core.events import EventHub
+    from content.editing import EditSession
+
+    principal = None
+    if actor_id is not None:
+        async with db.read() as conn:
+            row = await find_user_row(conn, user_id=actor_id)
+        if row is None:
+            raise NotFound(f"no user {actor_id!r}")
+        principal = user_from_row(row).principal()
+    return EditSession(db=db, events=EventHub(), principal=principal, now=now)
 
 
 async def _apply(
@@ -284,7 +361,8 @@ async def _apply(
     return before, after
 
 
-def _action(after: dict[str, Any]) -> str:
+def action_of(after: dict[str, Any]) -> str:
+    """The history action of an account change: ``disable``, ``enable``, ``password`` or ``update``."""
     if after.keys() == {"disabled"}:
         return "disable" if after["disabled"] else "enable"
     if after.keys() == {"password"}:

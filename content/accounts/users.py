@@ -9,9 +9,9 @@ import aiosqlite
 import msgspec
 
 from content.accounts.principal import Principal, Role
-from content.editing import etag_for
-from content.errors import InvalidInput, InvalidParameter, NotFound
-from content.keyset_cursor import decode_cursor, encode_cursor
+from content.core.errors import InvalidInput, NotFound
+from content.core.paging import MAX_LIMIT, next_cursor, over_fetch, read_position
+from content.editing.etags import etag_for
 
 __all__ = [
     "MAX_EMAIL_LENGTH",
@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 MAX_EMAIL_LENGTH = 254
-MAX_PAGE = 500
+MAX_PAGE = MAX_LIMIT
 # Deliberately loose: one @, something on each side, a dot in the domain, no spaces or controls.
 _EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f.]+$")
 _COLUMNS = "id, email, role, office_id, producer_id, disabled, revision, created_at, updated_at, updated_by"
@@ -119,17 +119,16 @@ async def get_user_by_email(conn: aiosqlite.Connection, email: str) -> User:
 
 async def list_users(conn: aiosqlite.Connection, limit: int = 50, cursor: str | None = None) -> UserPage:
     """Every account, by email."""
-    if not 1 <= limit <= MAX_PAGE:
-        raise InvalidParameter.field("limit", f"must be between 1 and {MAX_PAGE}")
-    after = decode_cursor("users", cursor) if cursor else None
-    if after is not None and not isinstance(after, str):
-        raise InvalidParameter.field("cursor", "not a cursor from a previous page of this list")
+    after = await read_position(conn, "users", cursor, str)
     rows = list(
         await conn.execute_fetchall(
             f"SELECT {_COLUMNS} FROM users WHERE (? IS NULL OR email > ?) ORDER BY email LIMIT ?",  # noqa: S608
-            (after, after, limit + 1),
+            (after, after, over_fetch(limit)),
         )
     )
-    items = [user_from_row(row) for row in rows[:limit]]
-    more = len(rows) > limit
-    return UserPage(items=items, next=encode_cursor("users", items[-1].email) if more else None)
+    items, next_token = await next_cursor(conn, "users", [user_from_row(row) for row in rows], limit, _email)
+    return UserPage(items=items, next=next_token)
+
+
+def _email(user: User) -> str:
+    return user.email

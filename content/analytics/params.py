@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from content.analytics.periods import Granularity
 from content.analytics.report import ReportQuery
 from content.analytics.scope import Filters
-from content.errors import InvalidParameter
-from content.ids import is_valid_id
+from content.core.errors import InvalidParameter
+from content.core.ids import is_valid_id
 
 __all__ = ["MAX_RANGE_DAYS", "parse_report_query"]
 

@@ -16,8 +16,8 @@ from content.analytics.counters import CounterBuffer, CounterKey, Kind, write_co
 from content.analytics.events import Batch, BatchAnswer, CheckedEvent, Drop, DropReason, check_event
 from content.analytics.known import known_ids
 from content.analytics.retention import roll_up
-from content.clock import Clock
-from content.db import Database
+from content.core.clock import Clock
+from content.core.db import Database
 
 __all__ = ["TERRITORY_TZ", "AnalyticsRecorder", "local_day"]
 

@@ -14,7 +14,7 @@ from content.analytics.periods import Granularity, period_labels, plan_reading
 from content.analytics.queries import FacetSum, SeriesPoint, read_facets, read_series, stop_positions
 from content.analytics.retention import retention_horizon
 from content.analytics.scope import Filters, scope_sql
-from content.db import Database
+from content.core.db import Database
 
 __all__ = ["SUPPRESSED", "SUPPRESS_BELOW", "Figure", "Report", "ReportQuery", "read_report"]
 

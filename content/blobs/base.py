@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from content.errors import InvalidParameter, NotFound
+from content.core.errors import InvalidParameter, NotFound
 
 __all__ = ["DEFAULT_CHUNK_BYTES", "BlobNotFound", "BlobStore", "SourceChanged", "StoredBlob", "validate_key"]
 
@@ -67,6 +67,11 @@ class BlobStore(ABC):
         ``content_type`` is kept where the backend can serve it (object metadata); the local folder
         ignores it.
         """
+
+    async def take_file(self, path: Path, *, content_type: str | None = None) -> StoredBlob:
+        """``put_file`` for a file the caller gives up (a pack just written): a backend that can moves it
+        into place instead of copying its bytes; the file may or may not remain afterwards."""
+        return await self.put_file(path, content_type=content_type)
 
     @abstractmethod
     async def put_bytes(self, data: bytes, *, content_type: str | None = None) -> StoredBlob:

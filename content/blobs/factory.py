@@ -5,7 +5,7 @@ from __future__ import annotations
 from content.blobs.base import BlobStore
 from content.blobs.local import LocalBlobStore
 from content.blobs.s3 import S3BlobStore
-from content.settings import Settings
+from content.core.settings import Settings
 
 __all__ = ["open_blob_store"]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import hashlib
 import os
 import tempfile
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from content.blobs.base import DEFAULT_CHUNK_BYTES, BlobNotFound, BlobStore, StoredBlob, validate_key
+from content.private_files import FILE_MODE, private_dir
 
 __all__ = ["LocalBlobStore"]
 
@@ -36,6 +38,11 @@ class LocalBlobStore(BlobStore):
 
     async def put_bytes(self, data: bytes, *, content_type: str | None = None) -> StoredBlob:
         return await asyncio.to_thread(self._put_bytes, data)
+
+    async def take_file(self, path: Path, *, content_type: str | None = None) -> StoredBlob:
+        """Hash the file and rename it into place (no second copy of its bytes); copies it across
+        file systems."""
+        return await asyncio.to_thread(self._take_file, path)
 
     async def exists(self, sha256: str) -> bool:
         return await asyncio.to_thread(self.path_for(sha256).is_file)
@@ -106,6 +113,20 @@ class LocalBlobStore(BlobStore):
                 size += len(chunk)
             return self._commit(temp_path, writer, digest.hexdigest(), size)
 
+    def _take_file(self, source: Path) -> StoredBlob:
+        digest = hashlib.sha256()
+        size = 0
+        with source.open("rb") as reader:
+            while chunk := reader.read(_COPY_BYTES):
+                digest.update(chunk)
+                size += len(chunk)
+            try:
+                return self._commit(source, reader, digest.hexdigest(), size)
+            except OSError as exc:
+                if exc.errno != errno.EXDEV:
+                    raise
+        return self._put_file(source)
+
     def _put_bytes(self, data: bytes) -> StoredBlob:
         sha256 = hashlib.sha256(data).hexdigest()
         final = self.path_for(sha256)
@@ -117,8 +138,7 @@ class LocalBlobStore(BlobStore):
 
     @contextlib.contextmanager
     def _temp_file(self) -> Iterator[tuple[Path, BinaryIO]]:
-        incoming = self.root / _INCOMING
-        incoming.mkdir(parents=True, exist_ok=True)
+        incoming = private_dir(self.root / _INCOMING)
         fd, name = tempfile.mkstemp(dir=incoming, prefix="blob-")
         temp_path = Path(name)
         try:
@@ -134,8 +154,8 @@ class LocalBlobStore(BlobStore):
             return StoredBlob(sha256, size, created=False)
         writer.flush()
         os.fsync(writer.fileno())
-        os.chmod(temp_path, 0o644)
-        final.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(temp_path, FILE_MODE)
+        private_dir(final.parent)
         os.replace(temp_path, final)
         _fsync_dir(final.parent)
         return StoredBlob(sha256, size, created=True)

@@ -41,7 +41,7 @@ from content.blobs.base import (
     validate_key,
 )
 from content.blobs.s3_transfer import ObjectReader, b64_digest, upload_multipart
-from content.settings import Settings
+from content.core.settings import Settings
 
 if TYPE_CHECKING:
     from botocore.response import StreamingBody

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from content.db import Database
+from content.core.db import Database
+from content.core.paging import PUBLIC
 from content.exports.jsonld import catalogue_jsonld
-from content.localize import LanguageChoice, Localizer
-from content.paging import PUBLIC
 from content.pois.features import PoiFeature, PoiFeatureAll
 from content.pois.public import public_poi
 from content.pois.queries import PoiQuery, list_pois
 from content.routes.features import RouteDetail
 from content.routes.public import public_route
 from content.routes.queries import RouteQuery, list_routes
+from content.text.localize import LanguageChoice, Localizer
 
 __all__ = ["export_catalogue_jsonld"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from content.model import MediaRef
+from content.core.model import MediaRef
 from content.pois.features import PoiFeature, PoiFeatureAll
 from content.routes.features import RouteDetail, RouteFeature, StopFeature
 

@@ -12,12 +12,12 @@ from typing import Any
 import aiosqlite
 import msgspec
 
-from content import history
+from content.core.model import Status
+from content.core.paging import EVERY_STATUS
+from content.editing import history
 from content.importers.merge import IMPORTED_FIELDS, merge_fields
 from content.importers.model import Conflict, ImportReport, SourceObject
 from content.importers.tracking import Tracked, insert_tracked, set_unpublished_missing, update_tracked
-from content.model import Status
-from content.paging import EVERY_STATUS
 from content.pois.model import PoiInput, PoiPatch, PoiRecord
 from content.pois.queries import get_poi
 from content.pois.store import insert_pois, set_poi_status, update_poi

@@ -16,9 +16,10 @@ from datetime import datetime
 import aiosqlite
 import msgspec
 
-from content.clock import rfc3339
-from content.db import Database
-from content.geo import BBox
+from content.core.clock import rfc3339
+from content.core.db import Database
+from content.core.model import Status
+from content.core.references import check_office
 from content.importers.apply import Incoming, apply_changed, apply_new, republish, unpublish
 from content.importers.fetch import FetchError
 from content.importers.mapping import CategoryMap
@@ -36,8 +37,7 @@ from content.importers.tracking import (
     tracked_by_external_id,
     tracked_states,
 )
-from content.model import Status
-from content.references import check_office
+from content.places.geo import BBox
 
 __all__ = ["ImportOptions", "run_import"]
 

@@ -43,6 +43,7 @@ def _open(url: str, timeout_s: float) -> urllib.request._UrlopenRet:
     try:
         return urllib.request.urlopen(request, timeout=timeout_s)  # noqa: S310 - scheme checked
     except urllib.error.HTTPError as exc:
+        exc.close()  # the error carries the open response
         raise FetchError(f"HTTP {exc.code}") from None
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)

@@ -13,11 +13,11 @@ from typing import Any
 
 import msgspec
 
+from content.core.model import POI_CATEGORIES
 from content.importers.errors import NotAFeed
 from content.importers.model import Entry, Picture, SourceObject
 from content.importers.text import clean_text, lang_texts
 from content.importers.values import as_float, as_rfc3339, first_text, id_text, wheelchair
-from content.model import POI_CATEGORIES
 
 __all__ = ["CATEGORIES", "geojson_entries", "read_geojson"]
 

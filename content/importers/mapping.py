@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping
 
 import msgspec
 
-from content.errors import InvalidInput
-from content.model import POI_CATEGORIES
+from content.core.errors import InvalidInput
+from content.core.model import POI_CATEGORIES
 
 __all__ = ["CategoryMap", "parse_mapping", "resolve_category"]
 

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 import msgspec
 
-from content.model import LangMap
+from content.core.model import LangMap
 
 __all__ = [
     "FORMATS",

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from content.errors import InvalidInput
-from content.hours import validate_opening_hours
+from content.core.errors import InvalidInput
+from content.core.hours import validate_opening_hours
 
 __all__ = ["DAY_CODES", "Period", "checked_opening_hours", "describe", "to_opening_hours"]
 

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from content.blobs import BlobStore
-from content.db import Database
-from content.errors import InvalidInput
+from content.core.db import Database
+from content.core.errors import InvalidInput
+from content.core.settings import Settings
 from content.importers.fetch import FetchError, download_picture
 from content.importers.model import Picture
 from content.media import ingest
-from content.settings import Settings
 
 __all__ = ["PictureFetcher", "PictureLimits"]
 

@@ -9,15 +9,15 @@ from typing import Any
 
 import msgspec
 
-from content.errors import InvalidInput
-from content.geo import BBox
-from content.geojson import Point
+from content.core.errors import InvalidInput
 from content.importers.mapping import CategoryMap, resolve_category
 from content.importers.model import SourceObject
 from content.importers.periods import checked_opening_hours
-from content.languages import check_language
+from content.places.geo import BBox
+from content.places.geojson import Point
 from content.pois.model import Accessibility, Contact, PoiInput
 from content.pois.validate import MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, check_poi
+from content.text.languages import check_language
 
 __all__ = ["Prepared", "Skip", "prepare", "source_digest"]
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import aiosqlite
 
-from content.errors import InvalidInput
-from content.geo import BBox
+from content.core.errors import InvalidInput
 from content.importers import apidae, datatourisme, geojson, overpass, tourinsoft
 from content.importers.errors import NotAFeed
 from content.importers.fetch import FetchError, read_feed
 from content.importers.model import Entry, SourceObject
 from content.importers.prepare import Skip
+from content.places.geo import BBox
 
 __all__ = ["Reader", "area_bbox", "load_objects", "reader_for"]
 

@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime
 from typing import Literal
 
-from content.clock import rfc3339
+from content.core.clock import rfc3339
 
 __all__ = ["as_float", "as_rfc3339", "first_text", "id_text", "wheelchair"]
 

@@ -16,7 +16,7 @@ from typing import Any
 import av
 import mutagen
 
-from content.errors import UnsupportedMedia
+from content.core.errors import UnsupportedMedia
 from content.media.profiles import SpeechProfile
 
 __all__ = ["AUDIO_FORMATS", "ProcessedAudio", "mp4_top_level_boxes", "probe_duration_s", "process_audio"]

@@ -17,7 +17,7 @@ from typing import Any
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from content.errors import InvalidInput, UnsupportedMedia
+from content.core.errors import InvalidInput, UnsupportedMedia
 from content.media import thumbhash
 from content.media.profiles import ImageProfile
 

@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from content.blobs import BlobStore
-from content.db import Database
-from content.errors import FieldError, InvalidInput, PayloadTooLarge, UnsupportedMedia
+from content.core.db import Database
+from content.core.errors import FieldError, InvalidInput, PayloadTooLarge, UnsupportedMedia
+from content.core.model import MediaRef
+from content.core.settings import Settings
 from content.media.audio import SPEECH_TYPE, process_audio
 from content.media.images import process_image
 from content.media.profiles import IMAGE_PROFILES, speech_profile
@@ -36,8 +38,6 @@ from content.media.queries import (
 )
 from content.media.refs import load_media_refs
 from content.media.sniff import Sniffed, sniff_file
-from content.model import MediaRef
-from content.settings import Settings
 
 __all__ = ["TEXT_LIMITS", "ingest", "media_id_for"]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from content.settings import Settings
+from content.core.settings import Settings
 
 __all__ = [
     "IMAGE_PROFILES",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
 
-from content.errors import NotFound
+from content.core.errors import NotFound
 from content.media.profiles import PUBLIC_VARIANTS
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "encode_probe",
     "find_public_variant",
     "insert_media",
+    "media_blobs_among",
     "media_by_source",
     "upsert_variant",
     "variants_of",
@@ -132,3 +134,13 @@ async def find_public_variant(conn: aiosqlite.Connection, media_id: str, variant
 
 def encode_probe(probe: dict[str, Any]) -> str:
     return json.dumps(probe, sort_keys=True, separators=(",", ":"))
+
+
+async def media_blobs_among(conn: aiosqlite.Connection, candidates: Iterable[str]) -> set[str]:
+    """Those of the blob hashes ``candidates`` that a media source or variant still uses."""
+    rows = await conn.execute_fetchall(
+        "SELECT value FROM json_each(?) WHERE value IN (SELECT sha256 FROM media_variants)"
+        " OR value IN (SELECT source_sha256 FROM media)",
+        (json.dumps(sorted(set(candidates))),),
+    )
+    return {row[0] for row in rows}

@@ -9,8 +9,8 @@ from urllib.parse import quote
 
 import aiosqlite
 
+from content.core.model import MediaRef, MediaVariant
 from content.media.profiles import PUBLIC_VARIANTS
-from content.model import MediaRef, MediaVariant
 
 __all__ = ["load_media_refs", "media_kinds", "variant_url"]
 

@@ -13,13 +13,13 @@ from collections.abc import Callable
 
 import msgspec
 
-from content.db import Database
-from content.errors import FieldError, InvalidInput
-from content.geojson import Point
-from content.ids import EntityId
-from content.inputs import decode_input
-from content.model import Status
-from content.paging import PUBLIC
+from content.core.db import Database
+from content.core.errors import FieldError, InvalidInput
+from content.core.ids import EntityId
+from content.core.inputs import decode_input
+from content.core.model import Status
+from content.core.paging import PUBLIC
+from content.places.geojson import Point
 from content.pois.model import Accessibility, Contact, PoiFields, PoiInput, PoiRecord
 from content.pois.queries import PoiQuery, list_pois
 from content.pois.store import insert_pois

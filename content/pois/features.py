@@ -12,11 +12,11 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import msgspec
 
-from content.geojson import Point, point_of
-from content.localize import FeatureLanguage, Localizer
-from content.model import MediaRef
+from content.core.model import MediaRef
+from content.places.geojson import Point, point_of
 from content.pois.model import Contact, PoiRecord, Wheelchair
-from content.views import images_of, round_m
+from content.text.localize import FeatureLanguage, Localizer
+from content.text.views import images_of, round_m
 
 __all__ = [
     "AccessibilityText",

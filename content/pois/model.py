@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import msgspec
 
-from content.geojson import Point
-from content.ids import EntityId
-from content.model import PoiCategory, Status
-from content.references import MediaId
+from content.core.ids import EntityId
+from content.core.model import PoiCategory, Status
+from content.core.references import MediaId
+from content.editing.merge_patch import LangPatch, Stamps
+from content.places.geojson import Point
 
 __all__ = [
     "Accessibility",
@@ -78,22 +79,40 @@ class PoiInput(PoiFields, kw_only=True, frozen=True, forbid_unknown_fields=True)
     geometry: Point
 
 
-class PoiPatch(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
-    """A partial update: only the fields present change; ``null`` clears a nullable field.
+class ContactPatch(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """``contact`` in a merge patch: absent members stay, ``null`` clears one."""
 
-    A multilingual map, ``contact`` or ``accessibility`` replaces the whole previous value.
-    """
+    phone: Phone | msgspec.UnsetType | None = msgspec.UNSET
+    email: Email | msgspec.UnsetType | None = msgspec.UNSET
+    website: Website | msgspec.UnsetType | None = msgspec.UNSET
 
+
+class AccessibilityPatch(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """``accessibility`` in a merge patch: ``notes`` is merged language by language."""
+
+    wheelchair: Wheelchair | msgspec.UnsetType | None = msgspec.UNSET
+    notes: LangPatch | msgspec.UnsetType = msgspec.UNSET
+
+
+class PoiPatch(Stamps, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """A JSON Merge Patch (RFC 7396) of a POI: absent fields stay as they are, ``null`` clears a
+    nullable field, and objects (``name``, ``description``, ``contact``, ``accessibility``, ``audio``)
+    are merged member by member, so ``{"description": {"en": null}}`` removes only English. Read-only
+    fields (``id``, ``revision``…) may be echoed back unchanged, as read."""
+
+    read_only: ClassVar[tuple[str, ...]] = (*Stamps.read_only, "source")
+
+    source: dict[str, Any] | msgspec.UnsetType | None = msgspec.UNSET
     category: PoiCategory | msgspec.UnsetType = msgspec.UNSET
-    name: LangMap | msgspec.UnsetType = msgspec.UNSET
-    description: LangMap | msgspec.UnsetType = msgspec.UNSET
+    name: LangPatch | msgspec.UnsetType = msgspec.UNSET
+    description: LangPatch | msgspec.UnsetType = msgspec.UNSET
     address: Address | msgspec.UnsetType | None = msgspec.UNSET
     commune: Commune | msgspec.UnsetType | None = msgspec.UNSET
     opening_hours: OpeningHours | msgspec.UnsetType | None = msgspec.UNSET
-    contact: Contact | msgspec.UnsetType = msgspec.UNSET
-    accessibility: Accessibility | msgspec.UnsetType = msgspec.UNSET
+    contact: ContactPatch | msgspec.UnsetType = msgspec.UNSET
+    accessibility: AccessibilityPatch | msgspec.UnsetType = msgspec.UNSET
     images: Images | msgspec.UnsetType = msgspec.UNSET
-    audio: dict[str, MediaId] | msgspec.UnsetType = msgspec.UNSET
+    audio: dict[str, MediaId | None] | msgspec.UnsetType = msgspec.UNSET
     geometry: Point | msgspec.UnsetType = msgspec.UNSET
 
 

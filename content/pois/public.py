@@ -6,14 +6,14 @@ from collections.abc import Callable
 
 import aiosqlite
 
-from content.cursor import SortKey
-from content.errors import NotFound
-from content.localize import Localizer
+from content.core.cursor import SortKey
+from content.core.errors import NotFound
 from content.media import load_media_refs
 from content.pois.features import PoiFeature, PoiFeatureAll, poi_media_ids, render_poi
 from content.pois.queries import PoiQuery, get_poi, list_poi_entries, poi_records
 from content.pois.rendered import FeatureCache, page_features, page_json
 from content.pois.rows import record_of, same_version
+from content.text.localize import Localizer
 
 __all__ = ["public_poi", "public_pois_json"]
 

@@ -16,11 +16,19 @@ from typing import Any
 import aiosqlite
 import msgspec
 
-from content.cursor import SortKey
-from content.errors import InvalidParameter
-from content.geo import BBox, bbox_around
-from content.model import STATUSES, Status
-from content.paging import DEFAULT_LIMIT, PUBLIC, Page
+from content.core.cursor import SortKey
+from content.core.errors import InvalidParameter
+from content.core.model import STATUSES, Status
+from content.core.paging import DEFAULT_LIMIT, PUBLIC, Page
+from content.places.geo import BBox, bbox_around
+from content.places.sql_math import (
+    HAVERSINE_A_SQL,
+    a_within,
+    distance_of_a,
+    ensure_math,
+    haversine_a_params,
+    haversine_a_sql,
+)
 from content.pois.model import PoiRecord
 from content.pois.rows import (
     POI_COLUMNS,
@@ -32,15 +40,7 @@ from content.pois.rows import (
     poi_from_row,
     record_of,
 )
-from content.sql_math import (
-    HAVERSINE_A_SQL,
-    a_within,
-    distance_of_a,
-    ensure_math,
-    haversine_a_params,
-    haversine_a_sql,
-)
-from content.text_search import fts_query
+from content.text.text_search import fts_query
 
 __all__ = ["DEFAULT_RADIUS_M", "PoiQuery", "get_poi", "list_poi_entries", "list_pois", "poi_records"]
 

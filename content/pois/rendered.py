@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import msgspec
 
-from content.localize import LanguageChoice, Localizer
-from content.model import MediaRef
+from content.core.model import MediaRef
 from content.pois.features import render_poi
 from content.pois.model import PoiRecord
 from content.pois.rows import PageEntry
-from content.views import round_m
+from content.text.localize import LanguageChoice, Localizer
+from content.text.views import round_m
 
 __all__ = [
     "DEFAULT_CACHED_FEATURES",

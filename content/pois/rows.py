@@ -7,8 +7,8 @@ from typing import Any
 
 import msgspec
 
-from content.geojson import Point
-from content.model import Status
+from content.core.model import Status
+from content.places.geojson import Point
 from content.pois.model import Accessibility, Contact, PoiRecord, PoiSource
 from content.pois.validate import PoiValues
 

@@ -12,16 +12,17 @@ from typing import Any
 import aiosqlite
 import msgspec
 
-from content.changes import Change, Updated, diff_fields
-from content.errors import Conflict, FieldError, InvalidInput, NotFound, PreconditionFailed
-from content.ids import slugify, unique_id, unique_slug
-from content.model import STATUSES, Status
-from content.paging import EVERY_STATUS
+from content.core.errors import Conflict, FieldError, InvalidInput, NotFound, PreconditionFailed
+from content.core.ids import slugify, unique_id, unique_slug
+from content.core.model import STATUSES, Status
+from content.core.paging import EVERY_STATUS
+from content.core.references import check_media, check_office
+from content.editing.changes import Change, Updated, diff_fields, write_status
+from content.editing.merge_patch import patched
 from content.pois.model import PoiInput, PoiPatch, PoiRecord
 from content.pois.queries import get_poi
 from content.pois.rows import INSERT_POI, insert_params, poi_params
 from content.pois.validate import PoiValues, check_poi, check_poi_references, poi_media_uses
-from content.references import check_media, check_office
 
 __all__ = ["create_poi", "insert_pois", "set_poi_status", "update_poi"]
 
@@ -30,10 +31,6 @@ UPDATE pois SET category = :category, name = :name, description = :description, 
     address = :address, commune = :commune, opening_hours = :opening_hours, contact = :contact,
     accessibility = :accessibility, images = :images, audio = :audio,
     revision = revision + 1, updated_at = :updated_at, updated_by = :updated_by
-WHERE id = :id
-"""
-_SET_STATUS = """
-UPDATE pois SET status = :status, revision = revision + 1, updated_at = :updated_at, updated_by = :updated_by
 WHERE id = :id
 """
 _MAX_REPORTED_ERRORS = 50
@@ -95,14 +92,13 @@ async def update_poi(
     updated_at: str,
     expected_revision: int | None = None,
 ) -> Updated[PoiRecord]:
-    """Apply a partial update, validated as a whole; bumps the revision only if something changed.
+    """Apply a JSON merge patch (``content.editing.merge_patch``), validated as a whole; bumps the revision
+    only if something changed.
 
     ``NotFound`` for an unknown id, ``PreconditionFailed`` if ``expected_revision`` is stale.
     """
     record = await _current(conn, poi_id, expected_revision)
-    provided = {name: getattr(patch, name) for name in patch.__struct_fields__}
-    merged = _replace(record.to_input(), provided)
-    values = check_poi(merged)
+    values = check_poi(patched(record.to_input(), patch))
     await check_poi_references(conn, values)
     before, after = diff_fields(_stored_fields(record), values.fields())
     if not after:
@@ -119,11 +115,6 @@ def _stored_fields(record: PoiRecord) -> dict[str, Any]:
     return {name: msgspec.to_builtins(getattr(record, name)) for name in PoiValues.__struct_fields__}
 
 
-def _replace(poi: PoiInput, provided: dict[str, object]) -> PoiInput:
-    changes = {name: value for name, value in provided.items() if value is not msgspec.UNSET}
-    return msgspec.structs.replace(poi, **changes)
-
-
 async def set_poi_status(
     conn: aiosqlite.Connection,
     poi_id: str,
@@ -134,22 +125,11 @@ async def set_poi_status(
     expected_revision: int | None = None,
 ) -> Updated[PoiRecord]:
     """Publish, unpublish (draft) or archive; a no-op (same revision) if the status is already ``status``."""
-    if status not in STATUSES:
-        raise InvalidInput.field("status", f"must be one of {', '.join(STATUSES)}")
     record = await _current(conn, poi_id, expected_revision)
-    if record.status == status:
-        return Updated(record, Change(entity_id=poi_id, revision=record.revision, before={}, after={}))
-    await conn.execute(
-        _SET_STATUS, {"id": poi_id, "status": status, "updated_at": updated_at, "updated_by": user_id}
-    )
-    updated = await _reread(conn, poi_id)
-    change = Change(
-        entity_id=poi_id,
-        revision=updated.revision,
-        before={"status": record.status},
-        after={"status": status},
-    )
-    return Updated(updated, change)
+    return await write_status(
+        conn, "pois", record, status, allowed=STATUSES, user_id=user_id, updated_at=updated_at,
+        reread=lambda: _reread(conn, poi_id),
+    )  # fmt: skip
 
 
 async def insert_pois(

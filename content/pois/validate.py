@@ -7,13 +7,13 @@ from typing import Any
 import aiosqlite
 import msgspec
 
-from content.geojson import Point, check_point
-from content.ids import ID_PATTERN, is_valid_id
-from content.inputs import ErrorCollector
-from content.languages import lang_map
-from content.model import POI_CATEGORIES
+from content.core.ids import ID_PATTERN, is_valid_id
+from content.core.inputs import ErrorCollector
+from content.core.model import POI_CATEGORIES
+from content.core.references import MediaUse, check_media
+from content.places.geojson import Point, check_point
 from content.pois.model import Accessibility, Contact, PoiCategory, PoiInput
-from content.references import MediaUse, check_media
+from content.text.languages import lang_map
 
 __all__ = [
     "MAX_DESCRIPTION_CHARS",

@@ -8,21 +8,16 @@ from typing import Any
 import aiosqlite
 import msgspec
 
-from content.accounts.principal import Principal
-from content.errors import Conflict
-from content.ids import slugify, unique_slug
-from content.references import MediaUse
+from content.core.errors import Conflict
+from content.core.ids import slugify, unique_slug
+from content.core.references import MediaUse
 
-__all__ = ["builtins_of", "fresh_id", "image_uses", "user_of"]
+__all__ = ["builtins_of", "fresh_id", "image_uses"]
 
 _TAKEN = {
     "producers": "SELECT id FROM producers WHERE id = ? OR id LIKE ? || '-%'",
     "offers": "SELECT id FROM offers WHERE id = ? OR id LIKE ? || '-%'",
 }
-
-
-def user_of(actor: Principal | None) -> str | None:
-    return None if actor is None else actor.id
 
 
 def builtins_of(struct: msgspec.Struct) -> dict[str, Any]:

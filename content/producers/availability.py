@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from content.hours import TERRITORY_TIMEZONE
+from content.core.hours import TERRITORY_TIMEZONE
 
 __all__ = ["BUYABLE_AVAILABILITIES", "OfferTimes", "offer_available_today"]
 

@@ -11,14 +11,13 @@ from msgspec import Meta
 
 from content.accounts.permissions import require_list, require_read
 from content.accounts.principal import Principal
-from content.errors import InvalidParameter, NotFound
-from content.history import MAX_PAGE, HistoryPage, entry_from_row
-from content.keyset_cursor import decode_cursor, encode_cursor
-from content.model import Status
-from content.paging import EVERY_STATUS
+from content.core.errors import NotFound
+from content.core.model import Status
+from content.core.paging import EVERY_STATUS, check_limit, next_cursor, over_fetch, read_position
+from content.editing.history import HistoryEntry, HistoryPage, entry_from_row
 from content.producers.model import SLUG_PATTERN, ProducerInput
 from content.producers.queries import get_offer, get_producer, list_producers, offers_of
-from content.producers.records import OfferRecord, ProducerRecord
+from content.producers.rows import OfferRecord, ProducerRecord
 
 __all__ = [
     "NewProducer",
@@ -74,20 +73,25 @@ async def editor_producers(
 ) -> ProducerPage:
     """Producers ``principal`` may read (a producer account sees its own), drafts included, by id."""
     require_list(principal, "producer")
-    after = decode_cursor("editor:producers", cursor) if cursor else None
-    if after is not None and not isinstance(after, str):
-        raise InvalidParameter.field("cursor", "not a cursor from a previous page of this list")
+    check_limit(limit)
+    scope = f"editor-producers:{status}"
+    after = await read_position(conn, scope, cursor, str)
     own = principal.producer_id if principal.role == "producer" else None
     if principal.role == "producer" and own is None:
         return ProducerPage(items=[], next=None)
-    items, last = await list_producers(
+    rows = await list_producers(
         conn,
         statuses=EVERY_STATUS if status is None else (status,),
         producer_id=own,
         after=after,
         limit=limit,
     )
-    return ProducerPage(items=items, next=None if last is None else encode_cursor("editor:producers", last))
+    items, next_token = await next_cursor(conn, scope, rows, limit, _producer_id)
+    return ProducerPage(items=items, next=next_token)
+
+
+def _producer_id(record: ProducerRecord) -> str:
+    return record.id
 
 
 async def editor_producer(
@@ -124,14 +128,15 @@ async def producer_history(
     conn: aiosqlite.Connection, producer_id: str, limit: int = 50, cursor: str | None = None
 ) -> HistoryPage:
     """The producer's changes and its offers' (``entity_type`` says which), newest first."""
-    if not 1 <= limit <= MAX_PAGE:
-        raise InvalidParameter.field("limit", f"must be between 1 and {MAX_PAGE}")
-    list_name = f"history:producer:{producer_id}"
-    before = decode_cursor(list_name, cursor) if cursor else None
-    if before is not None and not isinstance(before, int):
-        raise InvalidParameter.field("cursor", "not a cursor from a previous page of this list")
-    params = {"id": producer_id, "before": before, "limit": limit + 1}
+    scope = f"history:producer:{producer_id}"
+    before = await read_position(conn, scope, cursor, int)
+    params = {"id": producer_id, "before": before, "limit": over_fetch(limit)}
     rows = list(await conn.execute_fetchall(_HISTORY, params))
-    items = [entry_from_row(row) for row in rows[:limit]]
-    more = len(rows) > limit
-    return HistoryPage(items=items, next=encode_cursor(list_name, items[-1].id) if more else None)
+    items, next_token = await next_cursor(
+        conn, scope, [entry_from_row(row) for row in rows], limit, _entry_id
+    )
+    return HistoryPage(items=items, next=next_token)
+
+
+def _entry_id(entry: HistoryEntry) -> int:
+    return entry.id

@@ -8,7 +8,7 @@ from typing import Any
 import aiosqlite
 import msgspec
 
-from content.dfc import export_dfc
+from content.producers.dfc import export_dfc
 from content.producers.queries import offers_of, producers_in_bbox
 
 __all__ = ["dfc_catalogue"]

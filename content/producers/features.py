@@ -13,13 +13,13 @@ from typing import Literal
 
 import msgspec
 
-from content.clock import rfc3339
-from content.geojson import Point, point_of
-from content.localize import Localizer
-from content.model import MediaRef
+from content.core.clock import rfc3339
+from content.core.model import MediaRef
+from content.places.geojson import Point, point_of
 from content.producers.model import Contact
-from content.producers.records import OfferRecord, ProducerRecord
-from content.views import Text, images_of, round_m, unset
+from content.producers.rows import OfferRecord, ProducerRecord
+from content.text.localize import Localizer
+from content.text.views import Text, images_of, round_m, unset
 
 __all__ = [
     "OfferView",

@@ -2,18 +2,19 @@
 
 Types and ``Meta`` constraints reject malformed JSON at decode time, naming the path; the rules that
 need more than a type (parsable opening hours, unique months, a validity window) live in
-``content.producers.validation``, which re-checks everything so that Structs built in code obey too.
+``content.producers.validate``, which re-checks everything so that Structs built in code obey too.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from content.model import Latitude, Longitude
+from content.core.model import Latitude, Longitude
+from content.editing.merge_patch import Stamps
 from content.producers.vocabulary import Availability, Currency, Label, OfferCategory, PriceUnit
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "PHONE_PATTERN",
     "SLUG_PATTERN",
     "Contact",
+    "ContactPatch",
     "MediaId",
     "OfferInput",
     "OfferPatch",
@@ -48,6 +50,8 @@ Commune = Annotated[str, Meta(max_length=100)]
 OpeningHoursText = Annotated[str, Meta(max_length=255, description="OpenStreetMap opening_hours syntax")]
 Description = dict[str, Annotated[str, Meta(max_length=5000)]]
 ShortText = dict[str, Annotated[str, Meta(max_length=200)]]
+DescriptionPatch = dict[str, Annotated[str, Meta(max_length=5000)] | None]
+ShortTextPatch = dict[str, Annotated[str, Meta(max_length=200)] | None]
 Images = Annotated[list[MediaId], Meta(max_length=20)]
 Labels = Annotated[list[Label], Meta(max_length=11)]
 Month = Annotated[int, Meta(ge=1, le=12)]
@@ -107,15 +111,25 @@ class ProducerInput(_Body, frozen=True):
     images: Images = []
 
 
-class ProducerPatch(_Body, frozen=True):
-    """A partial update: absent fields stay as they are; ``null`` clears a nullable field."""
+class ContactPatch(_Body, frozen=True):
+    """``contact`` in a merge patch: absent members stay, ``null`` clears one."""
+
+    phone: Annotated[str, Meta(pattern=PHONE_PATTERN, max_length=32)] | UnsetType | None = UNSET
+    email: Annotated[str, Meta(pattern=EMAIL_PATTERN, max_length=254)] | UnsetType | None = UNSET
+    website: Annotated[str, Meta(pattern=r"^https?://", max_length=500)] | UnsetType | None = UNSET
+
+
+class ProducerPatch(Stamps, frozen=True, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
+    """A JSON Merge Patch (RFC 7396) of a producer: absent fields stay as they are, ``null`` clears a
+    nullable field, ``description`` and ``contact`` are merged member by member (``{"en": null}``
+    removes a language); read-only fields may be echoed back unchanged."""
 
     name: ProducerName | UnsetType = UNSET
     geometry: PointGeometry | UnsetType = UNSET
-    description: Description | UnsetType = UNSET
+    description: DescriptionPatch | UnsetType = UNSET
     address: PlaceText | UnsetType | None = UNSET
     commune: Commune | UnsetType | None = UNSET
-    contact: Contact | UnsetType = UNSET
+    contact: ContactPatch | UnsetType = UNSET
     labels: Labels | UnsetType = UNSET
     opening_hours: OpeningHoursText | UnsetType | None = UNSET
     pickup_points: Annotated[list[PickupPoint], Meta(max_length=20)] | UnsetType = UNSET
@@ -140,10 +154,14 @@ class OfferInput(_Body, frozen=True):
     images: Images = []
 
 
-class OfferPatch(_Body, frozen=True):
-    """A partial offer update; ``{"availability": "sold_out"}`` is the producer's phone fast path."""
+class OfferPatch(Stamps, frozen=True, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
+    """A JSON Merge Patch (RFC 7396) of an offer; ``{"availability": "sold_out"}`` is the producer's
+    phone fast path. ``product`` is merged language by language (``{"en": null}`` removes English)."""
 
-    product: ShortText | UnsetType = UNSET
+    read_only: ClassVar[tuple[str, ...]] = (*Stamps.read_only, "producer_id")
+
+    producer_id: str | UnsetType = UNSET
+    product: ShortTextPatch | UnsetType = UNSET
     category: OfferCategory | UnsetType = UNSET
     valid_until: ValidUntil | UnsetType = UNSET
     price: Price | UnsetType | None = UNSET

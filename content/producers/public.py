@@ -16,14 +16,13 @@ from datetime import datetime
 import aiosqlite
 import msgspec
 
-from content.clock import utc_now
-from content.cursor import SortKey
-from content.errors import NotFound
-from content.geo import BBox, bbox_around, bbox_of, haversine_m, point_to_line_m
-from content.hours import is_open
-from content.localize import LanguageChoice, Localizer
+from content.core.clock import utc_now
+from content.core.cursor import SortKey
+from content.core.errors import NotFound
+from content.core.hours import is_open
+from content.core.paging import DEFAULT_LIMIT
 from content.media import load_media_refs
-from content.paging import DEFAULT_LIMIT
+from content.places.geo import BBox, bbox_around, bbox_of, haversine_m, point_to_line_m
 from content.pois.queries import DEFAULT_RADIUS_M
 from content.producers.availability import offer_available_today
 from content.producers.features import (
@@ -33,7 +32,8 @@ from content.producers.features import (
     render_producer,
 )
 from content.producers.queries import get_producer, offers_of, producers_in_bbox
-from content.producers.records import OfferRecord, ProducerRecord
+from content.producers.rows import OfferRecord, ProducerRecord
+from content.text.localize import LanguageChoice, Localizer
 
 __all__ = [
     "ProducerQuery",

@@ -9,11 +9,11 @@ from typing import Any
 import aiosqlite
 import msgspec
 
-from content.clock import rfc3339
-from content.geo import BBox
-from content.model import Status
-from content.paging import EVERY_STATUS, PUBLIC
-from content.producers.records import (
+from content.core.clock import rfc3339
+from content.core.model import Status
+from content.core.paging import EVERY_STATUS, PUBLIC, over_fetch
+from content.places.geo import BBox
+from content.producers.rows import (
     OFFER_COLUMNS,
     PRODUCER_COLUMNS,
     OfferRecord,
@@ -87,18 +87,16 @@ async def list_producers(
     producer_id: str | None = None,
     after: str | None = None,
     limit: int = 50,
-) -> tuple[list[ProducerRecord], str | None]:
-    """An editor page in id order and the last id when there is more (the next page's ``after``)."""
+) -> list[ProducerRecord]:
+    """An editor page in id order, read with one row more than ``limit`` (``content.core.paging``)."""
     params: dict[str, Any] = {
         "statuses": _statuses(statuses),
         "office_id": office_id,
         "producer_id": producer_id,
         "after": after,
-        "limit": limit + 1,
+        "limit": over_fetch(limit),
     }
-    rows = list(await conn.execute_fetchall(_LIST_PRODUCERS, params))
-    items = [producer_from_row(row) for row in rows[:limit]]
-    return items, (items[-1].id if len(rows) > limit and items else None)
+    return [producer_from_row(row) for row in await conn.execute_fetchall(_LIST_PRODUCERS, params)]
 
 
 async def producers_in_bbox(

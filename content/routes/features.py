@@ -12,11 +12,11 @@ from typing import Literal, TypedDict
 
 import msgspec
 
-from content.geojson import COORDINATE_DECIMALS, LineString, Point, line_of, point_of
-from content.localize import FeatureLanguage, Localizer
-from content.model import MediaRef
+from content.core.model import MediaRef
+from content.places.geojson import COORDINATE_DECIMALS, LineString, Point, line_of, point_of
 from content.routes.model import RouteRecord, RouteSummaryRecord, StopRecord
-from content.views import LocalAudio, Text, audio_of, images_of, round_m, unset
+from content.text.localize import FeatureLanguage, Localizer
+from content.text.views import LocalAudio, Text, audio_of, images_of, round_m, unset
 
 __all__ = [
     "PackInfo",

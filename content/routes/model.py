@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 import msgspec
 
-from content.geojson import LineString, Point
-from content.ids import EntityId
-from content.model import ROUTE_THEMES, Difficulty, RouteMode, Status, TriggerRadius
-from content.references import MediaId
+from content.core.ids import EntityId
+from content.core.model import ROUTE_THEMES, Difficulty, RouteMode, Status, TriggerRadius
+from content.core.references import MediaId
+from content.editing.merge_patch import LangPatch, Stamps
+from content.places.geojson import LineString, Point
 
 __all__ = [
     "DEFAULT_TRIGGER_RADIUS_M",
@@ -20,6 +21,7 @@ __all__ = [
     "RouteSummaryRecord",
     "RouteTheme",
     "StopInput",
+    "StopPatch",
     "StopRecord",
 ]
 
@@ -45,6 +47,8 @@ class StopInput(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields
     audio: dict[str, MediaId] = msgspec.field(default_factory=dict)
     images: Images = msgspec.field(default_factory=list)
     poi_id: EntityId | None = None
+    position: int | msgspec.UnsetType = msgspec.field(default=msgspec.UNSET)
+    """Read-only (``PUT …/stops`` sends stops as read): if sent, it must be the stop's place in the list."""
 
 
 class RouteInput(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
@@ -65,18 +69,48 @@ class RouteInput(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_field
     )
 
 
-class RoutePatch(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
-    """A partial update of the route itself; stops are replaced as a whole with ``replace_stops``."""
+class RoutePatch(Stamps, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """A JSON Merge Patch (RFC 7396) of the route itself: absent fields stay, ``null`` clears
+    ``cover``, and ``title``, ``summary`` and ``description`` are merged language by language
+    (``{"en": null}`` removes English). Stops are replaced as a whole with ``PUT …/stops``; the
+    computed and read-only fields of a route as read (``stops`` included) may be echoed back unchanged."""
 
-    title: LangMap | msgspec.UnsetType = msgspec.UNSET
-    summary: LangMap | msgspec.UnsetType = msgspec.UNSET
-    description: LangMap | msgspec.UnsetType = msgspec.UNSET
+    read_only: ClassVar[tuple[str, ...]] = (
+        *Stamps.read_only, "length_m", "bbox", "languages", "stop_count", "stops",
+    )  # fmt: skip
+
+    length_m: float | msgspec.UnsetType = msgspec.UNSET
+    bbox: tuple[float, float, float, float] | msgspec.UnsetType = msgspec.UNSET
+    languages: list[str] | msgspec.UnsetType = msgspec.UNSET
+    stop_count: int | msgspec.UnsetType = msgspec.UNSET
+    stops: list[dict[str, Any]] | msgspec.UnsetType = msgspec.UNSET
+    title: LangPatch | msgspec.UnsetType = msgspec.UNSET
+    summary: LangPatch | msgspec.UnsetType = msgspec.UNSET
+    description: LangPatch | msgspec.UnsetType = msgspec.UNSET
     theme: RouteTheme | msgspec.UnsetType = msgspec.UNSET
     mode: RouteMode | msgspec.UnsetType = msgspec.UNSET
     difficulty: Difficulty | msgspec.UnsetType = msgspec.UNSET
     duration_min: DurationMin | msgspec.UnsetType = msgspec.UNSET
     cover: MediaId | msgspec.UnsetType | None = msgspec.UNSET
     geometry: LineString | msgspec.UnsetType = msgspec.UNSET
+
+
+class StopPatch(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
+    """A JSON Merge Patch (RFC 7396) of one stop: absent fields stay, ``title``, ``story`` and
+    ``audio`` are merged language by language (``{"en": null}`` removes English), ``null`` clears
+    ``poi_id``. ``id`` and ``position`` may be echoed back unchanged, as read."""
+
+    read_only: ClassVar[tuple[str, ...]] = ("id", "position")
+
+    id: str | msgspec.UnsetType = msgspec.UNSET
+    position: int | msgspec.UnsetType = msgspec.UNSET
+    title: LangPatch | msgspec.UnsetType = msgspec.UNSET
+    story: LangPatch | msgspec.UnsetType = msgspec.UNSET
+    geometry: Point | msgspec.UnsetType = msgspec.UNSET
+    trigger_radius_m: TriggerRadius | msgspec.UnsetType = msgspec.UNSET
+    audio: dict[str, MediaId | None] | msgspec.UnsetType = msgspec.UNSET
+    images: Images | msgspec.UnsetType = msgspec.UNSET
+    poi_id: EntityId | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class StopRecord(msgspec.Struct, kw_only=True, frozen=True):

@@ -12,11 +12,11 @@ from typing import Any
 import aiosqlite
 import msgspec
 
-from content.cursor import SortKey
-from content.geo import bbox_around, point_to_line_m
-from content.geojson import LineString
-from content.model import STATUSES, Status
-from content.paging import DEFAULT_LIMIT, PUBLIC, Page
+from content.core.cursor import SortKey
+from content.core.model import STATUSES, Status
+from content.core.paging import DEFAULT_LIMIT, PUBLIC, Page
+from content.places.geo import bbox_around, point_to_line_m
+from content.places.geojson import LineString
 from content.pois.queries import DEFAULT_RADIUS_M
 from content.routes.model import RouteRecord, RouteSummaryRecord, StopRecord
 from content.routes.rows import (

@@ -8,8 +8,8 @@ from typing import Any
 
 import msgspec
 
-from content.geo import BBox
-from content.geojson import LineString, Point
+from content.places.geo import BBox
+from content.places.geojson import LineString, Point
 from content.routes.model import RouteRecord, RouteSummaryRecord, StopRecord
 from content.routes.validate import RouteValues, StopValues
 

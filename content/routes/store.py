@@ -12,12 +12,13 @@ from typing import Any
 import aiosqlite
 import msgspec
 
-from content.changes import Change, Updated, diff_fields
-from content.errors import Conflict, FieldError, InvalidInput, NotFound, PreconditionFailed
-from content.ids import new_uuid_id, unique_id
-from content.model import STATUSES, Status
-from content.paging import EVERY_STATUS
-from content.references import check_office
+from content.core.errors import Conflict, FieldError, InvalidInput, NotFound, PreconditionFailed
+from content.core.ids import new_uuid_id, unique_id
+from content.core.model import STATUSES, Status
+from content.core.paging import EVERY_STATUS
+from content.core.references import check_office
+from content.editing.changes import Change, Updated, diff_fields, write_status
+from content.editing.merge_patch import patched
 from content.routes.model import RouteInput, RoutePatch, RouteRecord, StopInput, StopRecord
 from content.routes.queries import get_route, get_stops
 from content.routes.rows import INSERT_ROUTE, INSERT_STOP, route_params, stop_params
@@ -39,11 +40,6 @@ UPDATE routes SET title = :title, summary = :summary, description = :description
     duration_min = :duration_min, min_lon = :min_lon, min_lat = :min_lat, max_lon = :max_lon,
     max_lat = :max_lat, cover = :cover, languages = :languages,
     revision = revision + 1, updated_at = :updated_at, updated_by = :updated_by
-WHERE id = :id
-"""
-_SET_STATUS = """
-UPDATE routes SET status = :status, revision = revision + 1, updated_at = :updated_at,
-    updated_by = :updated_by
 WHERE id = :id
 """
 _STOP_OWNERS = "SELECT id, route_id FROM stops WHERE id IN (SELECT value FROM json_each(?))"
@@ -153,15 +149,11 @@ async def update_route(
     updated_at: str,
     expected_revision: int | None = None,
 ) -> Updated[RouteRecord]:
-    """Apply a partial update to the route (not its stops); bumps the revision only if something changed."""
+    """Apply a JSON merge patch to the route (not its stops); bumps the revision only if something
+    changed. Read-only fields in ``patch`` are ignored (the editing workflow checks them)."""
     record = await _current(conn, route_id, expected_revision)
     stops = await get_stops(conn, route_id)
-    provided = {
-        name: getattr(patch, name)
-        for name in patch.__struct_fields__
-        if getattr(patch, name) is not msgspec.UNSET
-    }
-    merged = msgspec.structs.replace(record.to_input([stop.to_input() for stop in stops]), **provided)
+    merged = patched(record.to_input([stop.to_input() for stop in stops]), patch)
     values, stop_values = check_route(merged)
     await check_route_references(conn, values, [])
     before, after = diff_fields(_stored_fields(record), values.fields())
@@ -223,19 +215,8 @@ async def set_route_status(
     expected_revision: int | None = None,
 ) -> Updated[RouteRecord]:
     """Publish, unpublish (draft) or archive; a no-op (same revision) if the status is already ``status``."""
-    if status not in STATUSES:
-        raise InvalidInput.field("status", f"must be one of {', '.join(STATUSES)}")
     record = await _current(conn, route_id, expected_revision)
-    if record.status == status:
-        return Updated(record, Change(entity_id=route_id, revision=record.revision, before={}, after={}))
-    await conn.execute(
-        _SET_STATUS, {"id": route_id, "status": status, "updated_at": updated_at, "updated_by": user_id}
-    )
-    updated = await _reread(conn, route_id)
-    change = Change(
-        entity_id=route_id,
-        revision=updated.revision,
-        before={"status": record.status},
-        after={"status": status},
-    )
-    return Updated(updated, change)
+    return await write_status(
+        conn, "routes", record, status, allowed=STATUSES, user_id=user_id, updated_at=updated_at,
+        reread=lambda: _reread(conn, route_id),
+    )  # fmt: skip

@@ -8,14 +8,14 @@ from typing import Any
 import aiosqlite
 import msgspec
 
-from content.geo import BBox, bbox_of, line_length_m
-from content.geojson import LineString, Point, check_line, check_point
-from content.ids import ID_PATTERN, is_valid_id
-from content.inputs import ErrorCollector
-from content.languages import lang_map
-from content.model import DIFFICULTIES, ROUTE_MODES, ROUTE_THEMES, Difficulty, RouteMode
-from content.references import MediaUse, check_media, existing_poi_ids
+from content.core.ids import ID_PATTERN, is_valid_id
+from content.core.inputs import ErrorCollector
+from content.core.model import DIFFICULTIES, ROUTE_MODES, ROUTE_THEMES, Difficulty, RouteMode
+from content.core.references import MediaUse, check_media, existing_poi_ids
+from content.places.geo import BBox, bbox_of, line_length_m
+from content.places.geojson import LineString, Point, check_line, check_point
 from content.routes.model import RouteInput, RouteTheme, StopInput
+from content.text.languages import lang_map
 
 __all__ = [
     "MAX_STORY_CHARS",
@@ -106,6 +106,13 @@ def check_stops(stops: Sequence[StopInput], prefix: str = "") -> list[StopValues
     checked = [_check_stop(stop, errors, f"stops[{index}]") for index, stop in enumerate(stops)]
     seen: set[str] = set()
     for index, stop in enumerate(stops):
+        # ``position`` is read-only: a stop list sent back as read carries it, and it must then say
+        # where the stop stands in the list it is sent in.
+        if not isinstance(stop.position, msgspec.UnsetType) and stop.position != index + 1:
+            errors.add(
+                f"stops[{index}].position",
+                f"is read-only: the stop's place in the list ({index + 1}); send it as read or leave it out",
+            )
         if stop.id is not None:
             if stop.id in seen:
                 errors.add(f"stops[{index}].id", f"stop id {stop.id!r} appears twice")

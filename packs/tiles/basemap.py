@@ -19,7 +19,7 @@ from typing import Any
 import msgspec
 
 from content.blobs import BlobStore, LocalBlobStore
-from content.settings import Settings
+from content.core.settings import Settings
 from packs.tiles.format import Compression, FormatError, TileType, zoom_of
 from packs.tiles.reader import Archive, FileSource, RangeSource, StreamSource
 

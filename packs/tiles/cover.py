@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from content.geo import BBox
+from content.places.geo import BBox
 from packs.tiles.format import tile_id
 
 __all__ = ["MAX_LAT", "Coverage", "box_tiles", "buffer_bbox", "corridor_tiles", "coverage_tile_ids"]

@@ -20,8 +20,8 @@ from pathlib import Path
 import msgspec
 
 from content.blobs import BlobStore
-from content.geo import BBox, bbox_of
-from content.settings import Settings
+from content.core.settings import Settings
+from content.places.geo import BBox, bbox_of
 from packs.container import EntrySource
 from packs.manifest import TileExtent, round_bbox
 from packs.tiles.basemap import BasemapRef, open_basemap, resolve_basemap

@@ -13,7 +13,8 @@ from content.accounts.login import login, logout
 from content.accounts.passwords import MAX_PASSWORD_LENGTH
 from content.accounts.principal import Principal
 from content.accounts.users import MAX_EMAIL_LENGTH
-from content.clock import rfc3339
+from content.core.clock import rfc3339
+from content.core.errors import RateLimited, Unauthenticated
 from service.auth.guards import BEARER_SECURITY, bearer_token, signed_in
 from service.deps import ClockDep, DatabaseDep, PrincipalDep, SettingsDep
 from service.problems import problem_responses
@@ -51,16 +52,23 @@ async def sign_in(
 ) -> SignInAnswer:
     """Exchange email and password for a bearer token. Wrong credentials get 401; repeated failures
     from one address or for one account get 429 with ``Retry-After``."""
-    # Behind a reverse proxy, uvicorn's --proxy-headers puts the forwarded client address here.
+    # Behind a proxy named in ODYSSEE_TRUSTED_PROXIES, service.edge put the forwarded address here.
     address = request.client.host if request.client else "unknown"
-    signed = await login(
-        db,
-        email=data.email,
-        password=data.password,
-        address=address,
-        now=clock(),
-        ttl_s=settings.token_ttl_s,
-    )
+    try:
+        signed = await login(
+            db,
+            email=data.email,
+            password=data.password,
+            address=address,
+            now=clock(),
+            ttl_s=settings.token_ttl_s,
+        )
+    except Unauthenticated:
+        request.app.state.metrics.login_failures.inc()
+        raise
+    except RateLimited as exc:
+        request.app.state.metrics.login_throttled.labels(exc.scope).inc()
+        raise
     return SignInAnswer(token=signed.token, expires_at=rfc3339(signed.expires_at), user=signed.user)
 
 

@@ -17,9 +17,9 @@ from litestar.types import Guard
 
 from content.accounts.principal import Principal, Role
 from content.accounts.tokens import authenticate
-from content.clock import Clock
-from content.db import Database
-from content.errors import Forbidden, Unauthenticated
+from content.core.clock import Clock
+from content.core.db import Database
+from content.core.errors import Forbidden, Unauthenticated
 
 __all__ = [
     "BEARER_SECURITY",

@@ -13,7 +13,7 @@ from litestar.di import Provide
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from content.settings import Settings
+from content.core.settings import Settings
 from service.backoffice._access import check_csrf, exception_handlers, provide_user
 from service.backoffice._static import static_file
 from service.backoffice.pages.auth import auth_pages
@@ -30,12 +30,22 @@ def backoffice_templates() -> TemplateConfig[JinjaTemplateEngine]:
 
 def backoffice_router(settings: Settings) -> Router:
     from service.backoffice.pages.admin import admin_pages
+    from service.backoffice.pages.analytics import analytics_pages
     from service.backoffice.pages.content import content_pages
+    from service.backoffice.pages.imports import import_pages
     from service.backoffice.pages.producers import producer_pages
 
     return Router(
         path="/backoffice",
-        route_handlers=[*auth_pages, home, *content_pages(settings), *producer_pages, *admin_pages],
+        route_handlers=[
+            *auth_pages,
+            home,
+            *content_pages(settings),
+            *producer_pages,
+            *admin_pages,
+            *analytics_pages,
+            *import_pages,
+        ],
         dependencies={"user": Provide(provide_user)},
         before_request=check_csrf,
         exception_handlers=exception_handlers,

@@ -10,7 +10,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException
 
 from content.accounts.principal import Principal
-from content.errors import (
+from content.core.errors import (
     Forbidden,
     InvalidInput,
     NotFound,

@@ -17,8 +17,8 @@ from litestar.datastructures import Cookie
 
 from content.accounts.principal import Principal
 from content.accounts.tokens import authenticate
-from content.clock import Clock
-from content.db import Database
+from content.core.clock import Clock
+from content.core.db import Database
 
 __all__ = [
     "CSRF_COOKIE",

@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
+from content import editing
 from content import worklist as worklist_queries
 from content.accounts import (
     NewOffice,
@@ -20,7 +21,6 @@ from content.accounts import (
     User,
     UserChanges,
     change_user,
-    create_office,
     create_user,
     get_user,
     list_offices,
@@ -37,41 +37,43 @@ from content.accounts.permissions import (
     require_list,
 )
 from content.accounts.principal import Principal
+from content.analytics.params import parse_report_query
+from content.analytics.recorder import AnalyticsRecorder, local_day
+from content.analytics.report import Report, read_report
+from content.analytics.titles import Titles, object_titles
 from content.blobs import BlobStore
-from content.db import Database
-from content.editor import (
+from content.core.clock import utc_now
+from content.core.db import Database
+from content.core.errors import Forbidden
+from content.core.events import ContentChanged, EventHub
+from content.core.hours import is_open, next_change, validate_opening_hours
+from content.core.model import MediaRef, Status
+from content.core.paging import EVERY_STATUS
+from content.core.settings import Settings
+from content.editing import UNCHECKED, EditSession, etag_for
+from content.editing.aggregates import (
+    OFFERS,
+    OFFICES,
+    POIS,
+    PRODUCERS,
+    ROUTES,
     EditorRoute,
-    change_poi_status,
-    change_route_status,
-    edit_poi,
-    edit_route,
     poi_etag,
-    poi_for_editor,
-    poi_history,
     poi_page,
     route_etag,
-    route_for_editor,
-    route_history,
     route_page,
     set_stops,
 )
-from content.errors import Forbidden
-from content.events import ContentChanged, EventHub
-from content.history import HistoryPage
-from content.hours import is_open, next_change, validate_opening_hours
+from content.editing.history import HistoryPage
+from content.importers.conflicts import PoiConflicts, list_conflicts, resolve_conflict
 from content.media import ingest
-from content.model import MediaRef, Status
-from content.paging import EVERY_STATUS
 from content.pois.model import PoiPatch, PoiRecord
 from content.pois.queries import get_poi
 from content.producers.editor import editor_offer, editor_offers, editor_producer, editor_producers
 from content.producers.model import OfferPatch, ProducerPatch
-from content.producers.offer_store import update_offer
 from content.producers.queries import expiring_offers
-from content.producers.records import OfferRecord, ProducerRecord
-from content.producers.store import update_producer
+from content.producers.rows import OfferRecord, ProducerRecord
 from content.routes.model import RoutePatch, RouteSummaryRecord, StopInput
-from content.settings import Settings
 from content.worklist import TodoList
 from packs.store import get_pack, stale_pack_ids
 
@@ -81,6 +83,7 @@ __all__ = [
     "OfferRecord",
     "Office",
     "PackStatus",
+    "PoiConflicts",
     "PoiRecord",
     "ProducerRecord",
     "RouteSummaryRecord",
@@ -95,6 +98,7 @@ __all__ = [
     "find_pois",
     "history",
     "hours_preview",
+    "import_conflicts",
     "offer",
     "offers",
     "offers_expiring",
@@ -110,6 +114,7 @@ __all__ = [
     "rebuild_route_pack",
     "require_admin",
     "require_edit",
+    "resolve_import_conflict",
     "route_etag",
     "route_for_editor",
     "route_pack",
@@ -124,6 +129,7 @@ __all__ = [
     "sign_in",
     "sign_out",
     "upload",
+    "usage_figures",
     "user_etag",
     "users",
     "worklist",
@@ -132,6 +138,23 @@ __all__ = [
 # Re-exported for the pages: they import the domain through this module only.
 sign_in = login
 sign_out = logout
+
+
+def _session(
+    events: EventHub | None, db: Database, principal: Principal, now: datetime | None = None
+) -> EditSession:
+    """The editing workflow's session for this request (``content.editing``); reads need no events."""
+    return EditSession(db=db, events=events or EventHub(), principal=principal, now=now or utc_now())
+
+
+async def poi_for_editor(db: Database, principal: Principal, poi_id: str) -> PoiRecord:
+    return await editing.read(_session(None, db, principal), POIS, poi_id)
+
+
+async def route_for_editor(db: Database, principal: Principal, route_id: str) -> EditorRoute:
+    route = await editing.read(_session(None, db, principal), ROUTES, route_id)
+    assert isinstance(route, EditorRoute)  # ROUTES presents routes with their stops
+    return route
 
 
 async def pois(
@@ -144,7 +167,7 @@ async def pois(
 ) -> tuple[list[PoiRecord], str | None]:
     """A page of POIs by id, drafts included, after ``after_id``; and the last id when more follow."""
     after = None if after_id is None else (0.0, after_id)
-    page = await poi_page(db, principal, statuses=statuses, limit=limit, after=after)
+    page = await poi_page(_session(None, db, principal), statuses=statuses, limit=limit, after=after)
     return page.items, None if page.next_key is None else str(page.next_key[1])
 
 
@@ -157,7 +180,7 @@ async def routes(
     after_id: str | None = None,
 ) -> tuple[list[RouteSummaryRecord], str | None]:
     after = None if after_id is None else (0.0, after_id)
-    page = await route_page(db, principal, statuses=statuses, limit=limit, after=after)
+    page = await route_page(_session(None, db, principal), statuses=statuses, limit=limit, after=after)
     return page.items, None if page.next_key is None else str(page.next_key[1])
 
 
@@ -210,29 +233,13 @@ async def worklist(db: Database, principal: Principal, langs: tuple[str, ...]) -
         )
 
 
-_LANG_MAPS = frozenset({"name", "description", "title", "summary", "story", "product", "notes"})
-
-
-def _replacing(fields: dict[str, Any]) -> dict[str, Any]:
-    """Pages send merge-patch language maps (``None`` removes a language). Until the merge-patch
-    workflow is on main, a map replaces the stored one: drop the removed languages and send the rest."""
-    out: dict[str, Any] = {}
-    for key, value in fields.items():
-        if isinstance(value, dict):
-            value = (
-                {k: v for k, v in value.items() if v is not None} if key in _LANG_MAPS else _replacing(value)
-            )
-        out[key] = value
-    return out
-
-
 def patch_poi(fields: dict[str, Any]) -> PoiPatch:
     """A POI patch from the form's fields (the same type, hence the same checks, as the JSON API)."""
-    return msgspec.convert(_replacing(fields), PoiPatch)
+    return msgspec.convert(fields, PoiPatch)
 
 
 def patch_route(fields: dict[str, Any]) -> RoutePatch:
-    return msgspec.convert(_replacing(fields), RoutePatch)
+    return msgspec.convert(fields, RoutePatch)
 
 
 async def save_poi(
@@ -245,7 +252,9 @@ async def save_poi(
     if_match: str,
     now: datetime,
 ) -> PoiRecord:
-    return await edit_poi(events, db, principal, poi_id, patch_poi(fields), if_match=if_match, now=now)
+    return await editing.update(
+        _session(events, db, principal, now), POIS, poi_id, patch_poi(fields), if_match=if_match
+    )
 
 
 async def set_poi_status(
@@ -258,7 +267,9 @@ async def set_poi_status(
     if_match: str,
     now: datetime,
 ) -> PoiRecord:
-    return await change_poi_status(events, db, principal, poi_id, status, if_match=if_match, now=now)
+    return await editing.set_status(
+        _session(events, db, principal, now), POIS, poi_id, status, if_match=if_match
+    )
 
 
 async def save_route(
@@ -271,7 +282,11 @@ async def save_route(
     if_match: str,
     now: datetime,
 ) -> EditorRoute:
-    return await edit_route(events, db, principal, route_id, patch_route(fields), if_match=if_match, now=now)
+    route = await editing.update(
+        _session(events, db, principal, now), ROUTES, route_id, patch_route(fields), if_match=if_match
+    )
+    assert isinstance(route, EditorRoute)
+    return route
 
 
 async def save_stops(
@@ -285,7 +300,7 @@ async def save_stops(
     now: datetime,
 ) -> EditorRoute:
     inputs = msgspec.convert(stops, list[StopInput])
-    return await set_stops(events, db, principal, route_id, inputs, if_match=if_match, now=now)
+    return await set_stops(_session(events, db, principal, now), route_id, inputs, if_match=if_match)
 
 
 async def set_route_status(
@@ -298,13 +313,18 @@ async def set_route_status(
     if_match: str,
     now: datetime,
 ) -> EditorRoute:
-    return await change_route_status(events, db, principal, route_id, status, if_match=if_match, now=now)
+    route = await editing.set_status(
+        _session(events, db, principal, now), ROUTES, route_id, status, if_match=if_match
+    )
+    assert isinstance(route, EditorRoute)
+    return route
 
 
 async def history(db: Database, principal: Principal, kind: str, entity_id: str) -> HistoryPage:
+    session = _session(None, db, principal)
     if kind == "poi":
-        return await poi_history(db, principal, entity_id, limit=50, cursor=None)
-    return await route_history(db, principal, entity_id, limit=50, cursor=None)
+        return await editing.read_history(session, POIS, entity_id, limit=50, cursor=None)
+    return await editing.read_history(session, ROUTES, entity_id, limit=50, cursor=None)
 
 
 @dataclass(frozen=True)
@@ -348,7 +368,7 @@ class HoursPreview:
 
 def hours_preview(text: str, at: datetime, *, lat: float, lon: float) -> HoursPreview:
     """ "Open now / opens at" for an opening-hours string, with the same parser as the API."""
-    from content.errors import InvalidInput
+    from content.core.errors import InvalidInput
 
     try:
         value = validate_opening_hours(text, "opening_hours")
@@ -397,20 +417,10 @@ async def save_offer(
     now: datetime,
     require_match: bool = True,
 ) -> OfferRecord:
-    patch = msgspec.convert(_replacing(fields), OfferPatch)
-    async with events.write(db) as pending:
-        record = await update_offer(
-            pending.conn,
-            producer_id,
-            offer_id,
-            patch,
-            if_match=if_match,
-            actor=principal,
-            now=now,
-            require_match=require_match,
-        )
-        pending.touch(producers={producer_id})
-    return record
+    patch = msgspec.convert(fields, OfferPatch)
+    session = _session(events, db, principal, now)
+    expected = if_match if require_match else UNCHECKED
+    return await editing.update(session, OFFERS, (producer_id, offer_id), patch, if_match=expected)
 
 
 async def save_producer(
@@ -423,13 +433,10 @@ async def save_producer(
     if_match: str,
     now: datetime,
 ) -> ProducerRecord:
-    patch = msgspec.convert(_replacing(fields), ProducerPatch)
-    async with events.write(db) as pending:
-        record = await update_producer(
-            pending.conn, producer_id, patch, if_match=if_match, actor=principal, now=now
-        )
-        pending.touch(producers={record.id})
-    return record
+    patch = msgspec.convert(fields, ProducerPatch)
+    return await editing.update(
+        _session(events, db, principal, now), PRODUCERS, producer_id, patch, if_match=if_match
+    )
 
 
 async def offers_expiring(db: Database, *, now: datetime, days: int = 7) -> list[Any]:
@@ -455,8 +462,9 @@ async def add_office(
     db: Database, principal: Principal, office_id: str, name: str, *, now: datetime
 ) -> Office:
     require_admin(principal)
-    async with db.write() as conn:
-        return await create_office(conn, NewOffice(id=office_id, name=name), actor_id=principal.id, now=now)
+    return await editing.create(
+        _session(None, db, principal, now), OFFICES, NewOffice(id=office_id, name=name)
+    )
 
 
 async def users(db: Database, principal: Principal) -> list[User]:
@@ -498,3 +506,47 @@ async def upload(
     return await ingest(
         db, blobs, settings, path, credit=credit, licence=licence, alt=alt, user_id=principal.id
     )
+
+
+async def usage_figures(
+    recorder: AnalyticsRecorder,
+    principal: Principal,
+    start: str | None,
+    end: str | None,
+    granularity: str | None,
+    lang: str,
+    *,
+    route_id: str | None = None,
+) -> tuple[Report, Titles]:
+    """Usage figures the principal may see (suppressed below 5 unless admin), and names to show them by."""
+    today = local_day(recorder.clock())
+    query = parse_report_query(today, start, end, granularity, route_id)
+    await recorder.flush()
+    report = await read_report(
+        recorder.db, query, principal, today=today, retention_months=recorder.retention_months
+    )
+    async with recorder.db.read() as conn:
+        titles = await object_titles(conn, lang)
+    return report, titles
+
+
+async def import_conflicts(db: Database, principal: Principal) -> list[PoiConflicts]:
+    """Imported POIs whose edits here collide with their source (the first 500, by id)."""
+    page = await list_conflicts(db, principal, provider=None, limit=500, cursor=None)
+    return page.items
+
+
+async def resolve_import_conflict(
+    events: EventHub,
+    db: Database,
+    principal: Principal,
+    poi_id: str,
+    field: str,
+    take: Literal["local", "source"],
+    *,
+    revision: int,
+    now: datetime,
+) -> None:
+    """Keep the local value, or take the source's (an edit of the revision the page showed)."""
+    tag = etag_for("poi", poi_id, revision)
+    await resolve_conflict(events, db, principal, poi_id, field, take, if_match=tag, now=now)

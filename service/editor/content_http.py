@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar.datastructures import State
-from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import QueryParameter
 
-from content.cursor import SortKey
-from content.db import Database
-from content.model import Status
-from content.paging import EVERY_STATUS, MAX_LIMIT
+from content.core.cursor import SortKey
+from content.core.db import Database
+from content.core.model import Status
+from content.core.paging import EVERY_STATUS, MAX_LIMIT
 from service.cursors import cursor_codec, cursor_scope, read_cursor
+from service.editor.http import READ_RESPONSES
 from service.problems import problem_responses
 
 __all__ = [
@@ -35,8 +35,6 @@ OfficeFilter = Annotated[
     QueryParameter(min_length=1, max_length=64, description="only content owned by this office"),
 ]
 
-NOT_MODIFIED = {304: ResponseSpec(None, description="Not modified: If-None-Match names the current ETag")}
-READ_RESPONSES = {**problem_responses(401, 403, 404), **NOT_MODIFIED}
 WRITE_RESPONSES = problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428)
 
 

@@ -1,5 +1,5 @@
 """HTTP plumbing shared by editor endpoints: revision ETags on responses, ``If-None-Match`` on reads,
-and the ``If-Match`` header for :func:`content.editing.check_if_match`."""
+the ``If-Match`` header for the editing workflow (:mod:`content.editing`), and the documented answers."""
 
 from __future__ import annotations
 
@@ -7,10 +7,27 @@ from typing import Any, TypeVar, cast
 
 from litestar import Request, Response
 from litestar.datastructures import CacheControlHeader, ResponseHeader
+from litestar.openapi.datastructures import ResponseSpec
 
+from content import editing
+from content.editing import Aggregate, EditSession
 from service.conditional import etag_matches
+from service.problems import problem_responses
 
-__all__ = ["EDITOR_CACHE", "ETAG_HEADER", "if_match", "with_etag"]
+__all__ = [
+    "EDITOR_CACHE",
+    "ETAG_HEADER",
+    "READ_RESPONSES",
+    "AnyRequest",
+    "answer",
+    "if_match",
+    "status_change",
+    "with_etag",
+]
+
+AnyRequest = Request[Any, Any, Any]
+NOT_MODIFIED = {304: ResponseSpec(None, description="Not modified: If-None-Match names the current ETag")}
+READ_RESPONSES = {**problem_responses(401, 403, 404), **NOT_MODIFIED}
 
 T = TypeVar("T")
 
@@ -50,3 +67,19 @@ def with_etag(
         # 304 has no body; typing it as T keeps the handler's documented 200/201 schema exact.
         return Response(cast(T, None), status_code=304, headers=headers)
     return Response(body, status_code=status_code, headers=headers)
+
+
+def answer(
+    request: AnyRequest, aggregate: Aggregate[Any, Any, Any, Any], record: T, *, location: str | None = None
+) -> Response[T]:
+    """``record`` with its revision ETag; 201 with ``Location`` when ``location`` is given."""
+    status_code = 200 if location is None else 201
+    return with_etag(request, record, aggregate.etag(record), status_code=status_code, location=location)
+
+
+async def status_change(
+    request: AnyRequest, editor: EditSession, aggregate: Aggregate[Any, T, Any, Any], key: Any, status: str
+) -> Response[T]:
+    """Publish, unpublish, archive or withdraw through the workflow, answered with the new ETag."""
+    record = await editing.set_status(editor, aggregate, key, status, if_match=if_match(request))
+    return answer(request, aggregate, record)

@@ -19,8 +19,10 @@ from typing import IO, Any
 
 import multipart
 from litestar import Request
+from litestar.exceptions import HTTPException
 
-from content.errors import InvalidInput, PayloadTooLarge, UnsupportedMedia
+from content.core.errors import InvalidInput, PayloadTooLarge, UnsupportedMedia
+from content.private_files import private_dir
 
 __all__ = ["MAX_TEXT_PART_BYTES", "SpooledUpload", "spool_upload"]
 
@@ -118,7 +120,7 @@ async def spool_upload(
     file over ``max_file_bytes``.
     """
     boundary = _boundary(request.headers.get("content-type"))
-    await asyncio.to_thread(temp_dir.mkdir, parents=True, exist_ok=True)
+    await asyncio.to_thread(private_dir, temp_dir)
     descriptor, name = await asyncio.to_thread(tempfile.mkstemp, prefix="upload-", dir=temp_dir)
     path = Path(name)
     try:
@@ -134,6 +136,13 @@ async def spool_upload(
                             break
             except multipart.MultipartError as exc:
                 raise InvalidInput.field("body", f"malformed multipart/form-data: {exc}") from None
+            except HTTPException as exc:
+                if exc.status_code != 413:
+                    raise
+                # The framework's own cap (Content-Length, or a chunked body running over it).
+                raise PayloadTooLarge.field(
+                    "file", f"the upload is over the limit of {max_file_bytes} bytes"
+                ) from None
         if "file" not in reader.seen:
             raise InvalidInput.field("file", "missing: send the picture or narration as the part named file")
         yield upload

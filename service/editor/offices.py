@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import JSONBody, QueryParameter
+from litestar.params import JSONBody
 
-from content.accounts.offices import NewOffice, Office, OfficePage, create_office, list_offices, office_etag
+from content import editing
+from content.accounts.offices import NewOffice, Office, OfficePage, list_offices
+from content.editing.aggregates import OFFICES
 from service.auth.guards import BEARER_SECURITY, admin_only
-from service.deps import ClockDep, DatabaseDep, PrincipalDep
+from service.deps import DatabaseDep, EditorDep
+from service.editor.content_http import Cursor, Limit
 from service.editor.http import EDITOR_CACHE, ETAG_HEADER, with_etag
 from service.problems import problem_responses
 
@@ -26,8 +29,8 @@ class OfficesController(Controller):
     async def list(
         self,
         db: DatabaseDep,
-        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
-        cursor: Annotated[str | None, QueryParameter(max_length=1024)] = None,
+        limit: Limit = 50,
+        cursor: Cursor = None,
     ) -> OfficePage:
         async with db.read() as conn:
             return await list_offices(conn, limit, cursor)
@@ -42,11 +45,8 @@ class OfficesController(Controller):
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[NewOffice],
-        db: DatabaseDep,
-        principal: PrincipalDep,
-        clock: ClockDep,
+        editor: EditorDep,
     ) -> Response[Office]:
         """Body ``{id, name}``; the id is a slug kept for good. 409 if it is taken."""
-        async with db.write() as conn:
-            office = await create_office(conn, data, actor_id=principal.id, now=clock())
-        return with_etag(request, office, office_etag(office), status_code=201)
+        office = await editing.create(editor, OFFICES, data)
+        return with_etag(request, office, OFFICES.etag(office), status_code=201)

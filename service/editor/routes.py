@@ -1,31 +1,29 @@
-"""``/api/v1/editor/routes``: the editor's routes and stops (drafts and archived too), changes, history."""
+"""``/api/v1/editor/routes``: the editor's routes and stops (drafts and archived too), changes, history.
+Every handler translates HTTP into one call of the editing workflow (:mod:`content.editing`)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
-from litestar import Controller, Request, Response, delete, get, patch, post, put
+from litestar import Controller, Response, delete, get, patch, post, put
 from litestar.datastructures import State
 from litestar.openapi.spec import Example
 from litestar.params import JSONBody, PathParameter
 
-from content.editor import (
+from content import editing
+from content.editing.aggregates import (
+    ROUTES,
     EditorRoute,
     RouteEditorPage,
-    archive_route,
-    change_route_status,
-    edit_route,
-    new_route,
-    route_etag,
-    route_for_editor,
-    route_history,
+    edit_stop,
     route_page,
     set_stops,
 )
-from content.history import HistoryPage
-from content.routes.model import RouteInput, RoutePatch, StopInput
+from content.editing.history import HistoryPage
+from content.editing.merge_patch import MERGE_PATCH_DOC
+from content.routes.model import RouteInput, RoutePatch, StopInput, StopPatch
 from service.auth.guards import BEARER_SECURITY, editors_only
-from service.deps import ClockDep, DatabaseDep, EventsDep, PrincipalDep
+from service.deps import DatabaseDep, EditorDep
 from service.editor.content_http import (
     READ_RESPONSES,
     WRITE_RESPONSES,
@@ -37,7 +35,7 @@ from service.editor.content_http import (
     page_position,
     statuses_of,
 )
-from service.editor.http import EDITOR_CACHE, ETAG_HEADER, if_match, with_etag
+from service.editor.http import EDITOR_CACHE, ETAG_HEADER, AnyRequest, answer, if_match, status_change
 from service.problems import problem_responses
 
 __all__ = ["RouteEditorController"]
@@ -46,6 +44,8 @@ _ID = "/{route_id:str}"
 RouteId = Annotated[
     str, PathParameter(description="the route id", examples=[Example(value="legendes-de-la-foret")])
 ]
+_WRITE: dict[str, Any] = {"response_headers": ETAG_HEADER, "responses": WRITE_RESPONSES}
+_STATUS: dict[str, Any] = {"status_code": 200, **_WRITE}
 
 
 class RouteEditorController(Controller):
@@ -58,7 +58,7 @@ class RouteEditorController(Controller):
     async def list_all(
         self,
         db: DatabaseDep,
-        principal: PrincipalDep,
+        editor: EditorDep,
         state: State,
         status: StatusFilter = None,
         office_id: OfficeFilter = None,
@@ -68,7 +68,7 @@ class RouteEditorController(Controller):
         """Route summaries, drafts and archived included, by id; filter by ``status`` and ``office_id``."""
         scope, after = await page_position(state, db, "editor-routes", cursor, status, office_id)
         page = await route_page(
-            db, principal, statuses=statuses_of(status), office_id=office_id, limit=limit, after=after
+            editor, statuses=statuses_of(status), office_id=office_id, limit=limit, after=after
         )
         return RouteEditorPage(items=page.items, next=await next_cursor(state, db, scope, page.next_key))
 
@@ -80,127 +80,80 @@ class RouteEditorController(Controller):
     )
     async def create(
         self,
-        request: Request[Any, Any, Any],
+        request: AnyRequest,
         data: JSONBody[RouteInput],
-        db: DatabaseDep,
-        events: EventsDep,
-        principal: PrincipalDep,
-        clock: ClockDep,
+        editor: EditorDep,
         office_id: OfficeFilter = None,
     ) -> Response[EditorRoute]:
         """A new draft owned by your office (admins may name ``office_id``). 409 if ``id`` is taken."""
-        record = await new_route(events, db, principal, data, office_id=office_id, now=clock())
-        return with_etag(
-            request, record, route_etag(record), status_code=201, location=f"{self.path}/{record.id}"
-        )
+        route = await editing.create(editor, ROUTES, data, office_id=office_id)
+        return answer(request, ROUTES, _editor_route(route), location=f"{self.path}/{route.id}")
 
     @get(_ID, response_headers=ETAG_HEADER, responses=READ_RESPONSES, summary="Read a route")
-    async def read(
-        self,
-        request: Request[Any, Any, Any],
-        db: DatabaseDep,
-        principal: PrincipalDep,
-        route_id: RouteId,
-    ) -> Response[EditorRoute]:
-        record = await route_for_editor(db, principal, route_id)
-        return with_etag(request, record, route_etag(record))
+    async def read(self, request: AnyRequest, editor: EditorDep, route_id: RouteId) -> Response[EditorRoute]:
+        route = await editing.read(editor, ROUTES, route_id)
+        return answer(request, ROUTES, _editor_route(route))
 
-    @patch(_ID, response_headers=ETAG_HEADER, responses=WRITE_RESPONSES, summary="Change a route")
+    @patch(
+        _ID,
+        **_WRITE,
+        summary="Change a route",
+        description=f"Needs `If-Match` (428 without, 412 if stale). {MERGE_PATCH_DOC}",
+    )
     async def change(
-        self,
-        request: Request[Any, Any, Any],
-        data: JSONBody[RoutePatch],
-        db: DatabaseDep,
-        events: EventsDep,
-        principal: PrincipalDep,
-        clock: ClockDep,
-        route_id: RouteId,
+        self, request: AnyRequest, data: JSONBody[RoutePatch], editor: EditorDep, route_id: RouteId
     ) -> Response[EditorRoute]:
-        """Only the fields sent change. Needs ``If-Match`` (428 without, 412 if stale)."""
-        record = await edit_route(
-            events, db, principal, route_id, data, if_match=if_match(request), now=clock()
-        )
-        return with_etag(request, record, route_etag(record))
+        route = await editing.update(editor, ROUTES, route_id, data, if_match=if_match(request))
+        return answer(request, ROUTES, _editor_route(route))
 
-    @put(f"{_ID}/stops", response_headers=ETAG_HEADER, responses=WRITE_RESPONSES, summary="Replace the stops")
+    @put(f"{_ID}/stops", **_WRITE, summary="Replace the stops")
     async def replace_stops(
-        self,
-        request: Request[Any, Any, Any],
-        data: JSONBody[list[StopInput]],
-        db: DatabaseDep,
-        events: EventsDep,
-        principal: PrincipalDep,
-        clock: ClockDep,
-        route_id: RouteId,
+        self, request: AnyRequest, data: JSONBody[list[StopInput]], editor: EditorDep, route_id: RouteId
     ) -> Response[EditorRoute]:
         """The body is the whole ordered stop list; it replaces the old one in one transaction. Stops
-        sent with their ``id`` keep it. Needs ``If-Match``."""
-        route = await set_stops(
-            events, db, principal, route_id, data, if_match=if_match(request), now=clock()
-        )
-        return with_etag(request, route, route_etag(route))
+        sent with their ``id`` keep it; a ``position`` sent back as read must be the stop's place in
+        the list. Needs ``If-Match``."""
+        route = await set_stops(editor, route_id, data, if_match=if_match(request))
+        return answer(request, ROUTES, route)
 
-    @delete(
-        _ID,
-        status_code=200,
-        response_headers=ETAG_HEADER,
-        responses=WRITE_RESPONSES,
-        summary="Archive a route",
+    @patch(
+        f"{_ID}/stops/{{stop_id:str}}",
+        **_WRITE,
+        summary="Change one stop",
+        description=(
+            "Changes one stop of the route; the route's ETag goes in `If-Match` (428 without, 412 if"
+            f" stale), and the answer is the whole route with its new ETag. {MERGE_PATCH_DOC}"
+        ),
     )
-    async def archive(
+    async def change_stop(
         self,
-        request: Request[Any, Any, Any],
-        db: DatabaseDep,
-        events: EventsDep,
-        principal: PrincipalDep,
-        clock: ClockDep,
+        request: AnyRequest,
+        data: JSONBody[StopPatch],
+        editor: EditorDep,
         route_id: RouteId,
+        stop_id: Annotated[str, PathParameter(description="the stop id")],
+    ) -> Response[EditorRoute]:
+        route = await edit_stop(editor, route_id, stop_id, data, if_match=if_match(request))
+        return answer(request, ROUTES, route)
+
+    @delete(_ID, **_STATUS, summary="Archive a route")
+    async def archive(
+        self, request: AnyRequest, editor: EditorDep, route_id: RouteId
     ) -> Response[EditorRoute]:
         """Archives (never deletes): the route leaves the public API and keeps its history."""
-        record = await archive_route(events, db, principal, route_id, if_match=if_match(request), now=clock())
-        return with_etag(request, record, route_etag(record))
+        return await _status(request, editor, route_id, "archived")
 
-    @post(
-        f"{_ID}/publish",
-        status_code=200,
-        response_headers=ETAG_HEADER,
-        responses=WRITE_RESPONSES,
-        summary="Publish a route",
-    )
+    @post(f"{_ID}/publish", **_STATUS, summary="Publish a route")
     async def publish(
-        self,
-        request: Request[Any, Any, Any],
-        db: DatabaseDep,
-        events: EventsDep,
-        principal: PrincipalDep,
-        clock: ClockDep,
-        route_id: RouteId,
+        self, request: AnyRequest, editor: EditorDep, route_id: RouteId
     ) -> Response[EditorRoute]:
-        record = await change_route_status(
-            events, db, principal, route_id, "published", if_match=if_match(request), now=clock()
-        )
-        return with_etag(request, record, route_etag(record))
+        return await _status(request, editor, route_id, "published")
 
-    @post(
-        f"{_ID}/unpublish",
-        status_code=200,
-        response_headers=ETAG_HEADER,
-        responses=WRITE_RESPONSES,
-        summary="Unpublish a route (back to draft)",
-    )
+    @post(f"{_ID}/unpublish", **_STATUS, summary="Unpublish a route (back to draft)")
     async def unpublish(
-        self,
-        request: Request[Any, Any, Any],
-        db: DatabaseDep,
-        events: EventsDep,
-        principal: PrincipalDep,
-        clock: ClockDep,
-        route_id: RouteId,
+        self, request: AnyRequest, editor: EditorDep, route_id: RouteId
     ) -> Response[EditorRoute]:
-        record = await change_route_status(
-            events, db, principal, route_id, "draft", if_match=if_match(request), now=clock()
-        )
-        return with_etag(request, record, route_etag(record))
+        return await _status(request, editor, route_id, "draft")
 
     @get(
         f"{_ID}/history",
@@ -209,12 +162,19 @@ class RouteEditorController(Controller):
         summary="A route's history",
     )
     async def read_history(
-        self,
-        db: DatabaseDep,
-        principal: PrincipalDep,
-        route_id: RouteId,
-        limit: Limit = 50,
-        cursor: Cursor = None,
+        self, editor: EditorDep, route_id: RouteId, limit: Limit = 50, cursor: Cursor = None
     ) -> HistoryPage:
         """Who changed what and when, with the changed fields before and after; newest first."""
-        return await route_history(db, principal, route_id, limit=limit, cursor=cursor)
+        return await editing.read_history(editor, ROUTES, route_id, limit=limit, cursor=cursor)
+
+
+async def _status(
+    request: AnyRequest, editor: EditorDep, route_id: str, status: str
+) -> Response[EditorRoute]:
+    # ROUTES presents every route with its stops: the response body is an EditorRoute.
+    return cast("Response[EditorRoute]", await status_change(request, editor, ROUTES, route_id, status))
+
+
+def _editor_route(route: object) -> EditorRoute:
+    assert isinstance(route, EditorRoute)  # ROUTES presents every route with its stops
+    return route

@@ -16,10 +16,10 @@ from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Sche
 from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 
 from content.accounts.permissions import can_upload_media
-from content.errors import Forbidden
+from content.core.errors import Forbidden
+from content.core.model import MediaRef
+from content.core.settings import Settings
 from content.media import TEXT_LIMITS, ingest
-from content.model import MediaRef
-from content.settings import Settings
 from service.auth.guards import BEARER_SECURITY, signed_in
 from service.deps import BlobsDep, DatabaseDep, PrincipalDep, SettingsDep
 from service.editor.multipart_spool import spool_upload

@@ -5,24 +5,25 @@ Password hashes never leave the store; a user's history is at ``…/users/{id}/h
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody
 
-from content.accounts.user_changes import NewUser, UserChanges, change_user, create_user
-from content.accounts.users import User, UserPage, get_user, list_users, user_etag
-from content.history import HistoryPage, list_history
+from content import editing
+from content.accounts.user_changes import NewUser, UserChanges
+from content.accounts.users import User, UserPage, list_users
+from content.editing.accounts import edit_user, new_user
+from content.editing.aggregates import USERS
+from content.editing.history import HistoryPage
 from service.auth.guards import BEARER_SECURITY, admin_only
-from service.deps import ClockDep, DatabaseDep, PrincipalDep
-from service.editor.http import EDITOR_CACHE, ETAG_HEADER, if_match, with_etag
+from service.deps import DatabaseDep, EditorDep
+from service.editor.content_http import Cursor, Limit
+from service.editor.http import EDITOR_CACHE, ETAG_HEADER, answer, if_match
 from service.problems import problem_responses
 
 __all__ = ["UsersController"]
-
-Limit = Annotated[int, QueryParameter(ge=1, le=500)]
-Cursor = Annotated[str | None, QueryParameter(max_length=1024)]
 
 
 class UsersController(Controller):
@@ -46,13 +47,11 @@ class UsersController(Controller):
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[NewUser],
-        db: DatabaseDep,
-        principal: PrincipalDep,
-        clock: ClockDep,
+        editor: EditorDep,
     ) -> Response[User]:
         """``staff`` needs ``office_id``, ``producer`` needs ``producer_id``. 409 if the email is taken."""
-        user = await create_user(db, data, actor_id=principal.id, now=clock())
-        return with_etag(request, user, user_etag(user), status_code=201, location=f"{self.path}/{user.id}")
+        user = await new_user(editor, data)
+        return answer(request, USERS, user, location=f"{self.path}/{user.id}")
 
     @get(
         "/{user_id:str}",
@@ -64,11 +63,9 @@ class UsersController(Controller):
         summary="Read an account",
     )
     async def read(
-        self, request: Request[Any, Any, Any], db: DatabaseDep, user_id: FromPath[str]
+        self, request: Request[Any, Any, Any], editor: EditorDep, user_id: FromPath[str]
     ) -> Response[User]:
-        async with db.read() as conn:
-            user = await get_user(conn, user_id)
-        return with_etag(request, user, user_etag(user))
+        return answer(request, USERS, await editing.read(editor, USERS, user_id))
 
     @patch(
         "/{user_id:str}",
@@ -80,16 +77,12 @@ class UsersController(Controller):
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[UserChanges],
-        db: DatabaseDep,
-        principal: PrincipalDep,
-        clock: ClockDep,
+        editor: EditorDep,
         user_id: FromPath[str],
     ) -> Response[User]:
         """Needs ``If-Match`` with the account's ETag (428 without, 412 if stale)."""
-        user = await change_user(
-            db, user_id, data, if_match=if_match(request), actor_id=principal.id, now=clock()
-        )
-        return with_etag(request, user, user_etag(user))
+        user = await edit_user(editor, user_id, data, if_match=if_match(request))
+        return answer(request, USERS, user)
 
     @get(
         "/{user_id:str}/history",
@@ -98,8 +91,6 @@ class UsersController(Controller):
         summary="An account's history",
     )
     async def read_history(
-        self, db: DatabaseDep, user_id: FromPath[str], limit: Limit = 50, cursor: Cursor = None
+        self, editor: EditorDep, user_id: FromPath[str], limit: Limit = 50, cursor: Cursor = None
     ) -> HistoryPage:
-        async with db.read() as conn:
-            await get_user(conn, user_id)
-            return await list_history(conn, "user", user_id, limit, cursor)
+        return await editing.read_history(editor, USERS, user_id, limit=limit, cursor=cursor)

@@ -23,7 +23,7 @@ import httpx
 import pytest
 import uvicorn
 
-from content.settings import Settings, load_settings
+from content.core.settings import Settings, load_settings
 from service.app import create_app
 from tests.browser.seed import Account, Seeded, seed
 

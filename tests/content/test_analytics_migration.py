@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from content.db import _split_statements, migration_files
+from content.core.db import _split_statements, migration_files
 
 
 def _apply(conn: sqlite3.Connection, upto: int | None = None, after: int = 0) -> None:

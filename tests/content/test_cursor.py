@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from content.cursor import CursorCodec
-from content.errors import InvalidParameter
+from content.core.cursor import CursorCodec
+from content.core.errors import InvalidParameter
 
 KEY = bytes(range(32))
 

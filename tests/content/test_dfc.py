@@ -10,7 +10,7 @@ import msgspec
 import pytest
 from pyld import jsonld
 
-from content.dfc import DFC_CONTEXT, encode_dfc, export_dfc
+from content.producers.dfc import DFC_CONTEXT, encode_dfc, export_dfc
 from tools.demo_producers import SeedProducer, read_demo_producers
 
 NOW = datetime(2026, 5, 12, 8, 0, tzinfo=UTC)

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from content.core.errors import PreconditionFailed, PreconditionRequired
 from content.editing import check_if_match, etag_for
-from content.errors import PreconditionFailed, PreconditionRequired
 
 
 def test_etag_is_strong_stable_and_specific() -> None:

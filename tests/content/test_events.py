@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from content.db import Database
-from content.events import ContentChanged, EventHub
+from content.core.db import Database
+from content.core.events import ContentChanged, EventHub
 
 
 @pytest.fixture

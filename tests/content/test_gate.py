@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from content.db import Database
-from content.gate import Gate
+from content.core.db import Database
+from content.core.gate import Gate
 
 
 async def test_a_gate_admits_as_many_as_its_slots() -> None:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from content.db import Database
-from content.errors import InvalidParameter
-from content.history import changed_fields, list_history, record
+from content.core.db import Database
+from content.core.errors import InvalidParameter
+from content.editing.history import changed_fields, list_history, record
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from content.errors import InvalidInput
-from content.hours import MAX_OPENING_HOURS_LENGTH, is_open, next_change, validate_opening_hours
+from content.core.errors import InvalidInput
+from content.core.hours import MAX_OPENING_HOURS_LENGTH, is_open, next_change, validate_opening_hours
 
 # Nogent-le-Rotrou
 LAT, LON = 48.3217, 0.8224

@@ -4,11 +4,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from content.errors import InvalidInput
-from content.i18n import pick
-from content.ids import is_valid_id, slugify, unique_slug
-from content.languages import check_language, lang_map
-from content.localize import LanguageChoice, Localizer
+from content.core.errors import InvalidInput
+from content.core.ids import is_valid_id, slugify, unique_slug
+from content.text.i18n import pick
+from content.text.languages import check_language, lang_map
+from content.text.localize import LanguageChoice, Localizer
 
 
 @pytest.mark.parametrize(

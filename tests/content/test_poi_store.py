@@ -9,10 +9,10 @@ from typing import Any
 import msgspec
 import pytest
 
-from content.db import Database
-from content.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
-from content.inputs import convert_input, decode_input
-from content.paging import EVERY_STATUS
+from content.core.db import Database
+from content.core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
+from content.core.inputs import convert_input, decode_input
+from content.core.paging import EVERY_STATUS
 from content.pois.model import PoiInput, PoiPatch
 from content.pois.queries import get_poi
 from content.pois.store import create_poi, insert_pois, set_poi_status, update_poi

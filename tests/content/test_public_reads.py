@@ -8,17 +8,17 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from content.cursor import CursorCodec
-from content.db import Database
-from content.inputs import convert_input
-from content.localize import LanguageChoice, Localizer
+from content.core.cursor import CursorCodec
+from content.core.db import Database
+from content.core.inputs import convert_input
+from content.places.sql_math import ensure_math
 from content.pois.features import PoiCollection
 from content.pois.model import PoiInput
 from content.pois.public import public_pois_json
 from content.pois.queries import PoiQuery, get_poi, list_pois
 from content.pois.rendered import FeatureCache
 from content.pois.store import insert_pois
-from content.sql_math import ensure_math
+from content.text.localize import LanguageChoice, Localizer
 from tests.media_rows import add_audio, add_image
 
 AT = "2025-06-01T08:00:00Z"

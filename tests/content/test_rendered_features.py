@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import msgspec
 
-from content.localize import LanguageChoice, Localizer
 from content.pois.features import PoiCollection, render_pois
 from content.pois.model import PoiRecord
 from content.pois.rendered import FeatureCache, page_features, page_json
 from content.pois.rows import PageEntry
+from content.text.localize import LanguageChoice, Localizer
 
 AT = "2025-06-01T08:00:00Z"
 

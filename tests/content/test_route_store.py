@@ -9,11 +9,11 @@ from typing import Any
 import msgspec
 import pytest
 
-from content.db import Database
-from content.errors import Conflict, InvalidInput, PreconditionFailed
-from content.geo import line_length_m
-from content.inputs import convert_input, decode_input
-from content.paging import EVERY_STATUS
+from content.core.db import Database
+from content.core.errors import Conflict, InvalidInput, PreconditionFailed
+from content.core.inputs import convert_input, decode_input
+from content.core.paging import EVERY_STATUS
+from content.places.geo import line_length_m
 from content.pois.model import PoiInput
 from content.pois.store import create_poi
 from content.routes.model import RouteInput, RoutePatch, StopInput
@@ -195,10 +195,13 @@ async def test_update_route_recomputes_length_and_reports_changes(db: Database) 
             )
 
 
-async def test_patch_refuses_stops_and_unknown_fields(db: Database) -> None:
+async def test_patch_refuses_unknown_fields_and_takes_stops_as_read_only(db: Database) -> None:
+    # Issue 9.7: a route read with GET (stops included) may be sent back; the editing workflow
+    # accepts read-only fields only when unchanged (tests/service/editor/test_merge_patch.py).
+    assert decode_input(b'{"stops": []}', RoutePatch).stops == []
     with pytest.raises(InvalidInput) as caught:
-        decode_input(b'{"stops": []}', RoutePatch)
-    assert caught.value.errors[0].field == "stops"
+        decode_input(b'{"nope": []}', RoutePatch)
+    assert caught.value.errors[0].field == "nope"
 
 
 async def test_replace_stops_renumbers_and_records_before_after(db: Database) -> None:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from content.text_search import MAX_WORDS, fts_query
+from content.text.text_search import MAX_WORDS, fts_query
 
 
 @pytest.mark.parametrize(

@@ -22,9 +22,9 @@ from content.accounts.offices import NewOffice, create_office
 from content.accounts.principal import Role
 from content.accounts.tokens import issue_token
 from content.accounts.user_changes import NewUser, create_user
-from content.clock import utc_now
-from content.db import Database
-from content.settings import Settings, load_settings
+from content.core.clock import utc_now
+from content.core.db import Database
+from content.core.settings import Settings, load_settings
 from service.app import create_app
 
 __all__ = [

@@ -4,7 +4,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.db import Database
+from content.core.db import Database
 from service.bodies import MAX_JSON_DEPTH, json_depth_exceeds
 from tests.service.accounts_fixtures import *  # noqa: F403 (the signed-in fixtures)
 from tests.service.accounts_fixtures import count_rows

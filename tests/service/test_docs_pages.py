@@ -19,7 +19,7 @@ import playwright.sync_api as playwright_sync
 import pytest
 import uvicorn
 
-from content.settings import load_settings
+from content.core.settings import load_settings
 from service.app import create_app
 from service.docs import ASSETS_DIR, SCALAR, SWAGGER_UI
 

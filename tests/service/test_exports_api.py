@@ -11,7 +11,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from pyld import jsonld
 
-from content.db import Database
+from content.core.db import Database
 from content.routes.store import set_route_status
 from tests.territory import demo_bytes, load_demo
 

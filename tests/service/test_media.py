@@ -11,10 +11,10 @@ from litestar.testing import AsyncTestClient
 from PIL import Image
 
 from content.blobs import LocalBlobStore
+from content.core.model import MediaRef
+from content.core.settings import Settings
 from content.media import ingest
 from content.media.queries import MediaRecord, VariantRecord, insert_media, upsert_variant
-from content.model import MediaRef
-from content.settings import Settings
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 

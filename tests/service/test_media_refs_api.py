@@ -7,7 +7,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.db import Database
+from content.core.db import Database
 from content.pois.model import PoiPatch
 from content.pois.store import update_poi
 from content.routes.model import RoutePatch

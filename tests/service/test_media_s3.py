@@ -10,9 +10,9 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from content.blobs import S3BlobStore
-from content.db import Database
+from content.core.db import Database
+from content.core.settings import Settings
 from content.media import ingest
-from content.settings import Settings
 
 
 @pytest.fixture

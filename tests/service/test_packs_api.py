@@ -17,7 +17,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.settings import Settings
+from content.core.settings import Settings
 from packs.install import apply_delta, install_pack
 from packs.signing import PackKeys, verification_keys_from
 from packs.verify import verify_pack

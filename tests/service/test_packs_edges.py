@@ -12,10 +12,10 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from content.blobs import BlobNotFound, LocalBlobStore
-from content.events import ContentChanged
-from content.model import Status
+from content.core.events import ContentChanged
+from content.core.model import Status
+from content.core.settings import Settings
 from content.routes.store import set_route_status
-from content.settings import Settings
 from packs.errors import EntryCorrupt, SignatureInvalid
 from packs.manifest import SignedManifest
 from packs.rebuild import affected_packs

@@ -15,14 +15,17 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.clock import utc_now
-from content.events import ContentChanged
+from content import editing
+from content.core.clock import utc_now
+from content.core.events import ContentChanged
+from content.core.settings import Settings
+from content.editing import EditSession
+from content.editing.aggregates import OFFERS
 from content.media import ingest
 from content.producers.model import OfferInput, OfferPatch, PointGeometry, Price, ProducerInput
-from content.producers.offer_store import create_offer, update_offer
+from content.producers.offer_store import create_offer
 from content.producers.queries import get_offer
 from content.producers.store import create_producer
-from content.settings import Settings
 from packs.rebuild import affected_packs
 from packs.store import Area, add_area
 from service.app import create_app
@@ -65,11 +68,9 @@ async def stocked(
             near = _producer("Rucher du Tertre", 0.57512345678, 48.3851234567, [photo.id])
             far = _producer("Ferme de Saint-Martin", 0.47, 48.31, [])
             draft = _producer("Brouillon", 0.57, 48.39, [])
-            await create_producer(conn, near, actor=None, now=NOW, producer_id="rucher", status="published")
-            await create_producer(
-                conn, far, actor=None, now=NOW, producer_id="saint-martin", status="published"
-            )
-            await create_producer(conn, draft, actor=None, now=NOW, producer_id="brouillon")
+            await create_producer(conn, near, now=NOW, producer_id="rucher", status="published")
+            await create_producer(conn, far, now=NOW, producer_id="saint-martin", status="published")
+            await create_producer(conn, draft, now=NOW, producer_id="brouillon")
             honey = OfferInput(
                 product={"fr": "Miel de châtaignier", "en": "Chestnut honey"},
                 category="honey",
@@ -77,7 +78,7 @@ async def stocked(
                 price=Price(amount_cents=900, unit="jar"),
                 images=[jar.id],
             )
-            await create_offer(conn, "rucher", honey, actor=None, now=NOW, offer_id="miel")
+            await create_offer(conn, "rucher", honey, now=NOW, offer_id="miel")
             change.touch(producers={"rucher", "saint-martin", "brouillon"})
         await rebuilder.wait_idle()
         yield app, client
@@ -137,12 +138,9 @@ async def test_sold_out_offer_ships_only_the_producers_document(
         offer = await get_offer(conn, "rucher", "miel")
     assert touched == {ROUTE_PACK, AREA_PACK}
     assert offer is not None
-    async with events.write(db) as change:
-        sold_out = OfferPatch(availability="sold_out")
-        await update_offer(
-            change.conn, "rucher", "miel", sold_out, if_match=offer.etag, actor=None, now=utc_now()
-        )
-        change.touch(producers={"rucher"})
+    session = EditSession(db=db, events=events, principal=None, now=utc_now())
+    sold_out = OfferPatch(availability="sold_out")
+    await editing.update(session, OFFERS, ("rucher", "miel"), sold_out, if_match=OFFERS.etag(offer))
     await rebuilder.wait_idle()
     for pack_id, version in ((ROUTE_PACK, 2), (AREA_PACK, 2)):
         current = (await client.get(f"{PACKS}/{pack_id}")).json()

@@ -13,9 +13,9 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.clock import utc_now
+from content.core.clock import utc_now
+from content.core.settings import Settings
 from content.routes.store import set_route_status
-from content.settings import Settings
 from packs.manifest import decode_manifest
 from packs.retention import prune_packs
 from packs.store import get_version

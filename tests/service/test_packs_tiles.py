@@ -14,10 +14,10 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from pmtiles.reader import MemorySource, Reader, all_tiles
 
-from content.geojson import LineString
+from content.core.settings import Settings
+from content.places.geojson import LineString
 from content.routes.model import RoutePatch
 from content.routes.store import update_route
-from content.settings import Settings
 from packs.install import apply_delta, install_pack
 from packs.signing import PackKeys, verification_keys_from
 from packs.verify import verify_pack

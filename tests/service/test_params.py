@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from content.errors import InvalidParameter
+from content.core.errors import InvalidParameter
 from service.params import parse_bbox, parse_language, parse_limit, parse_near, parse_number, parse_place
 
 

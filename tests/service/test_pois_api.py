@@ -6,9 +6,9 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.db import Database
-from content.geo import haversine_m
-from content.inputs import convert_input
+from content.core.db import Database
+from content.core.inputs import convert_input
+from content.places.geo import haversine_m
 from content.pois.model import PoiInput, PoiPatch
 from content.pois.store import create_poi, insert_pois, set_poi_status, update_poi
 from tests.territory import LOADED_AT, load_demo

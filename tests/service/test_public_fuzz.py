@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from content.db import Database
-from content.settings import load_settings
+from content.core.db import Database
+from content.core.settings import load_settings
 from service.app import create_app
 from tests.territory import load_demo
 

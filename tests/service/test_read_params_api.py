@@ -8,7 +8,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.db import Database
+from content.core.db import Database
 from tests.territory import load_demo
 
 Client = AsyncTestClient[Litestar]

@@ -7,9 +7,9 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.db import Database
-from content.geo import line_length_m, point_to_line_m
-from content.inputs import convert_input
+from content.core.db import Database
+from content.core.inputs import convert_input
+from content.places.geo import line_length_m, point_to_line_m
 from content.routes.model import RouteInput
 from content.routes.store import create_route, set_route_status
 from tests.territory import LOADED_AT, demo_bytes, load_demo

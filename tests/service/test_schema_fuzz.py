@@ -26,9 +26,9 @@ from schemathesis.specs.openapi.checks import (
 from schemathesis.specs.openapi.examples import get_strategies_from_examples
 
 from content.accounts.tokens import issue_token
-from content.clock import utc_now
-from content.db import Database
-from content.settings import load_settings
+from content.core.clock import utc_now
+from content.core.db import Database
+from content.core.settings import load_settings
 from service.app import create_app
 from tests.service.accounts_fixtures import Accounts, accounts_template
 from tests.territory import load_demo

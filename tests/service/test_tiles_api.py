@@ -12,7 +12,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from pmtiles.reader import MemorySource, Reader, all_tiles
 
-from content.settings import Settings
+from content.core.settings import Settings
 from service.app import create_app
 from tests.basemaps import raster_basemap, vector_basemap
 from tests.service.packs_fixtures import ROUTE_PACK, prepare_packs

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from content.db import Database
+from content.core.db import Database
 
 __all__ = ["empty_store"]
 

@@ -13,8 +13,8 @@ import pytest
 
 from content.analytics.known import Published
 from content.analytics.recorder import local_day
-from content.clock import utc_now
-from content.db import Database
+from content.core.clock import utc_now
+from content.core.db import Database
 from tests.territory import load_demo
 from tests.tools.stores import empty_store
 from tools.cli import main

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from content.model import POI_CATEGORIES, ROUTE_THEMES
+from content.core.model import POI_CATEGORIES, ROUTE_THEMES
 from tools.demo import artwork
 from tools.demo.artwork import ARTWORK_SIZE, main, render_artwork
 

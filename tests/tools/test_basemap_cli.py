@@ -12,6 +12,7 @@ import pytest
 from packs.tiles.basemap import record_path
 from tests.basemaps import raster_basemap, vector_basemap, vector_style
 from tests.territory import SMALL_TERRITORY
+from tests.tools.stores import empty_store
 from tools.cli import main
 
 
@@ -63,7 +64,7 @@ def test_set_stores_the_basemap_and_rebuilds_packs_with_maps(
 def test_a_bad_file_is_refused_and_nothing_is_stored(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, message: str
 ) -> None:
-    data = tmp_path / "data"
+    data = empty_store(tmp_path / "data")
     bad = tmp_path / "bad.pmtiles"
     bad.write_bytes(content)
     assert main(["basemap", "set", str(bad), "--data-dir", str(data), "--no-build"]) == 1
@@ -75,13 +76,13 @@ def test_a_bad_file_is_refused_and_nothing_is_stored(
 
 
 def record_path_for(data: Path) -> Path:
-    from content.settings import load_settings
+    from content.core.settings import load_settings
 
     return record_path(load_settings({}, data_dir=data))
 
 
 def test_a_vector_basemap_needs_its_style(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data = tmp_path / "data"
+    data = empty_store(tmp_path / "data")
     assert main(["basemap", "set", str(vector_basemap()), "--data-dir", str(data), "--no-build"]) == 1
     assert "--style" in capsys.readouterr().err
     assert _blobs(data) == []
@@ -122,8 +123,15 @@ def test_a_vector_basemap_needs_its_style(tmp_path: Path, capsys: pytest.Capture
 
 
 def test_a_raster_basemap_refuses_a_style(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data = tmp_path / "data"
+    data = empty_store(tmp_path / "data")
     args = ["basemap", "set", str(raster_basemap()), "--style", str(vector_style()), "--data-dir", str(data)]
     assert main(args) == 1
-    assert "raster" in capsys.readouterr().err
+    assert "is for vector basemaps; this one has raster tiles" in capsys.readouterr().err
     assert _blobs(data) == []
+
+
+def test_set_needs_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "data"
+    assert main(["basemap", "set", str(raster_basemap()), "--data-dir", str(data)]) == 1
+    assert "no Odyssée store" in capsys.readouterr().err
+    assert not data.exists() or _blobs(data) == []

@@ -112,6 +112,13 @@ def test_no_store_is_created_by_a_typo(tmp_path: Path, args: list[str]) -> None:
     assert not typo.exists()
 
 
+def test_a_local_storage_check_makes_no_folder(tmp_path: Path) -> None:
+    typo = tmp_path / "typo"
+    result = odyssee("storage", "check", "--data-dir", str(typo), cwd=tmp_path)
+    assert_clean_error(result, "storage init")
+    assert not typo.exists()
+
+
 def test_the_default_data_folder_is_not_created_either(tmp_path: Path) -> None:
     result = odyssee("packs", "list", cwd=tmp_path)
     assert_clean_error(result, f"no Odyssée store in {tmp_path / 'data'}")

@@ -11,9 +11,9 @@ from typing import Any
 import opening_hours
 import pytest
 
-from content.geo import haversine_m, point_to_line_m
-from content.i18n import validate_tag
-from content.model import DIFFICULTIES, POI_CATEGORIES, ROUTE_MODES, ROUTE_THEMES
+from content.core.model import DIFFICULTIES, POI_CATEGORIES, ROUTE_MODES, ROUTE_THEMES
+from content.places.geo import haversine_m, point_to_line_m
+from content.text.i18n import validate_tag
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "tools" / "demo"
 TERRITORY = DEMO_DIR / "territory.json"

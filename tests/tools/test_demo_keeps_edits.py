@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from content.settings import load_settings
+from content.core.settings import load_settings
 from service.app import create_app
 from tests.territory import SMALL_TERRITORY as SMALL
 from tests.territory import demo_bytes

@@ -19,7 +19,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.settings import load_settings
+from content.core.settings import load_settings
 from service.app import create_app
 from tools.cli import main
 from tools.demo_media import ART_CREDIT, DEMO_LICENCE, SPEECH_CREDIT

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from content.errors import InvalidInput
-from content.geo import haversine_m
-from content.hours import is_open, validate_opening_hours
+from content.core.errors import InvalidInput
+from content.core.hours import is_open, validate_opening_hours
+from content.places.geo import haversine_m
 from tools.demo_producers import DEMO_PRODUCERS_PATH, SeedProducer, read_demo_producers
 
 NOW = datetime(2026, 5, 12, 8, 0, tzinfo=UTC)

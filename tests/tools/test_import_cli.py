@@ -214,3 +214,79 @@ def test_export_jsonld_catalogue(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
     quads = jsonld.to_rdf(document, {"documentLoader": no_remote, "format": "application/n-quads"})
     assert "<https://schema.org/TouristAttraction>" in quads
+
+
+def test_feeds_are_read_from_urls(
+    tmp_path: Path, fixtures_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.content.importers.picture_server import picture_server
+
+    data = tmp_path / "data"
+    with picture_server(fixtures_dir / "images") as server:
+        server.files["syndication/objects.json"] = server.feed(FEEDS / "tourinsoft-v2.json")
+        url = f"{server.base_url}/syndication/objects.json"
+        report = run_json(capsys, "--from", "tourinsoft", url, "--data-dir", str(data))
+        assert (report["created"], report["pictures_fetched"]) == (2, 2)
+        assert (
+            main(["import", "--from", "tourinsoft", f"{server.base_url}/gone.json", "--data-dir", str(data)])
+            == 1
+        )
+        err = capsys.readouterr().err
+        assert "cannot read" in err
+        assert "HTTP 404" in err
+
+
+def test_area_limits_the_import_and_its_unpublishing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    source = str(FEEDS / "overpass.json")
+    run_json(capsys, "--from", "osm", source, "--data-dir", str(data), "--no-media")
+    assert (
+        main(
+            [
+                "areas",
+                "add",
+                "perche-ouest",
+                "--title",
+                "Perche ouest",
+                "--bbox",
+                "0.5,48.3,0.7,48.6",
+                "--data-dir",
+                str(data),
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    empty = tmp_path / "empty-area.json"
+    empty.write_text(
+        json.dumps(
+            {
+                "elements": [
+                    {
+                        "type": "node",
+                        "id": 1,
+                        "lat": 48.0,
+                        "lon": 2.0,
+                        "tags": {"tourism": "museum", "name": "Ailleurs"},
+                    }
+                ]
+            }
+        )
+    )
+    report = run_json(
+        capsys, "--from", "osm", str(empty), "--data-dir", str(data), "--no-media", "--area", "perche-ouest"
+    )
+    # Only the two objects inside the area were missing; the two outside it stay published.
+    assert (report["unpublished"], report["skipped"]) == (2, {"outside the area": 1})
+    statuses = dict(rows(data, "SELECT id, status FROM pois"))
+    assert sorted(statuses.values()) == ["draft", "draft", "published", "published"]
+
+
+def test_print_mapping_shows_the_table_in_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"FMA": "other", "PCU": None}))
+    assert main(["import", "--from", "tourinsoft", "-", "--print-mapping", "--mapping", str(mapping)]) == 0
+    table = json.loads(capsys.readouterr().out)
+    assert (table["FMA"], table["Châteaux"], "PCU" in table) == ("other", "castle", False)

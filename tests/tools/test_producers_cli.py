@@ -12,8 +12,8 @@ import pytest
 
 from content.accounts.login import login
 from content.accounts.offices import NewOffice, create_office
-from content.clock import utc_now
-from content.db import Database
+from content.core.clock import utc_now
+from content.core.db import Database
 from content.producers.model import Contact, OfferInput, PointGeometry, ProducerInput
 from content.producers.offer_store import create_offer
 from content.producers.store import create_producer
@@ -34,7 +34,6 @@ async def _seed(path: Path) -> None:
         await create_producer(
             conn,
             profile,
-            actor=None,
             now=now,
             office_id="ot-perche",
             producer_id="tertre",
@@ -43,7 +42,7 @@ async def _seed(path: Path) -> None:
         for offer_id, days in (("soon", 3), ("later", 30)):
             offer = OfferInput(product={"fr": f"Produit {offer_id}"}, category="eggs",
                                valid_until=now + timedelta(days=days))  # fmt: skip
-            await create_offer(conn, "tertre", offer, actor=None, now=now, offer_id=offer_id)
+            await create_offer(conn, "tertre", offer, now=now, offer_id=offer_id)
 
 
 @pytest.fixture

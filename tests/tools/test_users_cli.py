@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from content.accounts.login import login
-from content.clock import utc_now
-from content.db import Database
-from content.errors import Unauthenticated
+from content.core.clock import utc_now
+from content.core.db import Database
+from content.core.errors import Unauthenticated
 from tests.tools.stores import empty_store
 from tools.cli import main
 

@@ -53,9 +53,13 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def odyssee_serve(data_dir: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
-    env = {**os.environ, "ODYSSEE_LOG_LEVEL": "warning"}
+def odyssee_serve(
+    data_dir: Path, port: int, *, workers: int = 1, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``odyssee serve`` with ``workers`` processes (one by default: nginx here runs one worker too)."""
+    env = {**os.environ, "ODYSSEE_LOG_LEVEL": "warning", **(env or {})}
     command = [sys.executable, "-m", "tools.cli", "serve", "--data-dir", str(data_dir), "--port", str(port)]
+    command += ["--workers", str(workers)]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
     try:
         _wait_until_up(port, "/api/v1/health", process)

@@ -33,9 +33,9 @@ from content.accounts.user_changes import NewUser, create_user
 from content.analytics.counters import seed_counters
 from content.analytics.known import Published, published_objects
 from content.analytics.recorder import local_day
-from content.clock import utc_now
-from content.db import Database
-from content.settings import load_settings
+from content.core.clock import utc_now
+from content.core.db import Database
+from content.core.settings import load_settings
 from content.territory import load_territory, parse_territory
 from tools.bench._servers import fetch, free_port, measure, odyssee_serve
 from tools.commands.demo import load_demo
@@ -250,10 +250,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--queries", type=int, default=40)
     args = parser.parse_args(argv)
+    # Two cores shared with other work make every figure noisy; the load says how much.
+    print(f"load average before: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
     with tempfile.TemporaryDirectory(prefix="odyssee-bench-analytics-") as tmp:
         work = Path(tmp)
         ingest(work, args.duration, args.connections)
         dashboard(work, args.queries)
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
     return 0
 
 

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from content.db import Database
+from content.core.db import Database
 from content.importers import ImportOptions, ImportReport, load_objects, reader_for, run_import
 
 __all__ = ["main", "tourinsoft_feed"]

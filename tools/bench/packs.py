@@ -8,7 +8,9 @@ Prints, each against a baseline measured in the same run:
 - peak RSS of a build, in a subprocess (``ru_maxrss``), for this pack and one 5x larger (target under
   150 MB and nearly equal), next to a subprocess that only imports and opens the store;
 - rebuild time after a one-sentence edit / cold build (target <= 0.05);
-- download throughput of the pack through ``odyssee serve`` / nginx serving the same file.
+- download throughput of the pack through ``odyssee serve`` / nginx serving the same file;
+- publish to phone: seconds from a one-sentence PATCH's 200 to the new version in the catalogue, minus
+  the debounce (target <= 1 s), and the bytes the server wrote for it / the edit's delta (target <= 2).
 
 Media: the 20 photos are crops and tints of ``phone-photo.jpg``, each ingested through ``content.media``.
 Transcoding 20 three-minute narrations costs about 8 s each, so ONE is ingested (a 3-minute MP3 made by
@@ -24,28 +26,34 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import http.client
 import json
 import resource
+import secrets
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import msgspec
 from PIL import Image, ImageOps
 
+from content.accounts.tokens import issue_token
+from content.accounts.user_changes import NewUser, create_user
 from content.blobs import LocalBlobStore
-from content.db import Database
-from content.geojson import LineString, Point
+from content.core.db import Database
+from content.core.settings import Settings, load_settings
 from content.media import ingest
 from content.media.queries import MediaRecord, insert_media, upsert_variant, variants_of
+from content.places.geojson import LineString, Point
 from content.routes.model import RouteInput, StopInput
 from content.routes.queries import get_stops
 from content.routes.store import create_route, replace_stops
-from content.settings import Settings, load_settings
 from packs.builder import PackBuilder
 from packs.deltas import delta_for
+from tools.bench._report import record
 from tools.bench._servers import fetch, free_port, measure, nginx, odyssee_serve
 
 __all__ = ["main"]
@@ -57,6 +65,7 @@ NARRATION_S = 180
 NOW = "2026-11-25T10:00:00Z"
 SECONDS = 5
 CONNECTIONS = 2
+PUBLISH_DELAY_S = 1.0
 
 
 def _photo(source: Image.Image, index: int, out: Path) -> Path:
@@ -294,7 +303,7 @@ async def _measure_builds(settings: Settings, spare_image: str) -> dict[str, flo
     return figures
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="odyssee-bench-packs-") as tmp:
         work = Path(tmp)
         work.chmod(0o755)  # nginx workers may run as another user
@@ -310,17 +319,34 @@ def main() -> int:
         small = _build_in_subprocess(settings.data_dir, "route:bench")
         large = _build_in_subprocess(settings.data_dir, "route:bench-large")
         throughput = _throughput(settings)
+        latencies, written = _publish_to_phone(settings)
     pack = figures["pack_bytes"]
     print(
         f"pack {pack / 1e6:.1f} MB / originals {originals / 1e6:.1f} MB: {pack / originals:.3f}"
         " (target <= 0.25)"
     )
+    record("packs", "pack / originals", pack / originals, at_most=0.25)
     edit = figures["edit_delta_bytes"]
+    record("packs", "delta after a one-sentence edit / pack", edit / pack, at_most=0.01)
     print(f"delta after a one-sentence edit {edit / 1e3:.1f} kB / pack: {edit / pack:.4f} (target <= 0.01)")
     photo, variants = figures["photo_delta_bytes"], figures["photo_variant_bytes"]
     print(
         f"delta after replacing one photo {photo / 1e3:.1f} kB / (its variants {variants / 1e3:.1f} kB"
         f" + 1 % of the pack): {photo / (variants + 0.01 * pack):.3f} (target <= 1)"
+    )
+    record(
+        "packs",
+        "delta after a photo / (its variants + 1 % of pack)",
+        photo / (variants + 0.01 * pack),
+        at_most=1,
+    )
+    record("packs", f"peak build RSS MB, {LARGE_STOPS} stops", large["rss_mb"], at_most=150)
+    record("packs", "peak build RSS large/small", large["rss_mb"] / small["rss_mb"], at_most=1.1)
+    record(
+        "packs",
+        "rebuild after a one-sentence edit / cold build",
+        figures["edit_s"] / figures["cold_s"],
+        at_most=0.05,
     )
     print(
         f"peak build RSS: {small['rss_mb']:.0f} MB ({STOPS} stops, {pack / 1e6:.0f} MB pack),"
@@ -342,7 +368,85 @@ def main() -> int:
         f" nginx {theirs / 1e6:.1f} MB/s,"
         f" ours/nginx {ours / theirs:.2f}"
     )
+    record("packs", "pack download throughput ours/nginx", ours / theirs, at_least=0.5)
+    latencies.sort()
+    p50 = latencies[len(latencies) // 2]
+    print(
+        f"publish to phone (PATCH 200 -> new version in the catalogue), debounce {PUBLISH_DELAY_S} s:"
+        f" p50 {p50:.2f} s over {len(latencies)} edits ({', '.join(f'{x:.2f}' for x in latencies)});"
+        f" p50 - debounce {p50 - PUBLISH_DELAY_S:.2f} s (target <= 1 s)"
+    )
+    record("packs", "publish to phone p50 - debounce, s", p50 - PUBLISH_DELAY_S, at_most=1.0)
+    print(
+        f"bytes the server wrote per one-sentence edit {written / 1e6:.1f} MB"
+        f" / its delta {edit / 1e3:.1f} kB:"
+        f" {written / edit:.0f} (target <= 2; the sorted layout puts content/ before media/, see the note)"
+    )
+    record("packs", "bytes written per one-sentence edit / delta", written / edit, at_most=2)
     return 0
+
+
+def _publish_to_phone(settings: Settings, edits: int = 5) -> tuple[list[float], float]:
+    """Through ``odyssee serve``: seconds from each one-sentence PATCH's 200 to the new pack version in the
+    catalogue, and the mean bytes the server process wrote (``/proc/PID/io`` wchar) per edit."""
+
+    async def admin_token() -> str:
+        async with Database(settings.db_path, readers=1) as db:
+            password = secrets.token_urlsafe(16)
+            new = NewUser(email="bench@odyssee.example", password=password, role="admin")
+            user = await create_user(db, new, actor_id=None, now=datetime.now(UTC))
+            async with db.write() as conn:
+                issued = await issue_token(conn, user.id, now=datetime.now(UTC), ttl_s=3600)
+        return issued.token
+
+    def call(
+        port: int, method: str, path: str, headers: dict[str, str], body: bytes = b""
+    ) -> tuple[int, dict[str, str], bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            conn.request(method, path, body=body or None, headers=headers)
+            answer = conn.getresponse()
+            return answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read()
+        finally:
+            conn.close()
+
+    def version(port: int) -> int:
+        status, _, body = call(port, "GET", "/api/v1/packs/route:bench", {})
+        return int(json.loads(body)["version"]) if status == 200 else 0
+
+    def wchar(pid: int) -> int:
+        for line in Path(f"/proc/{pid}/io").read_text().splitlines():
+            if line.startswith("wchar:"):
+                return int(line.split()[1])
+        return 0
+
+    token = asyncio.run(admin_token())
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    port = free_port()
+    latencies: list[float] = []
+    written = 0
+    env = {"ODYSSEE_PACK_REBUILD_DELAY_S": str(PUBLISH_DELAY_S)}
+    with odyssee_serve(settings.data_dir, port, env=env) as server:
+        current = version(port)
+        for index in range(edits):
+            _, headers, _ = call(port, "GET", "/api/v1/editor/routes/bench", auth)
+            body = json.dumps({"summary": {"fr": f"Une route de mesure, version {index}."}}).encode()
+            before = wchar(server.pid)
+            status, _, text = call(
+                port, "PATCH", "/api/v1/editor/routes/bench", {**auth, "If-Match": headers["etag"]}, body
+            )
+            if status != 200:
+                raise RuntimeError(f"PATCH answered {status}: {text[:200]!r}")
+            started = time.perf_counter()
+            while version(port) <= current:
+                if time.perf_counter() - started > 120:
+                    raise RuntimeError("the edit never reached the catalogue")
+                time.sleep(0.01)
+            latencies.append(time.perf_counter() - started)
+            current = version(port)
+            time.sleep(0.3)  # the builder's last writes (blob, row) are done
+            written += wchar(server.pid) - before
+    return latencies, written / edits
 
 
 def _throughput(settings: Settings) -> tuple[float, float]:

@@ -7,9 +7,9 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 
-from content.db import Database
-from content.errors import InvalidInput, OdysseeError
-from content.settings import Settings
+from content.core.db import Database
+from content.core.errors import InvalidInput, OdysseeError
+from content.core.settings import Settings
 
 __all__ = ["fail", "run_with_database"]
 

@@ -16,8 +16,8 @@ from content.analytics.params import parse_report_query
 from content.analytics.periods import month_starts
 from content.analytics.recorder import local_day
 from content.analytics.report import read_report
-from content.clock import utc_now
-from content.db import Database
+from content.core.clock import utc_now
+from content.core.db import Database
 from tools.cli import add_common, settings_from
 from tools.commands._store import fail, run_with_database
 

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from content.blobs import BlobNotFound, BlobStore, open_blob_store
-from content.settings import Settings
+from content.core.settings import Settings
 from packs.builder import build_all
 from packs.tiles.basemap import (
     BasemapRecord,

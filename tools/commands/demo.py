@@ -10,9 +10,9 @@ import sys
 from datetime import UTC, datetime
 from importlib import resources
 
-from content.db import Database
-from content.errors import InvalidInput, OdysseeError
-from content.settings import Settings
+from content.core.db import Database
+from content.core.errors import InvalidInput, OdysseeError
+from content.core.settings import Settings
 from content.territory import LoadReport, load_territory, parse_territory
 from packs.builder import build_all
 from tools.cli import add_common, input_file, settings_from

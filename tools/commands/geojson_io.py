@@ -11,10 +11,10 @@ from typing import BinaryIO
 
 import msgspec
 
-from content.db import Database
+from content.core.db import Database
+from content.core.settings import Settings
 from content.exports.catalogue import export_catalogue_jsonld
 from content.pois.exchange import export_pois, import_pois
-from content.settings import Settings
 from tools.cli import add_common, output_file, settings_from
 
 __all__ = ["export_file", "export_jsonld", "import_file", "in_file_words", "register"]

@@ -13,10 +13,10 @@ from pathlib import Path
 import msgspec
 
 from content.blobs.factory import open_blob_store
-from content.clock import utc_now
-from content.db import Database
-from content.errors import InvalidInput
-from content.geo import BBox
+from content.core.clock import utc_now
+from content.core.db import Database
+from content.core.errors import InvalidInput
+from content.core.settings import Settings
 from content.importers import (
     FORMATS,
     ImportOptions,
@@ -29,7 +29,7 @@ from content.importers import (
     reader_for,
     run_import,
 )
-from content.settings import Settings
+from content.places.geo import BBox
 from tools.cli import add_common, settings_from
 from tools.commands.geojson_io import import_file, in_file_words
 
@@ -72,6 +72,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     importer.add_argument("--batch-size", type=int, default=500, help="objects per transaction (default 500)")
     importer.add_argument("--json", action="store_true", help="print the report as JSON")
+    importer.add_argument(
+        "--print-mapping",
+        action="store_true",
+        help="print the category table in use (the defaults, or with --mapping) as JSON, and import nothing",
+    )
     importer.set_defaults(handler=run)
 
 
@@ -151,10 +156,24 @@ def format_report(report: ImportReport, elapsed_s: float) -> str:
     return "\n".join(lines)
 
 
+def _print_mapping(args: argparse.Namespace) -> int:
+    table = reader_for(args.source_format).categories
+    if args.mapping is not None:
+        table = parse_mapping(args.mapping.read_bytes(), table)
+    sys.stdout.write(msgspec.json.format(msgspec.json.encode(dict(sorted(table.items())))).decode() + "\n")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     if args.source_format is None:
         return _legacy(settings, args)
+    if args.print_mapping:
+        try:
+            return _print_mapping(args)
+        except (InvalidInput, OSError) as exc:
+            print(f"odyssee import: mapping: {getattr(exc, 'detail', exc)}", file=sys.stderr)
+            return 2
     started = time.perf_counter()
     try:
         report = asyncio.run(_import(settings, args))

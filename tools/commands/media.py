@@ -9,11 +9,11 @@ import sys
 import msgspec
 
 from content.blobs import open_blob_store
-from content.db import Database
-from content.errors import OdysseeError
+from content.core.db import Database
+from content.core.errors import OdysseeError
+from content.core.model import MediaRef
+from content.core.settings import Settings
 from content.media import ingest
-from content.model import MediaRef
-from content.settings import Settings
 from tools.cli import add_common, input_file, settings_from
 
 __all__ = ["register"]

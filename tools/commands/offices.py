@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from content.accounts.offices import NewOffice, create_office, list_offices
-from content.clock import utc_now
-from content.db import Database
+from content.core.clock import utc_now
+from content.core.db import Database
 from tools.cli import add_common, settings_from
 from tools.commands._store import run_with_database
 

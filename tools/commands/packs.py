@@ -9,11 +9,12 @@ import sys
 from datetime import UTC, datetime
 
 from content.blobs import open_blob_store
-from content.db import Database
-from content.errors import InvalidParameter
-from content.i18n import validate_tag
-from content.ids import is_valid_id
-from content.settings import Settings
+from content.core.db import Database
+from content.core.errors import InvalidParameter
+from content.core.ids import is_valid_id
+from content.core.settings import Settings
+from content.sweep import sweep_leftovers
+from content.text.i18n import validate_tag
 from packs.builder import BuildResult, PackBuilder, build_all
 from packs.retention import prune_packs
 from packs.signing import KeyRing
@@ -108,9 +109,10 @@ def run_prune(args: argparse.Namespace) -> int:
             report = await prune_packs(db, blobs, history_days=days, now=datetime.now(UTC))
         finally:
             await blobs.close()
+        swept = await asyncio.to_thread(sweep_leftovers, settings)
         print(
             f"pruned {report.versions} pack versions and {report.deltas} deltas older than {days} days;"
-            f" {report.blobs} stored files deleted"
+            f" {report.blobs} stored files deleted; {len(swept)} crash leftovers removed"
         )
         return 0
 

@@ -6,9 +6,9 @@ import argparse
 import sys
 from datetime import timedelta
 
-from content.clock import rfc3339, utc_now
-from content.db import Database
-from content.dfc import encode_dfc
+from content.core.clock import rfc3339, utc_now
+from content.core.db import Database
+from content.producers.dfc import encode_dfc
 from content.producers.export import dfc_catalogue
 from content.producers.queries import expiring_offers
 from tools.cli import add_common, output_file, settings_from

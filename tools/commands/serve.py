@@ -1,4 +1,4 @@
-"""``odyssee serve``: run the HTTP service with uvicorn."""
+"""``odyssee serve``: run the HTTP service with uvicorn (several worker processes: ``tools.workers``)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import uvicorn
 
 from tools.cli import add_common, require_store, settings_from
 from tools.commands._listen import check_port_free, port_number
+from tools.serving import server_config, server_options
+from tools.workers import serve_workers, worker_count
 
 __all__ = ["register"]
 
@@ -20,23 +22,27 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--init", action="store_true", help="create an empty store in the data directory if there is none"
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="server processes (env ODYSSEE_WORKERS; default 0: one per core)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = settings_from(args, host=args.host, port=args.port)
+    settings = settings_from(args, host=args.host, port=args.port, workers=args.workers)
     if not args.init:
         require_store(settings)
     check_port_free(settings.host, settings.port)
+    workers = worker_count(settings.workers)
+    if workers > 1:
+        # Same timeouts, limits and logging in every worker: tools/serving.py.
+        serve_workers(settings, workers, **server_options(settings))
+        return 0
     from service.app import create_app
 
     app = create_app(settings)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        proxy_headers=True,
-        server_header=False,
-    )
+    # Timeouts, connection limit, no forwarded headers, our logging: tools/serving.py.
+    uvicorn.Server(server_config(app, settings)).run()
     return 0

@@ -9,8 +9,8 @@ import sys
 from botocore.exceptions import BotoCoreError, ClientError
 
 from content.blobs import BlobStore, BucketNotFound, S3BlobStore, open_blob_store
-from content.settings import Settings
-from tools.cli import add_common, settings_from
+from content.core.settings import Settings
+from tools.cli import CommandError, add_common, settings_from
 
 __all__ = ["register"]
 
@@ -71,6 +71,9 @@ def run_init(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     settings = settings_from(args)
+    if settings.storage == "local" and not settings.blob_dir.is_dir():
+        # A typo in --data-dir must not leave a new folder behind.
+        raise CommandError(f"no local blob folder {settings.blob_dir}: run `odyssee storage init` first")
     try:
         report = asyncio.run(_check(open_blob_store(settings)))
     except _FAILURES as exc:

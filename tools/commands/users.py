@@ -13,8 +13,8 @@ import sys
 from content.accounts.principal import ROLES
 from content.accounts.user_changes import NewUser, UserChanges, change_user, create_user
 from content.accounts.users import get_user_by_email, list_users, user_etag
-from content.clock import utc_now
-from content.db import Database
+from content.core.clock import utc_now
+from content.core.db import Database
 from tools.cli import add_common, settings_from
 from tools.commands._store import fail, run_with_database
 

@@ -11,10 +11,10 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from content.errors import FieldError, InvalidInput, PreconditionFailed, PreconditionRequired
-from content.history import HistoryEntry, HistoryPage
-from content.model import Status
-from content.paging import EVERY_STATUS
+from content.core.errors import FieldError, InvalidInput, PreconditionFailed, PreconditionRequired
+from content.core.model import Status
+from content.core.paging import EVERY_STATUS
+from content.editing.history import HistoryEntry, HistoryPage
 from service.backoffice.pages._forms import field_errors, text
 from service.backoffice.pages._values import (
     Shape,

@@ -7,7 +7,7 @@ from typing import Any
 import msgspec
 from litestar import Request
 
-from content.errors import FieldError, InvalidInput
+from content.core.errors import FieldError, InvalidInput
 
 __all__ = ["field_errors", "read_form", "text"]
 

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from content.errors import FieldError, InvalidInput
-from content.history import HistoryEntry
+from content.core.errors import FieldError, InvalidInput
+from content.editing.history import HistoryEntry
 
 __all__ = ["FORM_LANGS", "Shape", "base_values", "changed_paths", "flat_values", "lang_map", "patch_fields"]
 

@@ -8,7 +8,7 @@ from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.params import FromQuery
 
-from content.errors import RateLimited, Unauthenticated
+from content.core.errors import RateLimited, Unauthenticated
 from service.backoffice import domain
 from service.backoffice._i18n import LANGS
 from service.backoffice._render import gettext_for, redirect, render

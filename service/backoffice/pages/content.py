@@ -10,9 +10,9 @@ from litestar import Request, Response, get, post
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, FromQuery
 
-from content.errors import InvalidInput, NotFound, PreconditionFailed, PreconditionRequired
+from content.core.errors import InvalidInput, NotFound, PreconditionFailed, PreconditionRequired
+from content.core.settings import Settings
 from content.media import TEXT_LIMITS
-from content.settings import Settings
 from service.backoffice import domain
 from service.backoffice._render import gettext_for, redirect
 from service.backoffice.deps import UserDep
@@ -81,7 +81,7 @@ def upload_handlers(settings: Settings) -> list[HTTPRouteHandler]:
     ) -> Response[Any]:
         record = await domain.poi_for_editor(db, user, poi_id)
         if not domain.can_edit(user, "poi", record.office_id):
-            from content.errors import Forbidden
+            from content.core.errors import Forbidden
 
             raise Forbidden("not your office's POI")
         ref, texts = await _ingest(request, user, db, blobs, settings)

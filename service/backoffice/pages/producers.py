@@ -11,7 +11,7 @@ import msgspec
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 
-from content.errors import FieldError, InvalidInput, PreconditionFailed, PreconditionRequired
+from content.core.errors import FieldError, InvalidInput, PreconditionFailed, PreconditionRequired
 from service.backoffice import domain
 from service.backoffice._render import gettext_for, redirect, render
 from service.backoffice.deps import UserDep

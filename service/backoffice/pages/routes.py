@@ -9,7 +9,7 @@ import msgspec
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 
-from content.errors import InvalidInput, PreconditionFailed, PreconditionRequired
+from content.core.errors import InvalidInput, PreconditionFailed, PreconditionRequired
 from service.backoffice import domain
 from service.backoffice._render import gettext_for, redirect, render
 from service.backoffice.deps import UserDep
@@ -18,6 +18,7 @@ from service.backoffice.pages._forms import field_errors, read_form, text
 from service.backoffice.pages._labels import route_context
 from service.backoffice.pages._stops import StopRow, stop_rows, stops_from_form
 from service.backoffice.pages._values import FORM_LANGS, Shape, flat_values
+from service.backoffice.pages.analytics import route_usage
 from service.deps import ClockDep, DatabaseDep, EventsDep
 
 __all__ = ["route_pages"]
@@ -74,6 +75,7 @@ async def _page(
         "editable": editable,
         "history": (await domain.history(db, user, "route", record.id)).items if editable else [],
         "pack": await domain.route_pack(db, record.id),
+        "usage": await route_usage(request, user, record.id),
         "errors": errors or [],
         "conflict": conflict,
         "stops_conflict": stops_conflict,

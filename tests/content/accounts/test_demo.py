@@ -9,9 +9,9 @@ from content.accounts.demo import demo_producer_id, ensure_demo_accounts
 from content.accounts.login import login
 from content.accounts.offices import NewOffice, create_office
 from content.accounts.users import list_users
-from content.clock import utc_now
-from content.db import Database
-from content.errors import Unauthenticated
+from content.core.clock import utc_now
+from content.core.db import Database
+from content.core.errors import Unauthenticated
 
 
 @pytest.fixture

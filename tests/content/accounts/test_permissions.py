@@ -19,7 +19,7 @@ from content.accounts.permissions import (
     require_edit,
 )
 from content.accounts.principal import Principal
-from content.errors import Forbidden
+from content.core.errors import Forbidden
 
 ADMIN = Principal(id="a", email="a@x.example", role="admin", office_id=None, producer_id=None)
 STAFF = Principal(id="s", email="s@x.example", role="staff", office_id="ot-perche", producer_id=None)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from content.blobs import BlobNotFound, BlobStore, LocalBlobStore, S3BlobStore
-from content.errors import InvalidParameter
-from content.settings import Settings
+from content.core.errors import InvalidParameter
+from content.core.settings import Settings
 
 
 @pytest.fixture(params=["local", "s3"])

@@ -19,7 +19,7 @@ import content.blobs.s3 as s3_module
 from content.blobs import BlobNotFound, BucketNotFound, S3BlobStore, SourceChanged, open_blob_store
 from content.blobs.s3 import CACHE_CONTROL
 from content.blobs.s3_transfer import MIN_PART_BYTES, part_size_for
-from content.settings import Settings
+from content.core.settings import Settings
 
 MIB = 1024 * 1024
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from content.db import Database
+from content.core.db import Database
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from content.db import Database
+from content.core.db import Database
 from content.importers import ImportOptions, ImportReport, PictureFetcher, reader_for, run_import
 from content.importers.model import SourceObject
 

@@ -22,6 +22,7 @@ class PictureServer:
         self.hold = threading.Event()  # set: requests for /held/… wait until released
         self.release = threading.Event()
         self.base_url = ""
+        self.files: dict[str, bytes] = {}  # other paths to serve (feeds)
 
     def feed(self, path: Path) -> bytes:
         """A feed file with its ``http://PICTURES/`` URLs pointing at this server."""
@@ -43,6 +44,9 @@ def _handler(server: PictureServer) -> type[BaseHTTPRequestHandler]:
                 server.hold.set()
                 server.release.wait(30)
                 name = name.removeprefix("held/")
+            if name in server.files:
+                self._send(server.files[name], "application/json")
+                return
             if name == "fake.jpg":
                 self._send(b"this is not a picture at all", "image/jpeg")
                 return

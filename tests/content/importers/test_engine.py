@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from content import history
-from content.db import Database
+from content.core.db import Database
+from content.editing import history
 from content.importers import apply as apply_module
 from content.importers import reader_for
 from content.pois.model import PoiPatch
@@ -262,3 +262,12 @@ async def test_skipped_objects_are_remembered_until_they_or_the_mapping_change(s
     )
     assert (report.created, report.skipped, report.unchanged) == (1, {}, 2)
     assert snapshot(store.path, "SELECT external_id FROM import_skips") == []
+
+
+async def test_a_language_the_source_dropped_is_removed(store: Database) -> None:
+    await import_objects(store, geojson_objects([feature(1)]))
+    english_gone = feature(1, updated="2026-03-01T00:00:00Z")
+    del english_gone["properties"]["name:en"]
+    report = await import_objects(store, geojson_objects([english_gone]), now=LATER)
+    assert report.updated == 1
+    assert snapshot(store.path, "SELECT name FROM pois") == [('{"fr":"Lavoir n°1"}',)]

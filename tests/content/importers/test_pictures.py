@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from content.blobs import LocalBlobStore
-from content.db import Database
+from content.core.db import Database
+from content.core.settings import Settings, load_settings
 from content.importers import PictureFetcher, PictureLimits, reader_for
-from content.settings import Settings, load_settings
 from tests.content.importers.helpers import import_objects, snapshot, state
 from tests.content.importers.picture_server import PictureServer, picture_server
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from content.errors import InvalidInput, UnsupportedMedia
+from content.core.errors import InvalidInput, UnsupportedMedia
 from content.media import thumbhash
 from content.media.images import ProcessedImage, process_image
 from content.media.profiles import IMAGE_PROFILES

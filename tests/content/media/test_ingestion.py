@@ -10,12 +10,12 @@ import av
 import pytest
 
 from content.blobs import LocalBlobStore
-from content.db import Database
-from content.errors import InvalidInput, PayloadTooLarge, UnsupportedMedia
+from content.core.db import Database
+from content.core.errors import InvalidInput, PayloadTooLarge, UnsupportedMedia
+from content.core.model import MediaRef
+from content.core.settings import Settings, load_settings
 from content.media import ingest, load_media_refs, media_kinds
 from content.media.audio import mp4_top_level_boxes
-from content.model import MediaRef
-from content.settings import Settings, load_settings
 
 
 @pytest.fixture

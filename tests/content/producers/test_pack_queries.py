@@ -9,8 +9,8 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from content.clock import utc_now
-from content.db import Database
+from content.core.clock import utc_now
+from content.core.db import Database
 from content.producers.model import OfferInput, PointGeometry, ProducerInput
 from content.producers.offer_store import create_offer
 from content.producers.public import list_published_producers_in_bbox, list_published_producers_near_line
@@ -31,13 +31,11 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
                     description={"fr": "Ferme", "en": "Farm"},
                     opening_hours="Sa 09:00-12:00",
                 )
-                await create_producer(
-                    conn, profile, actor=None, now=NOW, producer_id=producer_id, status=status
-                )
+                await create_producer(conn, profile, now=NOW, producer_id=producer_id, status=status)
             for offer_id, days in (("live", 10), ("short", 1)):
                 offer = OfferInput(product={"fr": "Miel", "en": "Honey"}, category="honey",
                                    valid_until=NOW + timedelta(days=days))  # fmt: skip
-                await create_offer(conn, "nogent", offer, actor=None, now=NOW, offer_id=offer_id)
+                await create_offer(conn, "nogent", offer, now=NOW, offer_id=offer_id)
         yield database
 
 

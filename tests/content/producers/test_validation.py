@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 import pytest
 
-from content.errors import InvalidInput
+from content.core.errors import InvalidInput
 from content.producers.model import (
     Contact,
     OfferInput,
@@ -19,7 +19,7 @@ from content.producers.model import (
     ProducerInput,
     ProducerPatch,
 )
-from content.producers.validation import (
+from content.producers.validate import (
     OFFER_MAX_VALIDITY_DAYS,
     apply_offer_patch,
     apply_producer_patch,

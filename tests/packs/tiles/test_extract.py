@@ -1,5 +1,6 @@
 """The extract against the basemap, checked with an independent reader (the ``pmtiles`` package) and an
-independent idea of which tiles a route needs (tile corners and edges against ``content.geo`` distances)."""
+independent idea of which tiles a route needs (tile corners and edges against ``content.places.geo``
+distances)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pmtiles.tile import Compression as PmCompression
 from pmtiles.tile import TileType as PmTileType
 from pmtiles.tile import deserialize_directory, zxy_to_tileid
 
-from content.geo import bbox_of, point_to_line_m
+from content.places.geo import bbox_of, point_to_line_m
 from packs.tiles.cover import Coverage, buffer_bbox, coverage_tile_ids
 from packs.tiles.extract import extract
 from packs.tiles.format import FormatError, Header

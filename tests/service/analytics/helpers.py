@@ -10,7 +10,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from content.analytics.recorder import AnalyticsRecorder, local_day
-from content.db import Database
+from content.core.db import Database
 from tests.service.accounts_fixtures import ManualClock
 from tests.territory import load_demo
 

@@ -8,7 +8,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.db import Database
+from content.core.db import Database
 from tests.service.accounts_fixtures import ManualClock
 from tests.service.analytics.helpers import (
     BATCHES,

@@ -7,14 +7,18 @@ import io
 from datetime import date, timedelta
 from typing import Any
 
+import msgspec
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from content.analytics.counters import CounterKey, write_counters
 from content.analytics.recorder import local_day
+from content.analytics.report import Report
 from content.analytics.retention import retention_horizon
-from content.db import Database
+from content.analytics.titles import object_titles
+from content.core.db import Database
+from service.analytics_dashboard import build_dashboard
 from tests.service.accounts_fixtures import ManualClock
 from tests.service.analytics.helpers import (
     BATCHES,
@@ -283,3 +287,31 @@ async def test_figures_need_an_account(client: AsyncTestClient[Litestar]) -> Non
         response = await client.get(path)
         assert response.status_code == 401
         assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_the_chart_set_shows_the_same_figures_as_the_report(
+    client: AsyncTestClient[Litestar], db: Database, auth: dict[str, dict[str, str]], figures: str
+) -> None:
+    body = (await client.get(ANALYTICS, headers=auth["staff"])).json()
+    report = msgspec.convert(body, Report)
+    async with db.read() as conn:
+        titles = await object_titles(conn, "fr")
+    board = build_dashboard(report, titles, lambda text: text)
+    captions = [chart.caption for chart in board.charts]
+    assert captions == [
+        "Offline packs",
+        "Routes started and completed",
+        "Stop by stop: Légendes de la forêt de Bellême",
+        "How stops were reached",
+        "Languages of the app",
+        "Ratings",
+        "Producers: views and contacts",
+    ]
+    started = board.charts[1]
+    assert ["7", "<5"] in [row[1:] for row in started.rows]
+    funnel = board.charts[2]
+    assert funnel.rows[:2] == [["1. La porte de Bellême", "6", "5"], ["2. Le chêne de l'école", "<5", "0"]]
+    assert board.rating_count == 6
+    assert board.rating_mean == 4.0
+    panel = build_dashboard(report, titles, lambda text: text, route_id=ROUTE)
+    assert "Producers: views and contacts" not in [chart.caption for chart in panel.charts]

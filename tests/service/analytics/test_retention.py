@@ -10,7 +10,7 @@ from litestar.testing import AsyncTestClient
 from content.analytics.counters import CounterKey, write_counters
 from content.analytics.recorder import local_day
 from content.analytics.retention import retention_horizon
-from content.db import Database
+from content.core.db import Database
 from tests.service.analytics.helpers import ROUTE, counters
 
 

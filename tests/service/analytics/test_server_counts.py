@@ -7,7 +7,7 @@ from pathlib import Path
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.db import Database
+from content.core.db import Database
 from tests.service.analytics.helpers import counters, flush
 from tests.service.packs_fixtures import ROUTE, ROUTE_PACK, edit_story, prepare_packs
 

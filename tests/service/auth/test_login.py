@@ -8,9 +8,9 @@ from argon2 import PasswordHasher
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.clock import rfc3339
-from content.db import Database
-from content.settings import Settings
+from content.core.clock import rfc3339
+from content.core.db import Database
+from content.core.settings import Settings
 from service.app import create_app
 from tests.service.accounts_fixtures import Accounts, ManualClock, count_rows
 

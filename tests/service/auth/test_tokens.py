@@ -6,8 +6,8 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.db import Database
-from content.settings import Settings
+from content.core.db import Database
+from content.core.settings import Settings
 from tests.service.accounts_fixtures import Accounts, ManualClock
 
 ME = "/api/v1/me"

@@ -9,7 +9,7 @@ from pathlib import Path
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.db import Database
+from content.core.db import Database
 from tests.service.accounts_fixtures import *  # noqa: F403
 from tests.service.accounts_fixtures import Account, Accounts
 from tests.service.editor.content_helpers import POIS, new_poi, table_state

@@ -3,8 +3,7 @@ carry only what the user changed (what makes the 412 flow keep everyone's work).
 
 from __future__ import annotations
 
-from content.history import HistoryEntry
-from service.backoffice.domain import _replacing
+from content.editing.history import HistoryEntry
 from service.backoffice.pages._values import Shape, base_values, changed_paths, flat_values, patch_fields
 
 SHAPE = Shape(lang_fields=("name", "description"), plain=("category", "commune"))
@@ -52,7 +51,6 @@ def test_clearing_a_language_drops_it_but_not_the_languages_the_form_does_not_sh
     typed = {**flat_values(SHAPE, CURRENT), "name.fr": ""}
     patch = patch_fields(SHAPE, CURRENT, typed, ["name.fr"])
     assert patch == {"name": {"fr": None, "de": "Waschhaus"}}  # merge-patch style: None removes
-    assert _replacing(patch) == {"name": {"de": "Waschhaus"}}  # what a replacing patch sends today
 
 
 def test_coordinates_are_read_with_a_comma_too() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.db import Database
+from content.core.db import Database
 
 __all__ = ["POIS", "ROUTES", "new_poi", "new_route", "new_stop", "table_state", "upload"]
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.db import Database
+from content.core.db import Database
 from content.editing import etag_for
 from tests.content.importers.helpers import feature, geojson_objects, import_objects
 from tests.service.editor.content_helpers import POIS
+
+CONFLICTS = "/api/v1/editor/imports/conflicts"
 
 Auth = dict[str, dict[str, str]]
 
@@ -51,3 +53,65 @@ async def test_content_made_here_has_a_null_source(client: AsyncTestClient[Lites
     created = await client.post(POIS, json=body, headers=auth["staff"])
     assert created.status_code == 201, created.text
     assert created.json()["source"] is None
+
+
+async def _conflicted(client: AsyncTestClient[Litestar], auth: Auth, db: Database) -> None:
+    await import_objects(db, geojson_objects([feature(1), feature(2)]), office_id="ot-perche")
+    for poi_id in ("lavoir-n1", "lavoir-n2"):
+        patched = await client.patch(
+            f"{POIS}/{poi_id}",
+            json={"description": {"fr": "Réécrit par l'office."}},
+            headers={**auth["staff"], "If-Match": etag_for("poi", poi_id, 1)},
+        )
+        assert patched.status_code == 200, patched.text
+    moved = [feature(n, description="Texte de la source.", updated="2026-02-01T00:00:00Z") for n in (1, 2)]
+    await import_objects(db, geojson_objects(moved), office_id="ot-perche")
+
+
+async def test_conflicts_are_listed_in_scope_and_resolved(
+    client: AsyncTestClient[Litestar], auth: Auth, db: Database
+) -> None:
+    await _conflicted(client, auth, db)
+    listed = await client.get(CONFLICTS, params={"limit": 1}, headers=auth["staff"])
+    assert listed.status_code == 200, listed.text
+    page = listed.json()
+    assert [item["poi_id"] for item in page["items"]] == ["lavoir-n1"]
+    first = page["items"][0]
+    assert (first["provider"], first["external_id"], first["office_id"]) == ("geojson", "L1", "ot-perche")
+    assert [(c["field"], c["local"], c["source"]) for c in first["conflicts"]] == [
+        ("description", {"fr": "Réécrit par l'office."}, {"fr": "Texte de la source."})
+    ]
+    rest = await client.get(CONFLICTS, params={"cursor": page["next"]}, headers=auth["staff"])
+    assert [item["poi_id"] for item in rest.json()["items"]] == ["lavoir-n2"]
+    assert (await client.get(CONFLICTS, headers=auth["other_staff"])).json()["items"] == []
+    assert (await client.get(CONFLICTS, headers=auth["producer"])).status_code == 403
+
+    outsider = await client.post(
+        f"{CONFLICTS}/lavoir-n1/description", json={"take": "local"}, headers=auth["other_staff"]
+    )
+    assert outsider.status_code == 403
+    kept = await client.post(
+        f"{CONFLICTS}/lavoir-n1/description", json={"take": "local"}, headers=auth["staff"]
+    )
+    assert kept.json() == {"poi_id": "lavoir-n1", "field": "description", "take": "local", "revision": None}
+    poi = (await client.get(f"{POIS}/lavoir-n1", headers=auth["staff"])).json()
+    assert poi["description"] == {"fr": "Réécrit par l'office."}
+
+    no_etag = await client.post(
+        f"{CONFLICTS}/lavoir-n2/description", json={"take": "source"}, headers=auth["staff"]
+    )
+    assert no_etag.status_code == 428
+    taken = await client.post(
+        f"{CONFLICTS}/lavoir-n2/description",
+        json={"take": "source"},
+        headers={**auth["staff"], "If-Match": etag_for("poi", "lavoir-n2", 2)},
+    )
+    assert taken.status_code == 200, taken.text
+    assert taken.json()["revision"] == 3
+    poi = (await client.get(f"{POIS}/lavoir-n2", headers=auth["staff"])).json()
+    assert poi["description"] == {"fr": "Texte de la source."}
+    assert (await client.get(CONFLICTS, headers=auth["staff"])).json()["items"] == []
+    unknown = await client.post(
+        f"{CONFLICTS}/lavoir-n2/description", json={"take": "local"}, headers=auth["staff"]
+    )
+    assert (unknown.status_code, unknown.json()["errors"][0]["field"]) == (422, "field")

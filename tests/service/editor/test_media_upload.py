@@ -13,8 +13,8 @@ from litestar.testing import AsyncTestClient
 from PIL import Image
 
 from content.accounts.tokens import issue_token
-from content.db import Database
-from content.settings import Settings
+from content.core.db import Database
+from content.core.settings import Settings
 from service.app import create_app
 from tests.service.accounts_fixtures import Accounts, ManualClock
 from tests.service.editor.content_helpers import table_state, upload

@@ -6,9 +6,9 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.db import Database
+from content.core.db import Database
 from content.editing import etag_for
-from content.history import list_history
+from content.editing.history import list_history
 from tests.service.accounts_fixtures import count_rows
 
 OFFICES = "/api/v1/editor/offices"

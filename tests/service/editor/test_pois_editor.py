@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.db import Database
+from content.core.db import Database
 from content.editing import etag_for
 from tests.service.accounts_fixtures import Accounts
 from tests.service.editor.content_helpers import POIS, new_poi, table_state

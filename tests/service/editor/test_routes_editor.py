@@ -9,9 +9,9 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.db import Database
+from content.core.db import Database
+from content.core.events import ContentChanged, EventHub
 from content.editing import etag_for
-from content.events import ContentChanged, EventHub
 from tests.service.accounts_fixtures import Accounts
 from tests.service.editor.content_helpers import (
     POIS,

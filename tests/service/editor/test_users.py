@@ -6,7 +6,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.db import Database
+from content.core.db import Database
 from content.editing import etag_for
 from tests.service.accounts_fixtures import Accounts, count_rows
 

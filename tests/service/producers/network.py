@@ -15,7 +15,7 @@ from typing import Any
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from content.db import Database
+from content.core.db import Database
 
 __all__ = ["EDITOR", "PUBLIC", "Network", "build_network", "offer_body", "producer_body", "table_state"]
 

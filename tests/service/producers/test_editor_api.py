@@ -11,9 +11,9 @@ from litestar.testing import AsyncTestClient
 
 from content.accounts.tokens import issue_token
 from content.accounts.user_changes import NewUser, create_user
-from content.db import Database
+from content.core.db import Database
+from content.core.events import ContentChanged, EventHub
 from content.editing import etag_for
-from content.events import ContentChanged, EventHub
 from tests.service.accounts_fixtures import ManualClock
 from tests.service.producers.network import EDITOR, PUBLIC, Network, build_network, offer_body, table_state
 

@@ -13,9 +13,9 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from content.accounts.offices import NewOffice, create_office
-from content.clock import utc_now
-from content.db import Database
-from content.settings import load_settings
+from content.core.clock import utc_now
+from content.core.db import Database
+from content.core.settings import load_settings
 from service.app import create_app
 from tools.demo_producer_loader import load_demo_producers
 
