@@ -41,6 +41,8 @@ CHROMIUM_ARGS = [
 ]
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
+# Retrying assertions wait as long as actions do: two shared cores are slow under load.
+playwright_sync.expect.set_options(timeout=15_000)
 if not CHROMIUM.exists():
     pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import Site, check_axe, shoot, sign_in
 from tests.browser.seed import Account
 
@@ -18,7 +20,7 @@ def test_admin_creates_an_office_and_an_account_then_disables_and_resets_it(
     page.get_by_label("Nom", exact=True).fill("Office de Nogent")
     page.get_by_role("button", name="Créer l’office").click()
     page.wait_for_url("**/admin/offices?done=created")
-    assert page.get_by_role("cell", name="Office de Nogent").is_visible()
+    expect(page.get_by_role("cell", name="Office de Nogent")).to_be_visible()
     shoot(page, "admin-offices")
 
     page.goto("/backoffice/admin/users")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import Site, check_axe, shoot
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures"
@@ -29,10 +31,10 @@ def test_edit_and_publish_a_poi_then_see_it_in_the_public_api(signed_in: Any, si
     page.get_by_label("Description (fr)").fill("Une église du XVe siècle, au cœur de la cité.")
     page.get_by_label("Nom (en)").fill("Saint-Sauveur church")
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_role("status").first.inner_text() == "Enregistré."
+    expect(page.get_by_role("status").first).to_have_text("Enregistré.")
     page.get_by_role("button", name="Publier", exact=True).click()
-    assert "visible dans l’application" in page.get_by_role("status").first.inner_text()
-    assert page.get_by_role("button", name="Dépublier").is_visible()
+    expect(page.get_by_role("status").first).to_contain_text("visible dans l’application")
+    expect(page.get_by_role("button", name="Dépublier")).to_be_visible()
     check_axe(page)
     with site.api() as api:
         public = api.get("/api/v1/pois/eglise-saint-sauveur", params={"lang": "fr"}).json()
@@ -74,13 +76,13 @@ def test_upload_a_picture_and_a_narration(signed_in: Any, site: Site) -> None:
     page = signed_in(site.seeded.staff)
     page.goto("/backoffice/pois/manoir-publie")
     page.get_by_label("Fichier (photo ou son)").set_input_files(str(FIXTURES / "images" / "phone-photo.jpg"))
-    assert page.locator("#up-preview img").is_visible()  # previewed before sending
+    page.locator("#up-preview img").wait_for()  # previewed before sending
     page.get_by_label("Texte alternatif (ce que montre la photo)").fill("La façade du manoir")
     page.get_by_label("Crédit").fill("OT du Perche")
     page.get_by_role("button", name="Envoyer").click()
     page.wait_for_url("**/backoffice/pois/manoir-publie?done=uploaded*")
     thumb = page.locator(".thumbs img").first
-    assert thumb.is_visible()
+    expect(thumb).to_be_visible()
     assert page.evaluate("img => img.naturalWidth", thumb.element_handle()) > 0
     page.get_by_label("Fichier (photo ou son)").set_input_files(str(FIXTURES / "audio" / "short-fr.wav"))
     page.get_by_label("Langue de la narration").select_option("fr")
@@ -106,12 +108,12 @@ def test_conflict_keeps_what_was_typed_and_reapplies_it(new_page: Any, site: Sit
         page.goto("/backoffice/pois/lavoir-du-conflit")
     theirs.get_by_label("Nom (fr)").fill("Lavoir de la Herse (restauré)")
     theirs.get_by_role("button", name="Enregistrer").click()
-    assert theirs.get_by_role("status").first.inner_text() == "Enregistré."
+    expect(theirs.get_by_role("status").first).to_have_text("Enregistré.")
 
     mine.get_by_label("Description (fr)").fill("Le lavoir où les lavandières chantaient.")
     mine.get_by_role("button", name="Enregistrer").click()
     conflict = mine.locator("#conflict")
-    assert conflict.is_visible()
+    expect(conflict).to_be_visible()
     assert "Lavoir de la Herse (restauré)" in conflict.inner_text()  # what they changed
     assert "Le lavoir où les lavandières chantaient." in conflict.inner_text()  # next to what I typed
     # Nothing typed is lost, and their change is in the form too.
@@ -120,7 +122,7 @@ def test_conflict_keeps_what_was_typed_and_reapplies_it(new_page: Any, site: Sit
     check_axe(mine)
     shoot(mine, "poi-conflict")
     mine.get_by_role("button", name="Enregistrer").click()
-    assert mine.get_by_role("status").first.inner_text() == "Enregistré."
+    expect(mine.get_by_role("status").first).to_have_text("Enregistré.")
     with site.api() as api:
         login = api.post(
             "/api/v1/auth/login",

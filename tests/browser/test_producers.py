@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import Site, check_axe, shoot
 
 
@@ -84,3 +86,22 @@ def test_a_producer_cannot_open_another_producers_offers(signed_in: Any, site: S
     assert answer is not None
     assert answer.status in (403, 404)
     check_axe(page)
+
+
+def test_the_pages_follow_the_browsers_language(new_page: Any, site: Site) -> None:
+    page = new_page(width=390, height=844, lang="en-GB")
+    page.goto("/backoffice/login")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_label("E-mail address").fill(site.seeded.producer.email)
+    page.get_by_label("Password").fill(site.seeded.producer.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/offers")
+    offer = page.get_by_role("listitem").filter(has_text="Œufs frais")
+    for name in ("Available", "Limited stock", "Sold out"):
+        expect(offer.get_by_role("button", name=name)).to_be_visible()
+    check_axe(page)
+    page.get_by_role("button", name="Français").click()  # the user's own setting wins from now on
+    page.wait_for_url("**/offers")
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    page.reload()
+    assert page.locator("html").get_attribute("lang") == "fr"

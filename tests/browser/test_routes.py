@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import Site, check_axe, shoot
 
 
@@ -47,10 +49,10 @@ def test_reorder_two_stops_and_see_the_pack_rebuilt(signed_in: Any, site: Site) 
 def test_route_texts_are_saved_and_published_state_is_shown(signed_in: Any, site: Site) -> None:
     page = signed_in(site.seeded.staff)
     page.goto("/backoffice/routes/legendes")
-    assert page.get_by_role("button", name="Dépublier").is_visible()  # the seeded route is published
+    expect(page.get_by_role("button", name="Dépublier")).to_be_visible()  # the seeded route is published
     page.get_by_label("Résumé (en)").fill("A loop among giant oaks.")
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_role("status").first.inner_text() == "Enregistré."
+    expect(page.get_by_role("status").first).to_have_text("Enregistré.")
     with site.api() as api:
         route = api.get("/api/v1/routes/legendes", params={"lang": "en"}).json()
     assert route["features"][0]["properties"]["summary"] == "A loop among giant oaks."
@@ -79,7 +81,7 @@ def test_upload_a_stop_narration_and_hear_it_on_the_page(signed_in: Any, site: S
     page.get_by_label("Fichier (photo ou son) — arrêt 1").set_input_files(
         str(FIXTURES / "audio" / "short-fr.wav")
     )
-    assert page.locator("#stops ~ section .upload-preview audio").first.is_visible()
+    page.locator("#stops ~ section .upload-preview audio").first.wait_for()
     page.get_by_role("button", name="Envoyer pour l’arrêt 1").click()
     page.wait_for_url("**/backoffice/routes/legendes?done=uploaded*")
     assert page.get_by_label("Narration (fr)").first.evaluate("a => a.tagName") == "AUDIO"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import Site, check_axe, shoot, sign_in
 from tests.browser.seed import Account
 
@@ -16,12 +18,12 @@ def test_sign_in_lands_on_the_home_page(new_page: Any, site: Site) -> None:
     shoot(page, "login")
     sign_in(page, site.seeded.staff)
     assert page.url.endswith("/backoffice/")
-    assert page.get_by_role("heading", name="À faire").is_visible()
+    expect(page.get_by_role("heading", name="À faire")).to_be_visible()
     drafts = page.locator("section", has=page.get_by_role("heading", name="Brouillons"))
-    assert drafts.get_by_role("link", name="Lavoir de la Herse").is_visible()
+    expect(drafts.get_by_role("link", name="Lavoir de la Herse")).to_be_visible()
     assert drafts.get_by_role("link", name="Moulin du Loir").count() == 0  # another office's
     narrations = page.locator("section", has=page.get_by_role("heading", name="Arrêts sans narration"))
-    assert narrations.get_by_role("link", name="Légendes de la forêt").is_visible()
+    expect(narrations.get_by_role("link", name="Légendes de la forêt")).to_be_visible()
     check_axe(page)
     shoot(page, "home")
 
@@ -30,7 +32,7 @@ def test_a_wrong_password_shows_an_error_on_the_page(new_page: Any, site: Site) 
     page = new_page()
     sign_in(page, Account(site.seeded.staff.email, "not the password"))
     assert "/backoffice/login" in page.url
-    assert page.get_by_role("alert").inner_text() == "Adresse e-mail ou mot de passe incorrect."
+    expect(page.get_by_role("alert")).to_have_text("Adresse e-mail ou mot de passe incorrect.")
     assert page.get_by_label("Adresse e-mail").input_value() == site.seeded.staff.email
     check_axe(page)
 

@@ -15,7 +15,7 @@ from typing import Any
 from content.core.errors import FieldError, InvalidInput
 from content.editing.history import HistoryEntry
 
-__all__ = ["FORM_LANGS", "Shape", "base_values", "changed_paths", "flat_values", "patch_fields"]
+__all__ = ["FORM_LANGS", "Shape", "base_values", "changed_paths", "flat_values", "lang_map", "patch_fields"]
 
 FORM_LANGS = ("fr", "en")
 
@@ -94,10 +94,24 @@ def _number(path: str, text: str, errors: list[FieldError]) -> float | None:
         return None
 
 
+def lang_map(current: Any, typed: dict[str, str], path: str) -> dict[str, str | None]:
+    """A language map as typed: the languages the form shows, ``None`` for one emptied (a merge patch
+    removes it), and the other languages as they are."""
+    value: dict[str, str | None] = dict(current or {})
+    for lang in FORM_LANGS:
+        text = typed.get(f"{path}.{lang}", "")
+        if text:
+            value[lang] = text
+        elif lang in value:
+            value[lang] = None
+    return value
+
+
 def patch_fields(
     shape: Shape, current: dict[str, Any], typed: dict[str, str], paths: Sequence[str]
 ) -> dict[str, Any]:
-    """The patch (JSON-API field names) that applies the typed values at ``paths`` to ``current``."""
+    """The patch (JSON-API field names, merge-patch style: ``None`` removes) that applies the typed
+    values at ``paths`` to ``current``; fields the user did not touch are left out."""
     touched = {path.split(".")[0] for path in paths}
     if shape.geometry == "point" and touched & {"lat", "lon"}:
         touched -= {"lat", "lon"}
@@ -109,11 +123,7 @@ def patch_fields(
     errors: list[FieldError] = []
     for field in sorted(touched):
         if field in shape.lang_fields:
-            value = {k: v for k, v in (current.get(field) or {}).items() if k not in FORM_LANGS}
-            value.update(
-                {lang: typed[f"{field}.{lang}"] for lang in FORM_LANGS if typed.get(f"{field}.{lang}")}
-            )
-            patch[field] = value
+            patch[field] = lang_map(current.get(field), typed, field)
         elif field == "geometry" and shape.geometry == "point":
             lon, lat = _number("lon", typed["lon"], errors), _number("lat", typed["lat"], errors)
             patch[field] = {"type": "Point", "coordinates": [lon, lat]}
@@ -131,16 +141,8 @@ def patch_fields(
                     value[b] = typed[f"{a}.{b}"] or None
             for a, b in shape.nested_lang:
                 if a == field:
-                    kept = {k: v for k, v in (value.get(b) or {}).items() if k not in FORM_LANGS}
-                    kept.update(
-                        {
-                            lang: typed[f"{a}.{b}.{lang}"]
-                            for lang in FORM_LANGS
-                            if typed.get(f"{a}.{b}.{lang}")
-                        }
-                    )
-                    value[b] = kept
-            patch[field] = {k: v for k, v in value.items() if v is not None}
+                    value[b] = lang_map(value.get(b), typed, f"{a}.{b}")
+            patch[field] = value
         elif field == "duration_min":
             number = _number(field, typed[field], errors)
             patch[field] = int(number) if number is not None else None

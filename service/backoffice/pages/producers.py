@@ -17,6 +17,7 @@ from service.backoffice._render import gettext_for, redirect, render
 from service.backoffice.deps import UserDep
 from service.backoffice.pages._forms import field_errors, read_form, text
 from service.backoffice.pages._labels import hours_text, offer_context
+from service.backoffice.pages._values import FORM_LANGS, lang_map
 from service.deps import ClockDep, DatabaseDep, EventsDep
 
 __all__ = ["producer_pages"]
@@ -134,11 +135,9 @@ async def offer_page(
 
 def _offer_fields(form: dict[str, list[str]], offer: Any) -> dict[str, Any]:
     fields: dict[str, Any] = {}
-    product = {k: v for k, v in offer.product.items() if k not in ("fr", "en")}
-    product.update(
-        {lang: text(form, f"product.{lang}") for lang in ("fr", "en") if text(form, f"product.{lang}")}
+    fields["product"] = lang_map(
+        offer.product, {f"product.{k}": text(form, f"product.{k}") for k in FORM_LANGS}, "product"
     )
-    fields["product"] = product
     price_text, unit = text(form, "price").replace(",", ".").replace("€", "").strip(), text(form, "unit")
     if price_text:
         try:
@@ -290,11 +289,7 @@ async def _save_producer(
         fields["opening_hours"] = typed["opening_hours"] or None
     if "name" in typed:
         fields["name"] = typed["name"]
-        description = {k: v for k, v in producer.description.items() if k not in ("fr", "en")}
-        description.update(
-            {lang: typed[f"description.{lang}"] for lang in ("fr", "en") if typed.get(f"description.{lang}")}
-        )
-        fields["description"] = description
+        fields["description"] = lang_map(producer.description, typed, "description")
         fields["address"] = typed.get("address") or None
         fields["commune"] = typed.get("commune") or None
         fields["contact"] = {

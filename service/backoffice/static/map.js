@@ -37,6 +37,13 @@
     var points = JSON.parse(box.getAttribute("data-points") || "[]"), all = [];
     points.forEach(function (c) { var p = [c[1], c[0]]; all.push(p); L.circleMarker(p, { radius: 5, color: "#22543d" }).addTo(map); });
     fit(all);
+  } else if (kind === "boxes") {
+    var boxes = JSON.parse(box.getAttribute("data-boxes") || "[]"), corners = [];
+    boxes.forEach(function (b) {
+      var sw = [b[1], b[0]], ne = [b[3], b[2]]; corners.push(sw, ne);
+      L.rectangle([sw, ne], { color: "#22543d", weight: 2, fillOpacity: 0.05 }).addTo(map);
+    });
+    fit(corners);
   } else if (kind === "route") {
     var lineField = field("line"), line = [];
     try { line = JSON.parse(lineField.value || "[]").map(function (c) { return [c[1], c[0]]; }); } catch (e) { line = []; }

@@ -50,7 +50,7 @@ def test_a_patch_carries_only_changed_fields_and_keeps_other_languages() -> None
 def test_clearing_a_language_drops_it_but_not_the_languages_the_form_does_not_show() -> None:
     typed = {**flat_values(SHAPE, CURRENT), "name.fr": ""}
     patch = patch_fields(SHAPE, CURRENT, typed, ["name.fr"])
-    assert patch == {"name": {"de": "Waschhaus"}}
+    assert patch == {"name": {"fr": None, "de": "Waschhaus"}}  # merge-patch style: None removes
 
 
 def test_coordinates_are_read_with_a_comma_too() -> None:
