@@ -58,6 +58,7 @@ class RouteQuery(msgspec.Struct, frozen=True, kw_only=True):
     radius_m: float = DEFAULT_RADIUS_M
     theme: str | None = None
     lang: str | None = None
+    updated_since: str | None = None  # RFC 3339 as stored: only routes updated after it
     limit: int = DEFAULT_LIMIT
     after: SortKey | None = None
 
@@ -103,6 +104,9 @@ def _filters(query: RouteQuery) -> tuple[list[str], dict[str, Any]]:
     if query.lang is not None:
         where.append(_HAS_LANGUAGE)
         params.update(lang=query.lang, lang_primary=query.lang.split("-")[0])
+    if query.updated_since is not None:
+        where.append("r.updated_at > :updated_since")
+        params["updated_since"] = query.updated_since
     return where, params
 
 
