@@ -22,7 +22,7 @@ from content.core.clock import Clock, utc_now
 from content.core.db import Database
 from content.core.events import EventHub
 from content.core.settings import Settings, load_settings
-from content.sweep import sweep_leftovers
+from content.operations.sweep import sweep_leftovers
 from packs.rebuild import PackRebuilder
 from service.analytics import AnalyticsBatchController
 from service.analytics_counting import UsageCountingMiddleware

@@ -13,7 +13,7 @@ from litestar.datastructures import CacheControlHeader, State
 from litestar.params import QueryParameter
 
 from content.core.errors import FieldError, Unavailable
-from content.probes import probe_blob_store, probe_database
+from content.operations.probes import probe_blob_store, probe_database
 from service.problems import problem_responses
 
 __all__ = ["VERSION", "Health", "health"]

@@ -20,8 +20,8 @@ from urllib.parse import urlparse
 
 import boto3
 
+from content.core.private_files import FILE_MODE, private_dir
 from content.core.settings import Settings
-from content.private_files import FILE_MODE, private_dir
 
 __all__ = ["Replica", "litestream_binary", "restore_replica", "start_replication"]
 

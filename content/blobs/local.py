@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from content.blobs.base import DEFAULT_CHUNK_BYTES, BlobNotFound, BlobStore, StoredBlob, validate_key
-from content.private_files import FILE_MODE, private_dir
+from content.core.private_files import FILE_MODE, private_dir
 
 __all__ = ["LocalBlobStore"]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import aiosqlite
 
 from content.core.gate import Gate
-from content.private_files import private_dir, private_file
+from content.core.private_files import private_dir, private_file
 
 __all__ = ["Database", "apply_migrations", "migration_files", "prepare_file"]
 

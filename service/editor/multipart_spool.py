@@ -22,7 +22,7 @@ from litestar import Request
 from litestar.exceptions import HTTPException
 
 from content.core.errors import InvalidInput, PayloadTooLarge, UnsupportedMedia
-from content.private_files import private_dir
+from content.core.private_files import private_dir
 
 __all__ = ["MAX_TEXT_PART_BYTES", "SpooledUpload", "spool_upload"]
 

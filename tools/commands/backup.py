@@ -16,10 +16,10 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from content import backup
 from content.blobs import S3BlobStore
+from content.core.private_files import private_dir
 from content.core.settings import Settings
-from content.private_files import private_dir
+from content.operations import backup
 from packs.references import pack_blobs
 from tools.cli import add_common, settings_from
 

@@ -13,7 +13,7 @@ from content.core.db import Database
 from content.core.errors import InvalidParameter
 from content.core.ids import is_valid_id
 from content.core.settings import Settings
-from content.sweep import sweep_leftovers
+from content.operations.sweep import sweep_leftovers
 from content.text.i18n import validate_tag
 from packs.builder import BuildResult, PackBuilder, build_all
 from packs.retention import prune_packs

@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 
 from content.core.settings import Settings, load_settings
 from content.media import ingest
-from content.sweep import sweep_leftovers
+from content.operations.sweep import sweep_leftovers
 from service.app import create_app
 from tools.cli import main as cli_main
 

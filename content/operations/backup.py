@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from content.private_files import FILE_MODE, private_dir
+from content.core.private_files import FILE_MODE, private_dir
 
 __all__ = [
     "BackupReport",

@@ -1,0 +1,1 @@
+"""Running the service: backups and their verification, deep health probes, sweeping crash leftovers."""
