@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import msgspec
 
+from content import editing
 from content.accounts.offices import NewOffice, create_office
 from content.accounts.principal import Principal
 from content.accounts.user_changes import NewUser, create_user
@@ -17,14 +18,8 @@ from content.core.clock import utc_now
 from content.core.db import Database
 from content.core.events import EventHub
 from content.core.settings import Settings
-from content.editing.aggregates import (
-    change_poi_status,
-    change_route_status,
-    new_poi,
-    new_route,
-    poi_etag,
-    route_etag,
-)
+from content.editing import EditSession
+from content.editing.aggregates import POIS, ROUTES, poi_etag, route_etag
 from content.pois.model import PoiInput
 from content.producers.model import OfferInput, ProducerInput
 from content.producers.offer_store import create_offer
@@ -74,7 +69,6 @@ async def seed(settings: Settings) -> Seeded:
                     },
                     ProducerInput,
                 ),
-                actor=None,
                 now=now,
                 office_id="ot-perche",
                 producer_id="ferme-des-bois",
@@ -94,7 +88,6 @@ async def seed(settings: Settings) -> Seeded:
                         },
                         OfferInput,
                     ),
-                    actor=None,
                     now=now,
                 )
                 offers[key] = offer.id
@@ -114,15 +107,15 @@ async def seed(settings: Settings) -> Seeded:
         admin = Principal(
             id="seed", email="seed@perche.example", role="admin", office_id=None, producer_id=None
         )
+        session = EditSession(db=db, events=events, principal=admin, now=now)
         for poi_id, office, name, lon, lat in (
             ("eglise-saint-sauveur", "ot-perche", "Église Saint-Sauveur", 0.5634, 48.3752),
             ("lavoir-du-conflit", "ot-perche", "Lavoir de la Herse", 0.57, 48.38),
             ("moulin-du-loir", "ot-loir", "Moulin du Loir", 0.9, 48.1),
         ):
-            await new_poi(
-                events,
-                db,
-                admin,
+            await editing.create(
+                session,
+                POIS,
                 msgspec.convert(
                     {
                         "id": poi_id,
@@ -134,12 +127,10 @@ async def seed(settings: Settings) -> Seeded:
                     PoiInput,
                 ),
                 office_id=office,
-                now=now,
             )
-        record = await new_poi(
-            events,
-            db,
-            admin,
+        record = await editing.create(
+            session,
+            POIS,
             msgspec.convert(
                 {
                     "id": "manoir-publie",
@@ -150,9 +141,8 @@ async def seed(settings: Settings) -> Seeded:
                 PoiInput,
             ),
             office_id="ot-perche",
-            now=now,
         )
-        await change_poi_status(events, db, admin, record.id, "published", if_match=poi_etag(record), now=now)
+        await editing.set_status(session, POIS, record.id, "published", if_match=poi_etag(record))
         stops = [
             {
                 "id": "porte",
@@ -165,10 +155,9 @@ async def seed(settings: Settings) -> Seeded:
                 "geometry": _point(0.5655, 48.3838),
             },
         ]
-        route = await new_route(
-            events,
-            db,
-            admin,
+        route = await editing.create(
+            session,
+            ROUTES,
             msgspec.convert(
                 {
                     "id": "legendes",
@@ -184,11 +173,8 @@ async def seed(settings: Settings) -> Seeded:
                 RouteInput,
             ),
             office_id="ot-perche",
-            now=now,
         )
-        await change_route_status(
-            events, db, admin, route.id, "published", if_match=route_etag(route), now=now
-        )
+        await editing.set_status(session, ROUTES, route.id, "published", if_match=route_etag(route))
         blobs = open_blob_store(settings)
         try:
             await PackBuilder(db, blobs, settings).build("route:legendes")
