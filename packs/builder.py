@@ -223,7 +223,7 @@ class PackBuilder:
         out = self.work_dir / f"{pack_id.replace(':', '-')}.v{header.version}.zip"
         written = await asyncio.to_thread(write_pack, out, sources, header, self.keyring)
         try:
-            stored = await self.blobs.put_file(out, content_type=ZIP_TYPE)
+            stored = await self.blobs.take_file(out, content_type=ZIP_TYPE)
         finally:
             with suppress(FileNotFoundError):
                 await asyncio.to_thread(out.unlink)

@@ -69,8 +69,8 @@ def build_dashboard(
                     _values(source, "pack_downloaded", n, pack_id),
                 ),
                 (
-                    _("Updates (deltas)"),
-                    _values(source, "pack_delta_served", n, pack_id),
+                    _("Updates (reported by the apps)"),
+                    _values(source, "pack_updated", n, pack_id),
                 ),
             ],
             _("Period"),

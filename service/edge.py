@@ -50,6 +50,9 @@ REDACTED_QUERY_KEYS = frozenset(
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 
 
+ANONYMOUS_PREFIX = "/api/v1/analytics/"
+
+
 def redact_query(query: str) -> str:
     """The query string with the value of every secret-looking parameter replaced by ``***``."""
     if not query:
@@ -115,6 +118,8 @@ class Edge:
         if not access_log.isEnabledFor(logging.INFO):
             return
         client = scope.get("client")
+        if str(scope.get("path", "")).startswith(ANONYMOUS_PREFIX):
+            client = None  # usage batches are anonymous: their address is written nowhere (issue 11)
         fields = {
             "request_id": request_id,
             "method": method,

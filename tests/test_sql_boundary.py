@@ -12,9 +12,8 @@ CONTENT_TABLES = (
     "|history|users|offices|tokens|import_sources"
 )
 SQL = re.compile(rf"\b(FROM|JOIN|UPDATE|INTO)\s+({CONTENT_TABLES})\b", re.IGNORECASE)
-# packs/rebuild.py belongs to the perf helper, who moves its SQL into content/ (COORD); tools/bench
-# fabricates benchmark media rows on purpose.
-NOT_YET = {"packs/rebuild.py", "tools/bench/packs.py"}
+# tools/bench fabricates benchmark media rows on purpose.
+NOT_YET = {"tools/bench/packs.py"}
 
 
 def test_no_sql_on_content_tables_outside_content() -> None:

@@ -21,7 +21,7 @@ __all__ = ["DROP_ROUTE", "DROP_STOP_POSITION", "demo_figures", "seed_demo_figure
 
 SEED = 2026
 DAYS = 365
-DROP_ROUTE = "belleme-legendes-de-la-foret"
+DROP_ROUTE = "nogent-cite-des-comtes"  # the demo staff account's office (perche-tourisme) owns it
 DROP_STOP_POSITION = 4
 _LANGS = (("fr", 0.72), ("en", 0.2), ("de", 0.05), ("nl", 0.03))
 _PLATFORMS = (("android", 0.58), ("ios", 0.37), ("web", 0.05))
@@ -96,7 +96,12 @@ def _route_day(today: _Day, route_id: str, stops: list[str], visitors: int, pack
         installs = _poisson(rng, visitors * 0.55)
         today.add("pack_installed", "pack", pack, installs, detail=str(packs[pack]))
         today.add("pack_downloaded", "pack", pack, installs, audience=False)
-        today.add("pack_updated", "pack", pack, _poisson(rng, visitors * 0.08), detail=str(packs[pack]))
+        version = packs[pack]
+        updates = _poisson(rng, visitors * 0.08) if version > 1 else 0
+        today.add("pack_updated", "pack", pack, updates, detail=str(version))
+        today.add(
+            "pack_delta_served", "pack", pack, updates, detail=f"{version - 1}-{version}", audience=False
+        )
     still = visitors
     for position, stop_id in enumerate(stops, start=1):
         keep = 0.45 if route_id == DROP_ROUTE and position == DROP_STOP_POSITION else 0.93

@@ -24,8 +24,17 @@ from content.core.db import prepare_file
 from content.core.settings import Settings, load_settings
 from packs.signing import KeyRing
 from tools.logs import configure_logging
+from tools.serving import GuardedH11Protocol
 
-__all__ = ["SETTINGS_ENV", "cores", "create_worker_app", "prepare", "serve_workers", "worker_count"]
+__all__ = [
+    "SETTINGS_ENV",
+    "WorkerH11Protocol",
+    "cores",
+    "create_worker_app",
+    "prepare",
+    "serve_workers",
+    "worker_count",
+]
 
 SETTINGS_ENV = "ODYSSEE__WORKER_SETTINGS"
 """The settings the supervisor resolved (environment and flags), handed to its workers as JSON."""
@@ -52,6 +61,12 @@ def prepare(settings: Settings) -> None:
     KeyRing.from_settings(settings).active()
 
 
+class WorkerH11Protocol(GuardedH11Protocol):
+    """``tools.serving``'s protocol with the timeouts of the worker's settings (set by
+    :func:`create_worker_app`): uvicorn pickles its configuration for every worker it spawns, and the
+    protocol class ``server_options`` makes at run time cannot be pickled."""
+
+
 def create_worker_app() -> Litestar:
     """The app of one worker process (uvicorn's factory), on the supervisor's settings."""
     from service.app import create_app
@@ -60,6 +75,8 @@ def create_worker_app() -> Litestar:
     settings = load_settings(env={}, **msgspec.json.decode(raw)) if raw else load_settings()
     # A worker is a fresh (spawned) process: it sets up the same logging as the supervisor.
     configure_logging(settings.log_level, settings.log_format)
+    WorkerH11Protocol.header_timeout_s = settings.header_timeout_s
+    WorkerH11Protocol.body_timeout_s = settings.body_timeout_s
     return create_app(settings)
 
 
@@ -85,6 +102,9 @@ def serve_workers(settings: Settings, workers: int, **options: Any) -> None:
     """Run ``workers`` processes until interrupted; ``options`` are uvicorn's (host, port, timeouts…)."""
     prepare(settings)
     os.environ[SETTINGS_ENV] = msgspec.json.encode(settings, enc_hook=str).decode()
+    http = options.get("http")
+    if isinstance(http, type) and issubclass(http, GuardedH11Protocol):
+        options = {**options, "http": f"{__name__}:WorkerH11Protocol"}
     config = _TcpConfig(f"{__name__}:create_worker_app", factory=True, workers=workers, **options)
     sock = config.bind_socket()
     try:

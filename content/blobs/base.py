@@ -68,6 +68,11 @@ class BlobStore(ABC):
         ignores it.
         """
 
+    async def take_file(self, path: Path, *, content_type: str | None = None) -> StoredBlob:
+        """``put_file`` for a file the caller gives up (a pack just written): a backend that can moves it
+        into place instead of copying its bytes; the file may or may not remain afterwards."""
+        return await self.put_file(path, content_type=content_type)
+
     @abstractmethod
     async def put_bytes(self, data: bytes, *, content_type: str | None = None) -> StoredBlob:
         """Store bytes already in memory (small variants, manifests)."""

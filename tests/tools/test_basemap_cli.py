@@ -123,8 +123,15 @@ def test_a_vector_basemap_needs_its_style(tmp_path: Path, capsys: pytest.Capture
 
 
 def test_a_raster_basemap_refuses_a_style(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data = tmp_path / "data"
+    data = empty_store(tmp_path / "data")
     args = ["basemap", "set", str(raster_basemap()), "--style", str(vector_style()), "--data-dir", str(data)]
     assert main(args) == 1
-    assert "raster" in capsys.readouterr().err
+    assert "is for vector basemaps; this one has raster tiles" in capsys.readouterr().err
     assert _blobs(data) == []
+
+
+def test_set_needs_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "data"
+    assert main(["basemap", "set", str(raster_basemap()), "--data-dir", str(data)]) == 1
+    assert "no Odyssée store" in capsys.readouterr().err
+    assert not data.exists() or _blobs(data) == []

@@ -4,11 +4,15 @@
 from __future__ import annotations
 
 import asyncio
+import pickle
 import socket
+from pathlib import Path
 
+import msgspec
 import pytest
 
-from tools.workers import _TcpConfig, cores, worker_count
+from content.core.settings import load_settings
+from tools.workers import SETTINGS_ENV, WorkerH11Protocol, _TcpConfig, cores, create_worker_app, worker_count
 
 
 async def test_connections_accepted_by_the_workers_socket_have_tcp_nodelay() -> None:
@@ -39,3 +43,18 @@ def test_worker_count_defaults_to_the_cores() -> None:
     assert worker_count(3) == 3
     with pytest.raises(ValueError, match="workers"):
         worker_count(-1)
+
+
+def test_a_worker_gets_the_supervisors_settings_and_timeouts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = load_settings(env={}, data_dir=tmp_path / "data", header_timeout_s=3, body_timeout_s=7)
+    monkeypatch.setenv(SETTINGS_ENV, msgspec.json.encode(settings, enc_hook=str).decode())
+    app = create_worker_app()
+    assert app.state.settings == settings
+    assert (WorkerH11Protocol.header_timeout_s, WorkerH11Protocol.body_timeout_s) == (3, 7)
+    # uvicorn pickles its configuration for each spawned worker: the protocol must be importable.
+    config = _TcpConfig(
+        "tools.workers:create_worker_app", factory=True, http="tools.workers:WorkerH11Protocol"
+    )
+    assert pickle.loads(pickle.dumps(config)).http == "tools.workers:WorkerH11Protocol"

@@ -12,6 +12,7 @@ near-me/health ratio and the two-workers/one-worker ratios. Targets: ratio ≥ 0
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import random
@@ -27,7 +28,10 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from content.change_feed import latest_history_id
+from content.core.db import Database
 from content.core.model import POI_CATEGORIES
+from packs.due import history_watermark
 from tools.bench._report import record
 
 __all__ = ["main"]
@@ -231,6 +235,21 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed else 0
 
 
+def _wait_caught_up(db_path: Path, timeout_s: float = 600) -> None:
+    """Wait until the pack rebuilder has read every history row (an import may write one per POI), so
+    that its catch-up does not run during the measurements."""
+
+    async def behind() -> int:
+        async with Database(db_path, readers=1) as db, db.read() as conn:
+            return await latest_history_id(conn) - await history_watermark(conn)
+
+    deadline = time.monotonic() + timeout_s
+    while asyncio.run(behind()) > 0:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the pack rebuilder did not catch up with the history")
+        time.sleep(0.5)
+
+
 def _combined(runs: list[Run]) -> Run:
     """Several runs of one endpoint as one: mean rate, median p50, worst p99, all errors."""
     p50s = sorted(run.p50_ms for run in runs)
@@ -256,6 +275,8 @@ def _serve_and_drive(
             servers[workers] = (subprocess.Popen(command, env=env), f"http://127.0.0.1:{port}")
         for _, base_url in servers.values():
             wait_ready(base_url, timeout_s=90)
+        _wait_caught_up(Path(env["ODYSSEE_DATA_DIR"]) / "odyssee.sqlite3")
+        for _, base_url in servers.values():
             # Warm both paths (page cache, reader connections) before measuring.
             drive(f"{base_url}/api/v1/pois", duration_s=2, connections=connections, script=script)
             drive(f"{base_url}/api/v1/health", duration_s=1, connections=connections)

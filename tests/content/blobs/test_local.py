@@ -47,6 +47,24 @@ async def test_put_file_hashes_while_copying_and_leaves_no_temp(
     assert _files(store.root) == [store.path_for(expected)]
 
 
+async def test_take_file_moves_the_file_into_place_without_copying_it(
+    store: LocalBlobStore, tmp_path: Path
+) -> None:
+    source = tmp_path / "pack.zip"
+    source.write_bytes(b"a pack written just now" * 1000)
+    data = source.read_bytes()
+    inode = source.stat().st_ino
+    stored = await store.take_file(source)
+    final = store.path_for(hashlib.sha256(data).hexdigest())
+    assert (stored.sha256, stored.size, stored.created) == (final.name, len(data), True)
+    assert final.read_bytes() == data
+    assert final.stat().st_ino == inode  # renamed, not copied
+    assert not source.exists()
+    source.write_bytes(data)
+    assert (await store.take_file(source)).created is False
+    assert _files(store.root) == [final]
+
+
 async def test_failed_put_leaves_neither_final_name_nor_temp(
     store: LocalBlobStore, fixtures_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
