@@ -9,7 +9,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from datetime import datetime
 
+from content.core.clock import rfc3339
 from content.core.errors import FieldError, InvalidParameter
 from content.core.paging import DEFAULT_LIMIT, MAX_LIMIT
 from content.places.geo import BBox
@@ -31,6 +33,7 @@ __all__ = [
     "parse_number",
     "parse_place",
     "parse_q",
+    "parse_updated_since",
 ]
 
 MAX_RADIUS_M = 100_000.0
@@ -165,3 +168,18 @@ def parse_language(lang: str | None, accept_language: str | None) -> tuple[Langu
         if known not in preferred:
             preferred.append(known)
     return LanguageChoice(preferred=tuple(preferred[:8])), None
+
+
+def parse_updated_since(value: str | None) -> str | None:
+    """``updated_since``: an RFC 3339 date-time with its offset, as the stored form (UTC, seconds; a
+    fraction is dropped, so the boundary second is included rather than missed)."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        moment = datetime.fromisoformat(text.replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None or "T" not in text.upper():
+        raise _bad("updated_since", "must be an RFC 3339 date-time with an offset, e.g. 2026-05-01T08:00:00Z")
+    return rfc3339(moment)

@@ -18,12 +18,20 @@ from content.pois.queries import PoiQuery
 from content.text.localize import Localizer
 from service.cursors import cursor_codec, cursor_scope, read_cursor
 from service.exports import FormatParam, base_url, jsonld_response, parse_format
-from service.params import parse_choice, parse_language, parse_limit, parse_place, parse_q
+from service.params import (
+    parse_choice,
+    parse_language,
+    parse_limit,
+    parse_place,
+    parse_q,
+    parse_updated_since,
+)
 from service.problems import problem_responses
 from service.public import (
     GEO_JSON,
     LIST_CACHE,
     AcceptLanguage,
+    UpdatedSince,
     content_language,
     feature_cache,
     store_of,
@@ -58,6 +66,7 @@ class PoiController(Controller):
         ] = None,
         limit: Annotated[OptionalQuery, QueryParameter(description="1 to 500, default 50")] = None,
         cursor: Annotated[OptionalQuery, QueryParameter(description="the previous page's next")] = None,
+        updated_since: UpdatedSince = None,
     ) -> Response[PoiCollection | PoiCollectionAll]:
         """Published POIs in one FeatureCollection page, filtered by place, category and text."""
         db, settings = store_of(state)
@@ -67,13 +76,15 @@ class PoiController(Controller):
         choice, _ = parse_language(lang, accept_language)
         page_size = parse_limit(limit)
         codec = await cursor_codec(state, db)
-        scope = cursor_scope("pois", where, box, chosen, text)
+        since = parse_updated_since(updated_since)
+        scope = cursor_scope("pois", where, box, chosen, text, since)
         query = PoiQuery(
             near=None if where is None else (where[0], where[1]),
             radius_m=PoiQuery.radius_m if where is None else where[2],
             bbox=box,
             category=chosen,
             q=text,
+            updated_since=since,
             limit=page_size,
             after=read_cursor(codec, cursor, scope),
         )

@@ -17,10 +17,10 @@ from content.producers.vocabulary import LABELS, OFFER_CATEGORIES
 from content.text.localize import Localizer
 from service.cursors import cursor_codec, cursor_scope, read_cursor
 from service.deps import ClockDep, DatabaseDep, SettingsDep
-from service.params import parse_language, parse_limit, parse_place
+from service.params import parse_language, parse_limit, parse_place, parse_updated_since
 from service.problems import problem_responses
 from service.producer_params import parse_at, parse_available, parse_category, parse_label, parse_open_now
-from service.public import GEO_JSON, AcceptLanguage, content_language
+from service.public import GEO_JSON, AcceptLanguage, UpdatedSince, content_language
 
 __all__ = ["PRODUCER_CACHE", "ProducerController"]
 
@@ -72,6 +72,7 @@ class ProducerController(Controller):
         lang: LangQuery = None,
         limit: Annotated[OptionalQuery, QueryParameter(description="1 to 500, default 50")] = None,
         cursor: Annotated[OptionalQuery, QueryParameter(description="the previous page's next")] = None,
+        updated_since: UpdatedSince = None,
     ) -> Response[ProducerCollection]:
         """Published producers with their current offers, in one FeatureCollection page."""
         now = clock()
@@ -85,8 +86,9 @@ class ProducerController(Controller):
         page_size = parse_limit(limit)
         codec = await cursor_codec(state, db)
         explicit_at = None if at is None else rfc3339(instant)
+        since = parse_updated_since(updated_since)
         scope = cursor_scope(
-            "producers", where, box, wants_open, explicit_at, wants_available, chosen, chosen_label
+            "producers", where, box, wants_open, explicit_at, wants_available, chosen, chosen_label, since
         )
         query = ProducerQuery(
             now=now,
@@ -98,6 +100,7 @@ class ProducerController(Controller):
             available_today=wants_available,
             category=chosen,
             label=chosen_label,
+            updated_since=since,
             limit=page_size,
             after=read_cursor(codec, cursor, scope),
         )

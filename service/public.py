@@ -5,19 +5,33 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar.datastructures import CacheControlHeader, State
-from litestar.params import HeaderParameter
+from litestar.params import HeaderParameter, QueryParameter
 
 from content.core.db import Database
 from content.core.settings import Settings
 from content.pois.rendered import FeatureCache
 from content.text.localize import Localizer
 
-__all__ = ["GEO_JSON", "LIST_CACHE", "AcceptLanguage", "content_language", "feature_cache", "store_of"]
+__all__ = [
+    "GEO_JSON",
+    "LIST_CACHE",
+    "AcceptLanguage",
+    "UpdatedSince",
+    "content_language",
+    "feature_cache",
+    "store_of",
+]
 
 GEO_JSON = "application/geo+json"
 # Published content changes by editor action; a minute of staleness keeps phones and CDNs light.
 LIST_CACHE = CacheControlHeader(public=True, max_age=60)
 
+UpdatedSince = Annotated[
+    str | None,
+    QueryParameter(
+        description="RFC 3339 date-time with offset: only what was updated after it (incremental sync)"
+    ),
+]
 AcceptLanguage = Annotated[
     str | None,
     HeaderParameter(name="Accept-Language", required=False, description="used when lang is absent"),

@@ -19,9 +19,9 @@ from content.text.localize import Localizer
 from packs.route_packs import route_packs
 from service.cursors import cursor_codec, cursor_scope, read_cursor
 from service.exports import FormatParam, base_url, jsonld_response, parse_format
-from service.params import parse_choice, parse_language, parse_limit, parse_near
+from service.params import parse_choice, parse_language, parse_limit, parse_near, parse_updated_since
 from service.problems import problem_responses
-from service.public import GEO_JSON, LIST_CACHE, AcceptLanguage, content_language, store_of
+from service.public import GEO_JSON, LIST_CACHE, AcceptLanguage, UpdatedSince, content_language, store_of
 
 __all__ = ["RouteController"]
 
@@ -52,6 +52,7 @@ class RouteController(Controller):
         lang: LangParam = None,
         limit: Annotated[OptionalQuery, QueryParameter(description="1 to 500, default 50")] = None,
         cursor: Annotated[OptionalQuery, QueryParameter(description="the previous page's next")] = None,
+        updated_since: UpdatedSince = None,
     ) -> Response[RouteList]:
         """Published route summaries (``{items, next}``), filtered by place, theme and language."""
         db, settings = store_of(state)
@@ -60,12 +61,14 @@ class RouteController(Controller):
         choice, only_lang = parse_language(lang, accept_language)
         page_size = parse_limit(limit)
         codec = await cursor_codec(state, db)
-        scope = cursor_scope("routes", where, chosen, only_lang)
+        since = parse_updated_since(updated_since)
+        scope = cursor_scope("routes", where, chosen, only_lang, since)
         query = RouteQuery(
             near=None if where is None else (where[0], where[1]),
             radius_m=RouteQuery.radius_m if where is None else where[2],
             theme=chosen,
             lang=only_lang,
+            updated_since=since,
             limit=page_size,
             after=read_cursor(codec, cursor, scope),
         )

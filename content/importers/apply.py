@@ -12,15 +12,17 @@ from typing import Any
 import aiosqlite
 import msgspec
 
+from content import editing
 from content.core.model import Status
 from content.core.paging import EVERY_STATUS
 from content.editing import history
-from content.importers.merge import IMPORTED_FIELDS, merge_fields
+from content.editing.aggregates import POIS
+from content.importers.merge import IMPORTED_FIELDS, merge_fields, merge_patch_document
 from content.importers.model import Conflict, ImportReport, SourceObject
 from content.importers.tracking import Tracked, insert_tracked, set_unpublished_missing, update_tracked
 from content.pois.model import PoiInput, PoiPatch, PoiRecord
 from content.pois.queries import get_poi
-from content.pois.store import insert_pois, set_poi_status, update_poi
+from content.pois.store import insert_pois
 
 __all__ = ["Incoming", "apply_changed", "apply_new", "republish", "unpublish"]
 
@@ -109,7 +111,12 @@ def _open_conflicts(
 
 
 async def apply_changed(
-    conn: aiosqlite.Connection, items: list[Incoming], *, now: str, write: bool, report: ImportReport
+    conn: aiosqlite.Connection,
+    items: list[Incoming],
+    *,
+    session: editing.EditSession | None,
+    now: str,
+    report: ImportReport,
 ) -> None:
     """Objects whose source moved: overwrite the fields nobody edited here, keep and report the others."""
     done: list[Tracked] = []
@@ -128,24 +135,11 @@ async def apply_changed(
                     poi_id=record.id, external_id=tracked.external_id, field=name, local=local, source=source
                 )
             )
-        changed = False
-        if merged.patch and write:
-            patch = msgspec.convert(merged.patch, PoiPatch)
-            updated = await update_poi(conn, record.id, patch, user_id=None, updated_at=now)
-            changed = updated.change.changed
-            if changed:
-                await history.record(
-                    conn,
-                    entity_type="poi",
-                    entity_id=record.id,
-                    revision=updated.change.revision,
-                    action=_ACTION,
-                    user_id=None,
-                    before=updated.change.before,
-                    after=updated.change.after,
-                )
-        elif merged.patch:
-            changed = True
+        changed = bool(merged.patch)
+        if merged.patch and session is not None:
+            patch = msgspec.convert(merge_patch_document(current, merged.patch), PoiPatch)
+            updated = await editing.update(session, POIS, record.id, patch, if_match=editing.UNCHECKED)
+            changed = updated.revision != record.revision
         report.updated += changed
         report.unchanged += not changed
         tracked.conflicts = _open_conflicts(tracked, current, item.fields, merged.conflicts, now)
@@ -155,12 +149,16 @@ async def apply_changed(
         if "images" in item.fields:
             tracked.pictures = item.pictures
         done.append(tracked)
-    if write:
+    if session is not None:
         await update_tracked(conn, done, now)
 
 
 async def republish(
-    conn: aiosqlite.Connection, tracked: list[Tracked], *, now: str, write: bool, report: ImportReport
+    conn: aiosqlite.Connection,
+    tracked: list[Tracked],
+    *,
+    session: editing.EditSession | None,
+    report: ImportReport,
 ) -> None:
     """Objects back in the feed after the import unpublished them: published again, unless a person
     changed their status since (then they are left as they are)."""
@@ -169,14 +167,18 @@ async def republish(
         if record is None or record.status != "draft":
             continue
         report.republished += 1
-        if write:
-            await _set_status(conn, record, "published", now)
-    if write:
+        if session is not None:
+            await editing.set_status(session, POIS, record.id, "published", if_match=editing.UNCHECKED)
+    if session is not None:
         await set_unpublished_missing(conn, (entry.poi_id for entry in tracked), False)
 
 
 async def unpublish(
-    conn: aiosqlite.Connection, poi_ids: list[str], *, now: str, write: bool, report: ImportReport
+    conn: aiosqlite.Connection,
+    poi_ids: list[str],
+    *,
+    session: editing.EditSession | None,
+    report: ImportReport,
 ) -> None:
     """Objects gone from a full feed: unpublished (draft), never deleted."""
     done = []
@@ -186,21 +188,7 @@ async def unpublish(
             continue
         report.unpublished += 1
         done.append(poi_id)
-        if write:
-            await _set_status(conn, record, "draft", now)
-    if write:
+        if session is not None:
+            await editing.set_status(session, POIS, poi_id, "draft", if_match=editing.UNCHECKED)
+    if session is not None:
         await set_unpublished_missing(conn, done, True)
-
-
-async def _set_status(conn: aiosqlite.Connection, record: PoiRecord, status: Status, now: str) -> None:
-    updated = await set_poi_status(conn, record.id, status, user_id=None, updated_at=now)
-    await history.record(
-        conn,
-        entity_type="poi",
-        entity_id=record.id,
-        revision=updated.change.revision,
-        action="publish" if status == "published" else "unpublish",
-        user_id=None,
-        before=updated.change.before,
-        after=updated.change.after,
-    )

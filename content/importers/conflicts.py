@@ -8,14 +8,15 @@ from typing import Any, Literal
 
 import msgspec
 
+from content import editing
 from content.accounts.permissions import require_edit, require_list
 from content.accounts.principal import Principal
 from content.core.db import Database
 from content.core.errors import InvalidInput, NotFound
 from content.core.events import EventHub
 from content.core.paging import next_cursor, over_fetch, read_position
-from content.editing import EditSession, update
 from content.editing.aggregates import POIS
+from content.importers.merge import merge_patch_document
 from content.pois.model import PoiPatch, PoiRecord
 
 __all__ = ["ConflictPage", "FieldConflict", "PoiConflicts", "list_conflicts", "resolve_conflict"]
@@ -67,7 +68,7 @@ async def list_conflicts(
     """POIs with open conflicts, by id; staff see their office's only."""
     require_list(principal, "poi")
     office = None if principal.role == "admin" else principal.office_id
-    scope = f"{_LIST}:{provider}"  # a cursor is bound to its list and filter
+    scope = f"{_LIST}:{provider or ''}:{office or ''}"
     async with db.read() as conn:
         after = await read_position(conn, scope, cursor, str) or ""
         rows = list(
@@ -79,24 +80,20 @@ async def list_conflicts(
                 (after, provider, provider, office, office, over_fetch(limit)),
             )
         )
-        found = [
-            PoiConflicts(
-                poi_id=row[0],
-                revision=row[6],
-                name=msgspec.json.decode(row[1], type=dict[str, str]),
-                office_id=row[2],
-                provider=row[3],
-                external_id=row[4],
-                conflicts=_conflicts(row[5]),
-            )
-            for row in rows
-        ]
-        items, next_token = await next_cursor(conn, scope, found, limit, _poi_id)
-    return ConflictPage(items=items, next=next_token)
-
-
-def _poi_id(conflicts: PoiConflicts) -> str:
-    return conflicts.poi_id
+        page, next_page = await next_cursor(conn, scope, rows, limit, lambda row: str(row[0]))
+    items = [
+        PoiConflicts(
+            poi_id=row[0],
+            revision=row[6],
+            name=msgspec.json.decode(row[1], type=dict[str, str]),
+            office_id=row[2],
+            provider=row[3],
+            external_id=row[4],
+            conflicts=_conflicts(row[5]),
+        )
+        for row in page
+    ]
+    return ConflictPage(items=items, next=next_page)
 
 
 async def _open_conflicts(db: Database, poi_id: str) -> tuple[dict[str, Any], str | None]:
@@ -132,9 +129,13 @@ async def resolve_conflict(
         raise InvalidInput.field("field", f"no open conflict on {field!r} for this POI")
     record = None
     if take == "source":
-        patch = msgspec.convert({field: conflicts[field].get("source")}, PoiPatch)
-        session = EditSession(db=db, events=events, principal=principal, now=now)
-        record = await update(session, POIS, poi_id, patch, if_match=if_match)
+        session = editing.EditSession(db=db, events=events, principal=principal, now=now)
+        shown = await editing.read(session, POIS, poi_id)
+        stored = {field: msgspec.to_builtins(getattr(shown, field, None))}
+        document = merge_patch_document(stored, {field: conflicts[field].get("source")})
+        record = await editing.update(
+            session, POIS, poi_id, msgspec.convert(document, PoiPatch), if_match=if_match
+        )
     async with db.write() as conn:
         rows = list(
             await conn.execute_fetchall("SELECT conflicts FROM import_sources WHERE poi_id = ?", (poi_id,))

@@ -16,8 +16,10 @@ from datetime import datetime
 import aiosqlite
 import msgspec
 
+from content import editing
 from content.core.clock import rfc3339
 from content.core.db import Database
+from content.core.events import EventHub
 from content.core.model import Status
 from content.core.references import check_office
 from content.importers.apply import Incoming, apply_changed, apply_new, republish, unpublish
@@ -66,18 +68,24 @@ class _Run:
     options: ImportOptions
     pictures: PictureFetcher | None
     now: str
+    moment: datetime
+    events: EventHub
     report: ImportReport
     fingerprint: str
 
     @asynccontextmanager
-    async def batch(self) -> AsyncIterator[aiosqlite.Connection]:
-        """The writer in its own transaction, or a reader for a dry run."""
+    async def batch(self) -> AsyncIterator[tuple[aiosqlite.Connection, editing.EditSession | None]]:
+        """One transaction of the editing workflow (a command-line session: no principal, no If-Match),
+        or a reader and no session for a dry run."""
         if self.options.dry_run:
             async with self.db.read() as conn:
-                yield conn
+                yield conn, None
         else:
-            async with self.db.write() as conn:
-                yield conn
+            async with self.events.write(self.db) as pending:
+                session = editing.EditSession(
+                    db=self.db, events=self.events, principal=None, now=self.moment, joined=pending
+                )
+                yield pending.conn, session
 
 
 def _unchanged(tracked: TrackedState | SkipState, entry: Entry) -> bool:
@@ -169,8 +177,8 @@ async def _run_batch(run: _Run, batch: list[Entry]) -> None:
         (changed if known is not None else new).append(item)
     if not (new or changed or returning or new_skips):
         return
-    async with run.batch() as conn:
-        write = not options.dry_run
+    async with run.batch() as (conn, session):
+        write = session is not None
         if write and new_skips:
             await remember_skips(conn, options.provider, new_skips)
         no_longer_skipped = [item.source.external_id for item in new if item.source.external_id in skipped]
@@ -186,8 +194,8 @@ async def _run_batch(run: _Run, batch: list[Entry]) -> None:
             write=write,
             report=report,
         )
-        await apply_changed(conn, changed, now=run.now, write=write, report=report)
-        await republish(conn, returning, now=run.now, write=write, report=report)
+        await apply_changed(conn, changed, session=session, now=run.now, report=report)
+        await republish(conn, returning, session=session, report=report)
 
 
 def _where(source: SourceObject | Entry, detail: str = "") -> str:
@@ -212,9 +220,9 @@ async def _unpublish_missing(run: _Run, seen: set[str]) -> None:
                 continue
         missing.append(poi_id)
     for start in range(0, len(missing), options.batch_size):
-        async with run.batch() as conn:
+        async with run.batch() as (conn, session):
             chunk = missing[start : start + options.batch_size]
-            await unpublish(conn, chunk, now=run.now, write=not options.dry_run, report=run.report)
+            await unpublish(conn, chunk, session=session, report=run.report)
 
 
 def _fingerprint(options: ImportOptions) -> str:
@@ -230,6 +238,7 @@ async def run_import(
     *,
     pictures: PictureFetcher | None,
     now: datetime,
+    events: EventHub | None = None,
 ) -> ImportReport:
     """Import ``objects`` (from one of the readers) and say what happened.
 
@@ -246,6 +255,8 @@ async def run_import(
         options=options,
         pictures=pictures,
         now=rfc3339(now),
+        moment=now,
+        events=events or EventHub(),
         report=report,
         fingerprint=_fingerprint(options),
     )

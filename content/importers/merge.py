@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["IMPORTED_FIELDS", "Merged", "merge_fields"]
+__all__ = ["IMPORTED_FIELDS", "Merged", "merge_fields", "merge_patch_document"]
 
 # The fields an import writes. ``audio`` is never imported: narration is made here.
 IMPORTED_FIELDS = (
@@ -52,3 +52,32 @@ def merge_fields(
         elif new != baseline[name] and new != now:
             merged.conflicts[name] = (now, new)
     return merged
+
+
+# The POI fields a JSON Merge Patch merges member by member (content.merge_patch); the rest it replaces.
+_MERGED_OBJECTS = {"name", "description", "contact", "accessibility"}
+
+
+def _object_patch(current: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """The RFC 7396 document turning ``current`` into ``new``: removed members become ``null``."""
+    patch: dict[str, Any] = {key: None for key in current if key not in new}
+    for key, value in new.items():
+        old = current.get(key)
+        if isinstance(value, dict) and isinstance(old, dict):
+            patch[key] = _object_patch(old, value)
+        elif value != old:
+            patch[key] = value
+    return patch
+
+
+def merge_patch_document(current: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
+    """``patch`` (whole new values per field) as a merge patch: a language the source dropped is
+    removed instead of kept, as a whole-value replacement would."""
+    document: dict[str, Any] = {}
+    for name, value in patch.items():
+        old = current.get(name)
+        if name in _MERGED_OBJECTS and isinstance(value, dict) and isinstance(old, dict):
+            document[name] = _object_patch(old, value)
+        else:
+            document[name] = value
+    return document

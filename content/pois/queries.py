@@ -64,6 +64,7 @@ class PoiQuery(msgspec.Struct, frozen=True, kw_only=True):
     radius_m: float = DEFAULT_RADIUS_M
     category: str | None = None
     q: str | None = None
+    updated_since: str | None = None  # RFC 3339 as stored: only POIs updated after it
     limit: int = DEFAULT_LIMIT
     after: SortKey | None = None
 
@@ -119,6 +120,8 @@ def _common_filters(query: PoiQuery, sql: _Sql, match: str | None, *, fts_joined
         sql.add("p.office_id = :office_id", office_id=query.office_id)
     if query.category is not None:
         sql.add("p.category = :category", category=query.category)
+    if query.updated_since is not None:
+        sql.add("p.updated_at > :updated_since", updated_since=query.updated_since)
     if match is not None and not fts_joined:
         sql.add("p.rowid IN (SELECT rowid FROM pois_fts WHERE pois_fts MATCH :match)", match=match)
 
@@ -146,6 +149,7 @@ def _is_plain_public_near(query: PoiQuery, match: str | None) -> bool:
         and query.office_id is None
         and query.category is None
         and query.bbox is None
+        and query.updated_since is None
         and match is None
     )
 

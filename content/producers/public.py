@@ -57,6 +57,7 @@ class ProducerQuery(msgspec.Struct, frozen=True, kw_only=True):
     available_today: bool = False
     category: str | None = None
     label: str | None = None
+    updated_since: str | None = None  # RFC 3339 as stored: producers or offers updated after it
     limit: int = DEFAULT_LIMIT
     after: SortKey | None = None
 
@@ -72,6 +73,11 @@ def _offer_matches(offer: OfferRecord, query: ProducerQuery) -> bool:
     if query.category is not None and offer.category != query.category:
         return False
     return not query.available_today or offer_available_today(offer, query.at)
+
+
+def _updated_since(record: ProducerRecord, offers: Sequence[OfferRecord], since: str) -> bool:
+    """The producer or one of its current offers changed after ``since`` (an offer is part of it)."""
+    return record.updated_at > since or any(offer.updated_at > since for offer in offers)
 
 
 async def public_producers(
@@ -104,6 +110,10 @@ async def public_producers(
             continue
         wants_offer = query.category is not None or query.available_today
         if wants_offer and not any(_offer_matches(offer, query) for offer in offers[record.id]):
+            continue
+        if query.updated_since is not None and not _updated_since(
+            record, offers[record.id], query.updated_since
+        ):
             continue
         if query.after is not None and key <= query.after:
             continue

@@ -28,7 +28,7 @@ from content.routes.rows import (
     summary_from_row,
 )
 
-__all__ = ["RouteQuery", "get_route", "get_stops", "list_routes"]
+__all__ = ["RouteQuery", "get_public_stops", "get_route", "get_stops", "list_routes"]
 
 _encode = msgspec.json.Encoder().encode
 _line = msgspec.json.Decoder(LineString).decode
@@ -58,6 +58,7 @@ class RouteQuery(msgspec.Struct, frozen=True, kw_only=True):
     radius_m: float = DEFAULT_RADIUS_M
     theme: str | None = None
     lang: str | None = None
+    updated_since: str | None = None  # RFC 3339 as stored: only routes updated after it
     limit: int = DEFAULT_LIMIT
     after: SortKey | None = None
 
@@ -74,6 +75,23 @@ async def get_stops(conn: aiosqlite.Connection, route_id: str) -> list[StopRecor
     return [stop_from_row(row) for row in await conn.execute_fetchall(_GET_STOPS, (route_id,))]
 
 
+async def get_public_stops(conn: aiosqlite.Connection, route_id: str) -> list[StopRecord]:
+    """The stops as the public sees them (API and packs): a ``poi_id`` naming a POI that is not
+    published (a draft, possibly another office's, or an archived one) is left out, so a public route
+    never links to a POI that answers 404. The link comes back once the POI is published."""
+    stops = await get_stops(conn, route_id)
+    linked = sorted({stop.poi_id for stop in stops if stop.poi_id is not None})
+    if not linked:
+        return stops
+    rows = await conn.execute_fetchall(
+        "SELECT id FROM pois WHERE status = 'published' AND id IN (SELECT value FROM json_each(?))",
+        (_encode(linked).decode(),),
+    )
+    published = {row[0] for row in rows}
+    hidden = {stop.poi_id for stop in stops if stop.poi_id is not None} - published
+    return [msgspec.structs.replace(stop, poi_id=None) if stop.poi_id in hidden else stop for stop in stops]
+
+
 def _filters(query: RouteQuery) -> tuple[list[str], dict[str, Any]]:
     where = ["r.status IN (SELECT value FROM json_each(:statuses))"]
     params: dict[str, Any] = {"statuses": _encode(list(query.statuses)).decode()}
@@ -86,6 +104,9 @@ def _filters(query: RouteQuery) -> tuple[list[str], dict[str, Any]]:
     if query.lang is not None:
         where.append(_HAS_LANGUAGE)
         params.update(lang=query.lang, lang_primary=query.lang.split("-")[0])
+    if query.updated_since is not None:
+        where.append("r.updated_at > :updated_since")
+        params["updated_since"] = query.updated_since
     return where, params
 
 

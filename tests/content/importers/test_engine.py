@@ -55,7 +55,7 @@ async def test_an_object_is_updated_only_when_its_source_date_moved(store: Datab
     row = snapshot(store.path, "SELECT revision, name, updated_at FROM pois WHERE id = 'lavoir-n1'")[0]
     assert row == (2, '{"en":"Wash house 1","fr":"Lavoir renommé"}', "2026-06-01T09:00:00Z")
     last = snapshot(store.path, "SELECT action, before, after FROM history ORDER BY id DESC LIMIT 1")[0]
-    assert last[0] == "import"
+    assert last[0] == "update"  # through the editing workflow, like any other change
     assert "Lavoir n°1" in last[1]
     assert "Lavoir renommé" in last[2]
     assert snapshot(store.path, "SELECT source_updated_at FROM import_sources") == [("2026-01-31T23:00:00Z",)]

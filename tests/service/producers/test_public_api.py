@@ -208,3 +208,20 @@ async def test_open_now_defaults_to_the_app_clock(
     assert await ids(client, "open_now=true") == ["ferme-du-tertre"]
     clock.now = datetime(2026, 7, 14, 8, 30, tzinfo=UTC)  # Bastille Day
     assert await ids(client, "open_now=true") == []
+
+
+async def test_updated_since_counts_offer_changes(
+    client: AsyncTestClient[Litestar], network: Network, auth: Auth, clock: ManualClock
+) -> None:
+    assert len(await ids(client, "updated_since=2020-01-01T00:00:00Z")) == len(await ids(client))
+    clock.advance(2)
+    since = clock().strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert await ids(client, f"updated_since={since}") == []
+    clock.advance(2)
+    url = f"{EDITOR}/cidrerie-des-coteaux/offers/{network.offers['cider']}"
+    etag = (await client.get(url, headers=auth["staff"])).headers["etag"]
+    sold = await client.patch(
+        url, json={"availability": "sold_out"}, headers={**auth["staff"], "If-Match": etag}
+    )
+    assert sold.status_code == 200, sold.text
+    assert await ids(client, f"updated_since={since}") == ["cidrerie-des-coteaux"]
