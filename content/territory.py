@@ -1,37 +1,42 @@
 """Loading a whole territory (offices, POIs, routes with stops) from one JSON document, idempotently.
 
-Used by ``odyssee demo``. Every item goes through the same input Structs and write functions as the
-editing API, and every write is recorded in the history like an edit (``user_id`` is the loader's, null
-from the command line). What is missing is created. An item that exists is brought to the file only if
-nobody else ever changed it (no history entry by another account, no other ``updated_by``); an item
-someone edited is left exactly as it is, so a re-run never reverts an edit. Loading twice leaves one
-copy, and an unchanged item keeps its revision. Offices are only ever created, never renamed.
+Used by ``odyssee demo``. Every write goes through the editing workflow (``content.editing``), as an
+edit from the API would, so it is validated the same way and recorded in the history (``user_id`` null
+from the command line). What is missing is created (as a draft, then given the file's status). An item
+that exists is brought to the file only if nobody else ever changed it (no history entry by another
+account, no other ``updated_by``); an item someone edited is left exactly as it is, so a re-run never
+reverts an edit. Loading twice leaves one copy, and an unchanged item keeps its revision. Offices are only
+ever created, never renamed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Literal, TypeVar
 
 import aiosqlite
 import msgspec
 
+from content import editing
+from content.accounts.offices import NewOffice, office_exists
+from content.accounts.principal import Principal
 from content.core.db import Database
 from content.core.errors import FieldError, InvalidInput
+from content.core.events import EventHub, PendingChange
 from content.core.ids import EntityId
 from content.core.inputs import decode_input, prefixed
 from content.core.model import Status
 from content.core.paging import EVERY_STATUS
-from content.editing import history
-from content.editing.changes import Change, Updated
+from content.editing import UNCHECKED, EditSession
+from content.editing.accounts import OFFICES
 from content.editing.merge_patch import writable_fields
+from content.editing.pois import POIS
+from content.editing.routes import ROUTES, set_stops
 from content.pois.model import PoiInput, PoiPatch
 from content.pois.queries import get_poi
-from content.pois.store import create_poi, set_poi_status, update_poi
 from content.routes.model import RouteInput, RoutePatch
 from content.routes.queries import get_route
-from content.routes.store import create_route, replace_stops, set_route_status, update_route
 
 __all__ = [
     "LoadReport",
@@ -43,9 +48,6 @@ __all__ = [
     "load_territory",
 ]
 
-# An office an admin renamed keeps its name: the loader only adds the offices that are missing.
-_ADD_OFFICE = "INSERT INTO offices (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING"
-
 # Someone other than the loader changed this item at least once.
 _EDITED_BY_OTHERS = """
 SELECT EXISTS (
@@ -54,7 +56,9 @@ SELECT EXISTS (
 )
 """
 
-_STATUS_ACTIONS: dict[Status, str] = {"published": "publish", "draft": "unpublish", "archived": "archive"}
+# What loading one item did; "kept": someone else edited it, so the loader left it as it is.
+Outcome = Literal["created", "updated", "unchanged", "kept"]
+B = TypeVar("B", bound=msgspec.Struct)
 
 
 class TerritoryOffice(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -89,15 +93,8 @@ class LoadReport:
     unchanged: int = 0
     kept: int = 0
 
-    def count(self, created: bool, changes: list[Change] | None) -> None:
-        if created:
-            self.created += 1
-        elif changes is None:
-            self.kept += 1
-        elif any(change.changed for change in changes):
-            self.updated += 1
-        else:
-            self.unchanged += 1
+    def count(self, outcome: Outcome) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
 
     def summary(self) -> str:
         text = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
@@ -139,117 +136,78 @@ async def edited_by_others(
     return bool(row and row[0])
 
 
-class _Writer:
-    """The loader's writes on one transaction: each one recorded in the history, as an edit is."""
-
-    def __init__(self, conn: aiosqlite.Connection, at: str, user_id: str | None) -> None:
-        self.conn = conn
-        self.at = at
-        self.when = datetime.fromisoformat(at)
-        self.user_id = user_id
-
-    async def edited_by_others(self, entity_type: str, entity_id: str, updated_by: str | None) -> bool:
-        return await edited_by_others(self.conn, entity_type, entity_id, updated_by, loader_id=self.user_id)
-
-    async def created(self, entity_type: str, entity_id: str, item: msgspec.Struct) -> None:
-        after: dict[str, Any] = msgspec.to_builtins(item)
-        after.pop("id", None)
-        await self._record(entity_type, entity_id, 1, "create", {}, after)
-
-    async def changed(self, entity_type: str, updated: Updated[Any], action: str) -> Change:
-        change = updated.change
-        if change.changed:
-            await self._record(
-                entity_type, change.entity_id, change.revision, action, change.before, change.after
-            )
-        return change
-
-    async def _record(
-        self,
-        entity_type: str,
-        entity_id: str,
-        revision: int,
-        action: str,
-        before: dict[str, Any],
-        after: dict[str, Any],
-    ) -> None:
-        await history.record(
-            self.conn,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            revision=revision,
-            action=action,
-            user_id=self.user_id,
-            before=before,
-            after=after,
-            at=self.when,
-        )
+def _conn(session: EditSession) -> aiosqlite.Connection:
+    assert session.joined is not None
+    return session.joined.conn
 
 
-async def _load_poi(write: _Writer, poi: TerritoryPoi) -> tuple[bool, list[Change] | None]:
-    """Create the POI, or bring it to the file; ``None`` (nothing written) if someone else edited it."""
+def _body(item: msgspec.Struct, body_type: type[B]) -> B:
+    return body_type(**{name: getattr(item, name) for name in body_type.__struct_fields__})
+
+
+async def _add_office(session: EditSession, office: TerritoryOffice) -> None:
+    """Only a missing office is created: an office an admin renamed keeps its name."""
+    if not await office_exists(_conn(session), office.id):
+        await editing.create(session, OFFICES, NewOffice(id=office.id, name=office.name))
+
+
+async def _load_poi(session: EditSession, poi: TerritoryPoi) -> Outcome:
+    """Create the POI, or bring it to the file unless someone else edited it (then nothing is written)."""
     assert poi.id is not None
-    conn, at, user_id = write.conn, write.at, write.user_id
-    existing = await get_poi(conn, poi.id, statuses=EVERY_STATUS)
+    existing = await get_poi(_conn(session), poi.id, statuses=EVERY_STATUS)
     if existing is None:
-        await create_poi(
-            conn, poi, office_id=poi.office_id, user_id=user_id, updated_at=at, status=poi.status
-        )
-        await write.created("poi", poi.id, poi)
-        return True, []
-    if await write.edited_by_others("poi", poi.id, existing.updated_by):
-        return False, None
+        await editing.create(session, POIS, _body(poi, PoiInput), office_id=poi.office_id)
+        await editing.set_status(session, POIS, poi.id, poi.status, if_match=UNCHECKED)
+        return "created"
+    if await edited_by_others(_conn(session), "poi", poi.id, existing.updated_by, loader_id=session.user_id):
+        return "kept"
     patch = PoiPatch(**{name: getattr(poi, name) for name in writable_fields(PoiPatch)})
-    updated = await update_poi(conn, poi.id, patch, user_id=user_id, updated_at=at)
-    status = await set_poi_status(conn, poi.id, poi.status, user_id=user_id, updated_at=at)
-    return False, [
-        await write.changed("poi", updated, "update"),
-        await write.changed("poi", status, _STATUS_ACTIONS[poi.status]),
-    ]
+    await editing.update(session, POIS, poi.id, patch, if_match=UNCHECKED)
+    record = await editing.set_status(session, POIS, poi.id, poi.status, if_match=UNCHECKED)
+    return "unchanged" if record.revision == existing.revision else "updated"
 
 
-async def _load_route(write: _Writer, route: TerritoryRoute) -> tuple[bool, list[Change] | None]:
-    """Create the route with its stops, or bring it to the file; ``None`` if someone else edited it."""
+async def _load_route(session: EditSession, route: TerritoryRoute) -> Outcome:
+    """Create the route with its stops, or bring it to the file unless someone else edited it."""
     assert route.id is not None
-    conn, at, user_id = write.conn, write.at, write.user_id
-    existing = await get_route(conn, route.id, statuses=EVERY_STATUS)
+    existing = await get_route(_conn(session), route.id, statuses=EVERY_STATUS)
     if existing is None:
-        await create_route(
-            conn, route, office_id=route.office_id, user_id=user_id, updated_at=at, status=route.status
-        )
-        await write.created("route", route.id, route)
-        return True, []
-    if await write.edited_by_others("route", route.id, existing.updated_by):
-        return False, None
+        await editing.create(session, ROUTES, _body(route, RouteInput), office_id=route.office_id)
+        await editing.set_status(session, ROUTES, route.id, route.status, if_match=UNCHECKED)
+        return "created"
+    loader = session.user_id
+    if await edited_by_others(_conn(session), "route", route.id, existing.updated_by, loader_id=loader):
+        return "kept"
     patch = RoutePatch(**{name: getattr(route, name) for name in writable_fields(RoutePatch)})
-    updated = await update_route(conn, route.id, patch, user_id=user_id, updated_at=at)
-    stops = await replace_stops(conn, route.id, route.stops, user_id=user_id, updated_at=at)
-    status = await set_route_status(conn, route.id, route.status, user_id=user_id, updated_at=at)
-    return False, [
-        await write.changed("route", updated, "update"),
-        await write.changed("route", stops, "replace_stops"),
-        await write.changed("route", status, _STATUS_ACTIONS[route.status]),
-    ]
+    await editing.update(session, ROUTES, route.id, patch, if_match=UNCHECKED)
+    await set_stops(session, route.id, route.stops, if_match=UNCHECKED)
+    record = await editing.set_status(session, ROUTES, route.id, route.status, if_match=UNCHECKED)
+    return "unchanged" if record.revision == existing.revision else "updated"
 
 
 async def load_territory(
-    db: Database, territory: Territory, *, updated_at: str, user_id: str | None = None
+    db: Database, territory: Territory, *, updated_at: str, principal: Principal | None = None
 ) -> LoadReport:
-    """Create what is missing and update what nobody else edited, in one transaction: all of it, or
-    nothing."""
+    """Create what is missing and update what nobody else edited, through the editing workflow (history
+    included; ``principal`` None is the command line), in one transaction: all of it, or nothing."""
     report = LoadReport()
     async with db.write() as conn:
-        write = _Writer(conn, updated_at, user_id)
+        # One transaction for the whole load, joined by every write of the editing workflow. No event:
+        # ``odyssee demo`` builds the packs itself once the load has committed.
+        now = datetime.fromisoformat(updated_at)
+        session = EditSession(
+            db=db, events=EventHub(), principal=principal, now=now, joined=PendingChange(conn)
+        )
         for office in territory.offices:
-            await conn.execute(_ADD_OFFICE, (office.id, office.name, updated_at))
+            await _add_office(session, office)
         for index, poi in enumerate(territory.pois):
             try:
-                report.count(*await _load_poi(write, poi))
+                report.count(await _load_poi(session, poi))
             except InvalidInput as exc:
                 raise _prefix_errors(exc, f"pois[{index}]") from None
         for index, route in enumerate(territory.routes):
             try:
-                report.count(*await _load_route(write, route))
+                report.count(await _load_route(session, route))
             except InvalidInput as exc:
                 raise _prefix_errors(exc, f"routes[{index}]") from None
     return report

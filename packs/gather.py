@@ -29,7 +29,7 @@ from content.pois.model import PoiRecord
 from content.producers.features import ProducerFeature
 from content.routes.features import RouteDetail, render_route, route_media_ids
 from content.routes.model import RouteRecord, StopRecord
-from content.routes.queries import get_route, get_stops
+from content.routes.queries import get_public_stops, get_route
 from content.text.i18n import validate_tag
 from content.text.localize import LanguageChoice, Localizer
 from packs.fill import EXTENSION_BY_TYPE, PackMedia, fill_languages, local_refs
@@ -127,7 +127,7 @@ async def _routes(
     for route_id in route_ids:
         route = await get_route(conn, route_id)
         if route is not None:
-            routes.append((route, await get_stops(conn, route_id)))
+            routes.append((route, await get_public_stops(conn, route_id)))
     return routes
 
 

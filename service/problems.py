@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
+import sqlite3
 from typing import Any
 
 import msgspec
+from botocore.exceptions import BotoCoreError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
@@ -176,7 +179,47 @@ def _reason(status: int) -> str:
         return "Error"
 
 
+def _count_blob_error(request: Request[Any, Any, Any], kind: str) -> None:
+    metrics = getattr(request.app.state, "metrics", None)
+    if metrics is not None:
+        metrics.blob_errors.labels(kind).inc()
+
+
+def _store_unreachable(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    """The S3 blob store does not answer (stopped, network down): 503, nothing was recorded."""
+    log.warning("blob store unreachable on %s %s: %s", request.method, request.url.path, exc)
+    _count_blob_error(request, "unreachable")
+    return problem_response(
+        503,
+        "Service unavailable",
+        "the media and pack store cannot be reached; nothing was changed, try again shortly",
+        "store-unavailable",
+        [ProblemField("blob_store", type(exc).__name__)],
+        {"Retry-After": "30"},
+    )
+
+
+def _os_error(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    # A full disk: OSError(ENOSPC) from files, or SQLite's own "database or disk is full".
+    full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    full = full or (isinstance(exc, sqlite3.OperationalError) and "disk is full" in str(exc))
+    if full:
+        log.error("disk full on %s %s: %s", request.method, request.url.path, exc)
+        _count_blob_error(request, "disk_full")
+        return problem_response(
+            507,
+            "Insufficient Storage",
+            "the server's disk is full; nothing was changed",
+            "storage-full",
+            headers={"Retry-After": "300"},
+        )
+    return _unexpected(request, exc)
+
+
 exception_handlers: dict[type[Exception] | int, Any] = {
+    BotoCoreError: _store_unreachable,
+    OSError: _os_error,
+    sqlite3.OperationalError: _os_error,
     errors.OdysseeError: _domain_error,
     ValidationException: _validation_error,
     HTTPException: _http_error,

@@ -159,9 +159,10 @@ def _check_zxy(z: int, x: int, y: int) -> None:
 )
 async def tile(
     request: Request[Any, Any, Any],
-    z: Annotated[int, Parameter(description="Zoom level")],
-    x: Annotated[int, Parameter(description="Column, 0 at the west")],
-    y: Annotated[int, Parameter(description="Row, 0 at the north (XYZ)")],
+    # Bounds declared for OpenAPI and checked before any lookup (issue 14 bug 2); _check_zxy checks x, y at z.
+    z: Annotated[int, Parameter(description="Zoom level", ge=0, le=MAX_ZOOM)],
+    x: Annotated[int, Parameter(description="Column, 0 at the west", ge=0, le=(1 << MAX_ZOOM) - 1)],
+    y: Annotated[int, Parameter(description="Row, 0 at the north (XYZ)", ge=0, le=(1 << MAX_ZOOM) - 1)],
     v: Annotated[str | None, Parameter(description="The basemap version from tiles.json")] = None,
 ) -> Response[bytes]:
     _check_zxy(z, x, y)

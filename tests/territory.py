@@ -22,4 +22,4 @@ def demo_bytes() -> bytes:
 
 
 async def load_demo(db: Database) -> LoadReport:
-    return await load_territory(db, parse_territory(demo_bytes()), updated_at=LOADED_AT, user_id="loader")
+    return await load_territory(db, parse_territory(demo_bytes()), updated_at=LOADED_AT)

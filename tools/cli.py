@@ -42,6 +42,7 @@ _COMMANDS = (
     "storage",
     "producers",
     "packs",
+    "backup",
     "analytics",
     "basemap",
 )

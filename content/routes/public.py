@@ -17,7 +17,7 @@ from content.routes.features import (
     render_routes,
     route_media_ids,
 )
-from content.routes.queries import RouteQuery, get_route, get_stops, list_routes
+from content.routes.queries import RouteQuery, get_public_stops, get_route, list_routes
 from content.text.localize import Localizer
 
 __all__ = ["PackInfos", "public_route", "public_routes"]
@@ -54,7 +54,7 @@ async def public_route(
     route = await get_route(conn, route_id)
     if route is None:
         raise NotFound(f"no published route {route_id!r}")
-    stops = await get_stops(conn, route_id)
+    stops = await get_public_stops(conn, route_id)
     media = await load_media_refs(conn, route_media_ids([route], stops))
     packs = {} if pack_infos is None else await pack_infos(conn, [route_id])
     return render_route(route, stops, media, localizer, packs.get(route_id))

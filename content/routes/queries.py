@@ -28,7 +28,7 @@ from content.routes.rows import (
     summary_from_row,
 )
 
-__all__ = ["RouteQuery", "get_route", "get_stops", "list_routes"]
+__all__ = ["RouteQuery", "get_public_stops", "get_route", "get_stops", "list_routes"]
 
 _encode = msgspec.json.Encoder().encode
 _line = msgspec.json.Decoder(LineString).decode
@@ -73,6 +73,23 @@ async def get_route(
 async def get_stops(conn: aiosqlite.Connection, route_id: str) -> list[StopRecord]:
     """The route's stops in order (positions 1..n)."""
     return [stop_from_row(row) for row in await conn.execute_fetchall(_GET_STOPS, (route_id,))]
+
+
+async def get_public_stops(conn: aiosqlite.Connection, route_id: str) -> list[StopRecord]:
+    """The stops as the public sees them (API and packs): a ``poi_id`` naming a POI that is not
+    published (a draft, possibly another office's, or an archived one) is left out, so a public route
+    never links to a POI that answers 404. The link comes back once the POI is published."""
+    stops = await get_stops(conn, route_id)
+    linked = sorted({stop.poi_id for stop in stops if stop.poi_id is not None})
+    if not linked:
+        return stops
+    rows = await conn.execute_fetchall(
+        "SELECT id FROM pois WHERE status = 'published' AND id IN (SELECT value FROM json_each(?))",
+        (_encode(linked).decode(),),
+    )
+    published = {row[0] for row in rows}
+    hidden = {stop.poi_id for stop in stops if stop.poi_id is not None} - published
+    return [msgspec.structs.replace(stop, poi_id=None) if stop.poi_id in hidden else stop for stop in stops]
 
 
 def _filters(query: RouteQuery) -> tuple[list[str], dict[str, Any]]:

@@ -42,7 +42,7 @@ def test_demo_loads_once_however_often_it_runs(tmp_path: Path, capsys: pytest.Ca
     assert main(["demo", "--no-media", "--data-dir", str(data_dir), "--file", str(SMALL)]) == 0
     assert "0 created, 0 updated, 6 unchanged" in capsys.readouterr().out
     assert counts(data_dir) == first
-    assert set(revisions(data_dir).values()) == {1}
+    assert set(revisions(data_dir).values()) == {2}  # created as a draft, then published
 
 
 def test_demo_file_changes_are_applied_in_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -56,8 +56,8 @@ def test_demo_file_changes_are_applied_in_place(tmp_path: Path, capsys: pytest.C
     assert main(["demo", "--no-media", "--data-dir", str(data_dir), "--file", str(changed)]) == 0
     assert "0 created, 2 updated, 4 unchanged" in capsys.readouterr().out
     assert counts(data_dir)["stops"] == 9
-    assert revisions(data_dir)["eglise-notre-dame-mortagne"] == 2
-    assert revisions(data_dir)["mortagne-cite-perchee"] == 2
+    assert revisions(data_dir)["eglise-notre-dame-mortagne"] == 3
+    assert revisions(data_dir)["mortagne-cite-perchee"] == 3
 
 
 def test_a_bad_territory_is_refused_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -83,7 +83,7 @@ def test_a_late_error_rolls_back_earlier_items(tmp_path: Path, capsys: pytest.Ca
     assert main(["demo", "--no-media", "--data-dir", str(data_dir), "--file", str(bad)]) == 1
     assert "routes[1].stops[3].poi_id: unknown POI" in capsys.readouterr().err
     assert counts(data_dir) == {"offices": 1, "pois": 4, "routes": 2, "stops": 10}
-    assert set(revisions(data_dir).values()) == {1}
+    assert set(revisions(data_dir).values()) == {2}  # created as a draft, then published
 
 
 def test_the_bundled_perche_demo_loads(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

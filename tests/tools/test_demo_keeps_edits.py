@@ -127,11 +127,19 @@ def test_what_the_loader_writes_is_in_the_history(tmp_path: Path, capsys: pytest
     assert main(["demo", "--no-media", "--data-dir", str(data_dir), "--file", str(SMALL)]) == 0
     created = _query(
         data_dir,
-        "SELECT entity_type, action, user_id, revision FROM history WHERE entity_type != 'user' ORDER BY id",
+        "SELECT entity_type, action, user_id, revision FROM history"
+        " WHERE entity_type IN ('poi', 'route') ORDER BY id",
     )
-    assert created == [("poi", "create", None, 1)] * 4 + [("route", "create", None, 1)] * 2
+    # Through the editing workflow, as staff would: created as a draft, then published.
+    created_then_published = [("create", None, 1), ("publish", None, 2)]
+    assert (
+        created
+        == [("poi", *row) for row in created_then_published] * 4
+        + [("route", *row) for row in created_then_published] * 2
+    )
+    assert _query(data_dir, "SELECT action FROM history WHERE entity_type = 'office'") == [("create",)]
     after = json.loads(_history(data_dir, "route", "mortagne-cite-perchee")[0][4])
-    assert after["status"] == "published"
+    assert after["status"] == "draft"
     assert len(after["stops"]) > 0
 
     territory = json.loads(demo_bytes())
@@ -141,7 +149,7 @@ def test_what_the_loader_writes_is_in_the_history(tmp_path: Path, capsys: pytest
     assert main(["demo", "--no-media", "--data-dir", str(data_dir), "--file", str(changed)]) == 0
     assert "0 created, 1 updated, 5 unchanged" in capsys.readouterr().out
     last = _history(data_dir, "poi", "eglise-notre-dame-mortagne")[-1]
-    assert last[:3] == (2, "update", None)
+    assert last[:3] == (3, "update", None)
     assert json.loads(last[4])["name"]["de"] == "Kirche Notre-Dame"
 
 

@@ -27,10 +27,31 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=int,
         help="server processes (env ODYSSEE_WORKERS; default 0: one per core)",
     )
+    parser.add_argument(
+        "--replicate",
+        metavar="S3_URL",
+        help="stream the database to s3://BUCKET/PATH with Litestream while serving (tools/replication.py)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if not getattr(args, "replicate", None):
+        return _serve(args)
+    from content.core.db import prepare_file
+    from tools.replication import start_replication
+
+    settings = settings_from(args)
+    prepare_file(settings.db_path)
+    replicator = start_replication(settings, args.replicate)
+    try:
+        return _serve(args)
+    finally:
+        replicator.terminate()
+        replicator.wait(timeout=30)
+
+
+def _serve(args: argparse.Namespace) -> int:
     settings = settings_from(args, host=args.host, port=args.port, workers=args.workers)
     if not args.init:
         require_store(settings)

@@ -175,6 +175,10 @@ async def test_metrics_are_off_by_default_and_protected_by_a_token(
 
 
 def test_the_cli_logs_at_the_level_it_is_given(capsys: pytest.CaptureFixture[str], tmp_path: Any) -> None:
+    from content.core.db import prepare_file
+
+    (tmp_path / "d").mkdir()
+    prepare_file(tmp_path / "d" / "odyssee.sqlite3")
     assert cli_main(["--log-level", "debug", "packs", "list", "--data-dir", str(tmp_path / "d")]) == 0
     logging.getLogger("odyssee.test").debug("visible at debug")
     assert "visible at debug" in capsys.readouterr().err
