@@ -252,8 +252,11 @@ class PackRebuilder:
             if idle and not self._wake.is_set():
                 self._idle.set()
             if wait > 0:
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation that
+                # arrives as the wake-up does, and stop() then waited for this task forever.
                 with suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), wait)
+                    async with asyncio.timeout(wait):
+                        await self._wake.wait()
 
     async def _step(self) -> tuple[float, bool]:
         """One look at the marks: returns how long to sleep at most, and whether nothing is left to do."""
