@@ -38,7 +38,7 @@ CHROMIUM = os.environ.get("ODYSSEE_CHROMIUM", "/usr/bin/chromium")
 DOWN_BYTES_S = 1_600_000 / 8
 UP_BYTES_S = 750_000 / 8
 RTT_MS = 150
-# "  staff     staff@demo.odyssee.example   password XXXX   office-or-producer" as `odyssee demo` prints it.
+# "  staff   staff@demo.odyssee.example   password <password>   office-or-producer", as `odyssee demo` prints.
 _ACCOUNT = re.compile(
     r"^[ \t]+(admin|staff|producer)[ \t]+(\S+@\S+)[ \t]+password[ \t]+(\S+)(?:[ \t]+(\S+))?", re.M
 )
