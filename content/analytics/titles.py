@@ -11,7 +11,7 @@ __all__ = ["Titles", "object_titles"]
 
 
 class Titles(msgspec.Struct, frozen=True):
-    objects: dict[str, str]  # "route:<id>", "poi:<id>", "producer:<id>", "pack:<id>" -> name
+    objects: dict[str, str]  # "route:<id>", "producer:<id>", "pack:<id>" -> name
     stops: dict[str, str]  # stop id -> title
 
 
@@ -25,9 +25,11 @@ def _text(raw: object, lang: str) -> str:
     return str(texts)
 
 
+# POIs are left out: no chart names one, and a territory has tens of thousands of them, which every route
+# page's usage panel read and decoded (50 ms of its time at 10,000 POIs).
 _OBJECTS = """
-SELECT 'route', id, title FROM routes UNION ALL SELECT 'poi', id, name FROM pois
-UNION ALL SELECT 'producer', id, name FROM producers UNION ALL SELECT 'pack', id, title FROM packs
+SELECT 'route', id, title FROM routes UNION ALL SELECT 'producer', id, name FROM producers
+UNION ALL SELECT 'pack', id, title FROM packs
 """
 
 
