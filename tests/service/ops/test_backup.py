@@ -143,7 +143,10 @@ async def test_backup_during_a_burst_of_edits_restores_every_acknowledged_edit(
         await asyncio.sleep(0.3)
         stop.set()
         await asyncio.gather(*editors)
-        assert [entry for entry in acknowledged if began <= entry[0] <= ended], "edits went on meanwhile"
+        # The burst spans the backup. (Whether an edit is also acknowledged inside the backup's window depends
+        # on how fast the machine copies: on a quiet one the backup can finish between two edits.)
+        assert any(at < began for at, _, _ in acknowledged), "edits before the backup"
+        assert any(at > ended for at, _, _ in acknowledged), "edits went on after the backup"
 
         before: dict[str, int] = {}
         for at, poi_id, revision in acknowledged:
