@@ -312,17 +312,22 @@ _encode_ids = msgspec.json.Encoder().encode
 
 def _read_chunk(
     items: Iterator[Entry | SourceObject | Skip], size: int, seen: _SeenIds
-) -> list[Entry | Skip]:
+) -> tuple[list[Entry | Skip], NotAFeed | None]:
     """The next ``size`` objects of the feed (fewer at its end), each an entry or a :class:`Skip` (one
     the reader could not read, one without an identifier, or one whose identifier came earlier in the
-    feed). Runs in a worker thread: reading, parsing and telling duplicates is CPU work."""
+    feed), and the error that stopped the reading, if any. Runs in a worker thread: reading, parsing
+    and telling duplicates is CPU work."""
     chunk: list[Entry | Skip] = []
-    for item in islice(items, size):
-        if isinstance(item, Skip):
-            chunk.append(item)
-            continue
-        entry = Entry.of(item) if isinstance(item, SourceObject) else item
-        chunk.append(entry if entry.external_id else Skip("no identifier", entry.where))
+    error = None
+    try:
+        for item in islice(items, size):
+            if isinstance(item, Skip):
+                chunk.append(item)
+                continue
+            entry = Entry.of(item) if isinstance(item, SourceObject) else item
+            chunk.append(entry if entry.external_id else Skip("no identifier", entry.where))
+    except NotAFeed as exc:
+        error = exc
     before = seen.add([e.external_id for e in chunk if isinstance(e, Entry)])
     kept: set[str] = set()
     for index, read in enumerate(chunk):
@@ -331,7 +336,7 @@ def _read_chunk(
                 chunk[index] = Skip("duplicate identifier", _where(read))
             else:
                 kept.add(read.external_id)
-    return chunk
+    return chunk, error
 
 
 class _Prefetch:
@@ -341,15 +346,21 @@ class _Prefetch:
         self._items = iter(objects)
         self._size = size
         self._seen = seen
-        self._pending: asyncio.Future[list[Entry | Skip]] | None = None
+        self._pending: asyncio.Future[tuple[list[Entry | Skip], NotAFeed | None]] | None = None
+        self._error: NotAFeed | None = None
 
-    def _start(self) -> asyncio.Future[list[Entry | Skip]]:
+    def _start(self) -> asyncio.Future[tuple[list[Entry | Skip], NotAFeed | None]]:
         return asyncio.ensure_future(asyncio.to_thread(_read_chunk, self._items, self._size, self._seen))
 
     async def next(self) -> list[Entry | Skip]:
-        """The next chunk (empty at the end of the feed); the one after it is read meanwhile."""
-        chunk = await (self._pending or self._start())
-        self._pending = self._start() if chunk else None
+        """The next chunk (empty at the end of the feed); the one after it is read meanwhile. The
+        objects read before an unreadable part come first, then :class:`NotAFeed`."""
+        if self._error is not None:
+            raise self._error
+        chunk, self._error = await (self._pending or self._start())
+        self._pending = self._start() if chunk and self._error is None else None
+        if not chunk and self._error is not None:
+            raise self._error
         return chunk
 
     async def close(self) -> None:

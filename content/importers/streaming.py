@@ -46,7 +46,7 @@ def find_array(handle: BinaryIO, arrays: tuple[str, ...]) -> str | None:
             if event == "start_array" and prefix in arrays:
                 return str(prefix)
     except ijson.JSONError as exc:
-        raise NotAFeed(f"not JSON: {exc}") from None
+        raise NotAFeed(f"not JSON: {_first_line(exc)}") from None
     return None
 
 
@@ -69,4 +69,8 @@ def _entries(path: Path, prefix: str, streaming: Streaming) -> Iterator[Entry]:
                 if entry is not None:
                     yield entry
         except ijson.JSONError as exc:
-            raise NotAFeed(f"not JSON: {exc}") from None
+            raise NotAFeed(f"not JSON: {_first_line(exc)}") from None
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).splitlines() or [""])[0]
