@@ -135,7 +135,21 @@ async def _pictures_of(run: _Run, source: SourceObject, tracked: Tracked | None)
     return found
 
 
-async def _run_batch(run: _Run, batch: list[Entry]) -> None:
+@dataclass
+class _Plan:
+    """What one batch will write, decided from the store as it was before the batches in flight (they
+    hold other identifiers: duplicates never reach a batch)."""
+
+    new: list[Incoming]
+    changed: list[Incoming]
+    returning: list[Tracked]
+    new_skips: list[tuple[str, SkipState]]
+    skipped: dict[str, SkipState]
+
+
+async def _plan_batch(run: _Run, batch: list[Entry]) -> _Plan | None:
+    """Which objects of the batch are new, changed, unchanged, skipped or back: reads the store, and
+    reads and checks the objects that will be written (in a worker thread)."""
     options, report = run.options, run.report
     ids = [entry.external_id for entry in batch]
     async with run.db.read() as conn:
@@ -155,7 +169,7 @@ async def _run_batch(run: _Run, batch: list[Entry]) -> None:
         else:
             work.append(entry)
     if not (work or returning_ids):
-        return
+        return None
     async with run.db.read() as conn:
         wanted = [entry.external_id for entry in work if entry.external_id in states] + returning_ids
         tracked = await tracked_by_external_id(conn, options.provider, wanted) if wanted else {}
@@ -191,7 +205,20 @@ async def _run_batch(run: _Run, batch: list[Entry]) -> None:
             returning.append(known)
         (changed if known is not None else new).append(item)
     if not (new or changed or returning or new_skips):
-        return
+        return None
+    return _Plan(new, changed, returning, new_skips, skipped)
+
+
+async def _write_plan(run: _Run, plan: _Plan) -> None:
+    """One batch's transaction (a dry run's: the same decisions, counted, nothing written)."""
+    options, report = run.options, run.report
+    new, changed, returning, new_skips, skipped = (
+        plan.new,
+        plan.changed,
+        plan.returning,
+        plan.new_skips,
+        plan.skipped,
+    )
     async with run.batch() as (conn, session):
         write = session is not None
         if write and new_skips:
@@ -288,16 +315,15 @@ class _SeenIds:
 
     def add(self, external_ids: Sequence[str]) -> set[str]:
         """Remember ``external_ids``; returns those that were remembered before this call."""
-        before = {
+        added = {
             row[0]
             for row in self._conn.execute(
-                "SELECT external_id FROM seen WHERE external_id IN (SELECT value FROM json_each(?))",
+                "INSERT INTO seen SELECT value FROM json_each(?) WHERE true"
+                " ON CONFLICT DO NOTHING RETURNING external_id",
                 (_encode_ids(list(external_ids)).decode(),),
             )
         }
-        fresh = {external_id for external_id in external_ids if external_id not in before}
-        self._conn.executemany("INSERT INTO seen VALUES (?)", ((i,) for i in fresh))
-        return before
+        return set(external_ids) - added
 
     def absent(self, external_ids: Sequence[str]) -> set[str]:
         rows = self._conn.execute(
@@ -433,7 +459,48 @@ async def run_import(
     return report
 
 
+class _Writer:
+    """Batches written one after the other, each while the next one is planned (read and checked)."""
+
+    def __init__(self, run: _Run) -> None:
+        self._run = run
+        self._writing: asyncio.Future[None] | None = None
+
+    async def add(self, batch: list[Entry]) -> None:
+        if self._run.pictures is not None:
+            # Fetching pictures is slow anyway: each batch is written before the next one's pictures are
+            # asked for, so that a run stopped while it waits for one leaves the batches before it whole.
+            await self.drain()
+        plan = await _plan_batch(self._run, batch)
+        await self.drain()
+        if plan is not None:
+            self._writing = asyncio.ensure_future(_write_plan(self._run, plan))
+
+    async def drain(self) -> None:
+        """Wait for the batch being written (its error is raised here)."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            await writing
+
+    async def close(self) -> None:
+        """After an error elsewhere: let the batch being written finish or fail, whatever it gave."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            await asyncio.wait([writing])
+            if not writing.cancelled():
+                writing.exception()
+
+
 async def _read_and_write(run: _Run, feed: _Prefetch) -> None:
+    writer = _Writer(run)
+    try:
+        await _read_into(run, feed, writer)
+        await writer.drain()
+    finally:
+        await writer.close()
+
+
+async def _read_into(run: _Run, feed: _Prefetch, writer: _Writer) -> None:
     report, batch = run.report, list[Entry]()
     while True:
         try:
@@ -442,7 +509,8 @@ async def _read_and_write(run: _Run, feed: _Prefetch) -> None:
             if report.read == 0:
                 raise
             if batch:
-                await _run_batch(run, batch)
+                await writer.add(batch)
+            await writer.drain()
             raise NotAFeed(
                 f"{exc} (after {report.read} objects, which were imported; nothing was unpublished)"
             ) from None
@@ -455,7 +523,7 @@ async def _read_and_write(run: _Run, feed: _Prefetch) -> None:
                 continue
             batch.append(item)
             if len(batch) >= run.options.batch_size:
-                await _run_batch(run, batch)
+                await writer.add(batch)
                 batch = []
     if batch:
-        await _run_batch(run, batch)
+        await writer.add(batch)
