@@ -25,7 +25,6 @@ import asyncio
 import json
 import os
 import random
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -38,7 +37,7 @@ from typing import Any
 from content.core.db import Database, prepare_file
 from content.core.model import POI_CATEGORIES
 from content.importers import ImportOptions, ImportReport, load_objects, reader_for, run_import
-from content.pois.rows import INSERT_POI
+from content.importers.plain import PlainRow, plain_insert
 from tools.bench._report import record
 
 __all__ = ["geojson_feed", "main", "tourinsoft_feed"]
@@ -193,18 +192,7 @@ def geojson_feed(path: Path, pois: int, *, seed: int = 7) -> Path:
     return path
 
 
-_HISTORY = (
-    "INSERT INTO history (entity_type, entity_id, revision, action, user_id, at, before, after)"
-    " VALUES ('poi', ?, 1, 'import', NULL, ?, '{}', ?)"
-)
-_SOURCE = (
-    "INSERT INTO import_sources (poi_id, provider, external_id, source_updated_at, digest, baseline,"
-    " pictures, conflicts, unpublished_missing, imported_at)"
-    " VALUES (?, 'geojson', ?, NULL, ?, ?, '{}', '{}', 0, ?)"
-)
-
-
-def _plain_rows(rng: random.Random, start: int, stop: int, at: str) -> list[tuple[dict[str, Any], str, str]]:
+def _plain_rows(rng: random.Random, start: int, stop: int, at: str) -> list[PlainRow]:
     rows = []
     for n in range(start, stop):
         feature = _feature(rng, n)
@@ -244,26 +232,15 @@ def _plain_rows(rng: random.Random, start: int, stop: int, at: str) -> list[tupl
 
 
 def plain_insert_rate(pois: int, data: Path, *, seed: int = 7, batch: int = 500) -> float:
-    """Rows per second of a plain ``sqlite3`` insert of what an import of ``pois`` POIs writes (the POI
-    with its R*Tree and FTS5 rows by trigger, a history row, a source row), ``batch`` per transaction,
-    into a fresh store with the same settings as the command (no mmap, 64 MiB page cache)."""
+    """Rows per second of a plain ``sqlite3`` insert of what an import of ``pois`` POIs writes, ``batch``
+    per transaction, into a fresh store (``content.importers.plain``); the rows are made as it goes."""
     db_path = data / "odyssee.sqlite3"
     prepare_file(db_path)
-    conn = sqlite3.connect(db_path, isolation_level=None)
-    for pragma in ("synchronous = NORMAL", "mmap_size = 0", "cache_size = -65536", "foreign_keys = ON"):
-        conn.execute(f"PRAGMA {pragma}")
-    rng, at, digest = random.Random(seed), "2026-11-28T00:00:00Z", uuid.uuid4().hex
+    rng, at = random.Random(seed), "2026-11-28T00:00:00Z"
+    batches = (_plain_rows(rng, start, min(pois, start + batch), at) for start in range(0, pois, batch))
     started = time.perf_counter()
-    for start in range(0, pois, batch):
-        rows = _plain_rows(rng, start, min(pois, start + batch), at)
-        conn.execute("BEGIN IMMEDIATE")
-        conn.executemany(INSERT_POI, (poi for poi, _, _ in rows))
-        conn.executemany(_HISTORY, ((poi["id"], at, fields) for poi, fields, _ in rows))
-        conn.executemany(_SOURCE, ((poi["id"], ext, digest, fields, at) for poi, fields, ext in rows))
-        conn.execute("COMMIT")
-    elapsed = time.perf_counter() - started
-    conn.close()
-    return pois / elapsed
+    plain_insert(db_path, batches, provider="geojson", at=at, digest=uuid.uuid4().hex)
+    return pois / (time.perf_counter() - started)
 
 
 def _run_cli(arguments: list[str]) -> tuple[float, int, dict[str, Any]]:
