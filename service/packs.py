@@ -19,7 +19,7 @@ from content.core.errors import NotFound
 from content.places.place import Near
 from content.text.localize import Localizer
 from packs.builder import ZIP_TYPE, PackBuilder
-from packs.deltas import delta_for
+from packs.delta_builder import delta_for
 from packs.pack_id import PackId
 from packs.signing import PackKeys
 from packs.store import PackRow, get_pack, get_version, list_packs

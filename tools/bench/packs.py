@@ -52,7 +52,7 @@ from content.routes.model import RouteInput, StopInput
 from content.routes.queries import get_stops
 from content.routes.store import create_route, replace_stops
 from packs.builder import PackBuilder
-from packs.deltas import delta_for
+from packs.delta_builder import delta_for
 from packs.pack_id import PackId
 from tools.bench._report import record
 from tools.bench._servers import fetch, free_port, measure, nginx, odyssee_serve

@@ -1,4 +1,5 @@
-"""Serving deltas: the delta ZIP from version N to the current one, built once and kept as a blob."""
+"""Building deltas on demand, as :mod:`packs.builder` builds packs: the delta ZIP from version N to the
+current one, built once and kept as a blob (its format is :mod:`packs.delta_file`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import BinaryIO
 
 from content.core.errors import Gone, NotFound
 from packs.builder import ZIP_TYPE, PackBuilder
-from packs.delta import build_delta
+from packs.delta_file import build_delta
 from packs.manifest import ManifestEntry, SignedManifest, decode_manifest
 from packs.pack_id import PackId
 from packs.store import get_delta, get_pack, get_version, record_delta
