@@ -11,6 +11,7 @@ from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.logging.config import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
@@ -22,6 +23,7 @@ from content.core.clock import Clock, utc_now
 from content.core.db import Database
 from content.core.events import EventHub
 from content.core.settings import Settings, load_settings
+from content.media.lookup import VariantLookup
 from content.operations.sweep import sweep_leftovers
 from packs.rebuild import PackRebuilder
 from service.analytics import AnalyticsBatchController
@@ -47,6 +49,7 @@ from service.exports import RouteExportController
 from service.health import VERSION, health
 from service.imports import ImportConflictsController
 from service.media import media_variant
+from service.media_fast import MediaFastPath
 from service.metrics import MeteredPackBuilder, Metrics, metrics_endpoint
 from service.openapi import document_problem_answers, document_response_unions
 from service.packs import PackController
@@ -101,6 +104,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     packs = MeteredPackBuilder(db, blobs, settings, clock=now)
     metrics = packs.metrics = Metrics()
     proxies = TrustedProxies(parse_trusted_proxies(settings.trusted_proxies))
+    media_lookup = VariantLookup(db)
     analytics = AnalyticsRecorder(
         db,
         now,
@@ -113,6 +117,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await db.open()
+        await media_lookup.open()
         await asyncio.to_thread(sweep_leftovers, settings)  # leftovers of a previous crash
         # Edits mark the packs they touch due; one debounced rebuilder among the workers rebuilds them.
         rebuilder = PackRebuilder(
@@ -131,6 +136,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             unsubscribe()
             await rebuilder.stop()
             await blobs.close()
+            media_fast.close()
+            media_lookup.close()
             await db.close()
 
     async def provide_db() -> Database:
@@ -168,6 +175,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             DefineMiddleware(ConditionalJSONMiddleware),
         ],
         request_class=BoundedJSONRequest,
+        # tools.logs configures the root logger (level, JSON lines); Litestar's default would replace it with
+        # its own queue handler at INFO, so `odyssee serve` ignored ODYSSEE_LOG_LEVEL and ODYSSEE_LOG_FORMAT.
+        logging_config=LoggingConfig(configure_root_logger=False),
         # JSON bodies; the media upload handler sets its own, larger limit.
         request_max_body_size=settings.max_body_bytes,
         cors_config=CORSConfig(allow_origins=["*"], allow_headers=["*"], expose_headers=["*"]),
@@ -197,6 +207,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 "packs": packs,
                 "metrics": metrics,
                 "analytics": analytics,
+                "media_lookup": media_lookup,
             }
         ),
         debug=False,
@@ -204,6 +215,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     # The Problem schema is registered by the handlers that document their errors explicitly.
     document_problem_answers(app.openapi_schema)
     document_response_unions(app.openapi_schema)
+    # Small media reads skip Litestar (service/media_fast.py), inside the edge so they are logged and counted.
+    media_fast = MediaFastPath(app.asgi_handler, blobs=blobs, lookup=media_lookup)
+    app.state.media_fast = media_fast
     # Outermost: client address, request id, access log and request metrics for every request.
-    app.asgi_handler = Edge(app.asgi_handler, proxies=proxies, metrics=metrics)
+    app.asgi_handler = Edge(media_fast, proxies=proxies, metrics=metrics)
     return app
