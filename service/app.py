@@ -11,7 +11,6 @@ from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.logging.config import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
@@ -175,9 +174,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             DefineMiddleware(ConditionalJSONMiddleware),
         ],
         request_class=BoundedJSONRequest,
-        # tools.logs configures the root logger (level, JSON lines); Litestar's default would replace it with
-        # its own queue handler at INFO, so `odyssee serve` ignored ODYSSEE_LOG_LEVEL and ODYSSEE_LOG_FORMAT.
-        logging_config=LoggingConfig(configure_root_logger=False),
         # JSON bodies; the media upload handler sets its own, larger limit.
         request_max_body_size=settings.max_body_bytes,
         cors_config=CORSConfig(allow_origins=["*"], allow_headers=["*"], expose_headers=["*"]),

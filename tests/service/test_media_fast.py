@@ -8,7 +8,7 @@ import io
 import json
 import logging
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -268,32 +268,24 @@ async def test_the_lookup_without_its_version_connection_queries_every_time(
 
 
 @pytest.fixture
-def json_logs() -> Iterator[io.StringIO]:
+async def logged(
+    client: AsyncTestClient[Litestar], app: Litestar
+) -> AsyncIterator[tuple[AsyncTestClient[Litestar], io.StringIO]]:
+    await _place(app, "narration", os.urandom(1000))
     stream = io.StringIO()
-    configure_logging("info", "auto", stream=stream)
+    configure_logging("info", "auto", stream=stream)  # after the app: Litestar's own config comes first
     try:
-        yield stream
+        yield client, stream
     finally:
         for handler in list(logging.getLogger().handlers):
             if type(handler).__name__ == "_OursHandler":
                 logging.getLogger().removeHandler(handler)
 
 
-@pytest.fixture
-async def served_after_logging(
-    json_logs: io.StringIO, settings: Settings
-) -> AsyncIterator[AsyncTestClient[Litestar]]:
-    """As `odyssee serve` does it: logging configured first, then the app created."""
-    app = create_app(settings)
-    async with AsyncTestClient(app=app) as client:
-        await _place(app, "narration", os.urandom(1000))
-        yield client
-
-
 async def test_fast_answers_keep_the_access_log_and_request_id(
-    served_after_logging: AsyncTestClient[Litestar], json_logs: io.StringIO
+    logged: tuple[AsyncTestClient[Litestar], io.StringIO],
 ) -> None:
-    client = served_after_logging
+    client, json_logs = logged
     response = await client.get(URL, headers={"Range": "bytes=0-99", "X-Request-ID": "range-1"})
     assert response.status_code == 206
     assert response.headers["x-request-id"] == "range-1"
