@@ -200,6 +200,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             }
         ),
         debug=False,
+        # Logging is tools.logs' (level, format, the access log): Litestar's default configuration would
+        # replace the root handler and level, printing every access line at INFO whatever was asked.
+        logging_config=None,
     )
     # The Problem schema is registered by the handlers that document their errors explicitly.
     document_problem_answers(app.openapi_schema)
