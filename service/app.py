@@ -54,6 +54,7 @@ from service.pois import PoiController
 from service.problems import exception_handlers
 from service.producers import ProducerController
 from service.proxies import TrustedProxies, parse_trusted_proxies
+from service.public import close_near_index, near_index
 from service.routes import RouteController
 from service.tiles import tile, tilejson
 
@@ -123,9 +124,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         unsubscribe_metrics = events.subscribe(metrics.content_changed)
         rebuilder.start()
         analytics.start()
+        near_index(app.state).warm()  # built in a thread; "near me" uses SQLite until it is ready
         try:
             yield
         finally:
+            close_near_index(app.state)
             await analytics.stop()
             unsubscribe_metrics()
             unsubscribe()
