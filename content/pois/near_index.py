@@ -29,6 +29,7 @@ import msgspec
 
 from content.core.paging import PUBLIC, Page
 from content.places.geo import EARTH_RADIUS_M, bbox_around
+from content.places.place import Near
 from content.places.sql_math import a_within, distance_of_a, haversine_a_params
 from content.pois.queries import PoiQuery
 from content.pois.rendered import RenderedFeature
@@ -96,10 +97,11 @@ class NearSnapshot:
         # A first disc expected to hold the page with room to spare, from the local density; when it
         # does hold ``wanted`` POIs, they are the page (every POI outside it is farther), else the
         # whole radius is searched, as SQLite does after its half-radius try.
-        first = min(query.radius_m * _FIRST_RADIUS_SHARE, self._radius_for(query.near, wanted))
+        near = query.near
+        first = min(near.radius_m * _FIRST_RADIUS_SHARE, self._radius_for(near, wanted))
         found = self._within(query, first, wanted)
         if len(found) < wanted:
-            found = self._within(query, query.radius_m, wanted)
+            found = self._within(query, near.radius_m, wanted)
         more = len(found) > query.limit
         found = found[: query.limit]
         next_key = (found[-1][0], found[-1][1]) if more and found else None
@@ -109,11 +111,11 @@ class NearSnapshot:
             distances_m=[distance_of_a(a) for a, _, _ in found],  # the one formula, as SQLite's path
         )
 
-    def _radius_for(self, near: tuple[float, float], wanted: int) -> float:
+    def _radius_for(self, near: Near, wanted: int) -> float:
         """A radius whose disc around ``near`` should hold ``wanted`` POIs with room, from the POIs in
         the 5 × 5 cells around it (infinite where they are too few to tell)."""
         step = self.cell_e6
-        row, column = math.floor(near[0] * 1e6) // step, math.floor(near[1] * 1e6) // step
+        row, column = math.floor(near.lat * 1e6) // step, math.floor(near.lon * 1e6) // step
         cells = self.cells
         count = 0
         for r in range(row - 2, row + 3):
@@ -124,14 +126,14 @@ class NearSnapshot:
         if count < 2 * wanted:
             return math.inf
         cell_lat_m = step / 1e6 * _M_PER_DEGREE
-        area_m2 = 25 * cell_lat_m * cell_lat_m * max(0.01, math.cos(near[0] * _RAD))
+        area_m2 = 25 * cell_lat_m * cell_lat_m * max(0.01, math.cos(near.lat * _RAD))
         return math.sqrt(_ROOM * wanted * area_m2 / (math.pi * count))
 
     def _within(self, query: PoiQuery, radius_m: float, wanted: int) -> list[tuple[float, int, PageEntry]]:
         """As the SQL candidates: in the micro-degree box around the point, haversine term within the
         radius, after the cursor, the first ``wanted`` by (term, row number)."""
         assert query.near is not None
-        lat0, lon0 = query.near
+        lat0, lon0 = query.near.lat, query.near.lon
         box = bbox_around(lat0, lon0, radius_m)
         min_lon, min_lat = math.floor(box[0] * 1e6), math.floor(box[1] * 1e6)
         max_lon, max_lat = math.ceil(box[2] * 1e6), math.ceil(box[3] * 1e6)

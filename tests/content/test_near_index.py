@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from content.core.db import Database
 from content.core.inputs import convert_input
+from content.places.place import Box, Near
 from content.pois.model import PoiInput, PoiPatch
 from content.pois.near_index import NearIndex, NearSnapshot
 from content.pois.queries import PoiQuery, list_poi_entries
@@ -87,7 +88,7 @@ async def _same_pages(db: Database, snapshot: NearSnapshot, query: PoiQuery) -> 
         seen += len(got.items)
         if got.next_key is None:
             return seen
-        query = PoiQuery(near=query.near, radius_m=query.radius_m, limit=query.limit, after=got.next_key)
+        query = PoiQuery(near=query.near, limit=query.limit, after=got.next_key)
     raise AssertionError("too many pages")
 
 
@@ -101,22 +102,22 @@ async def _same_pages(db: Database, snapshot: NearSnapshot, query: PoiQuery) -> 
 async def test_pages_are_those_of_sqlite(
     db: Database, snapshot: NearSnapshot, lat: float, lon: float, radius_m: float, limit: int
 ) -> None:
-    await _same_pages(db, snapshot, PoiQuery(near=(lat, lon), radius_m=radius_m, limit=limit))
+    await _same_pages(db, snapshot, PoiQuery(near=Near(lat, lon, radius_m), limit=limit))
 
 
 async def test_ties_page_by_row_number(db: Database, snapshot: NearSnapshot) -> None:
     # 40 POIs at the very spot, more around: equal sort values across page boundaries.
-    assert await _same_pages(db, snapshot, PoiQuery(near=(48.52, 0.55), radius_m=300, limit=7)) >= 40
-    assert await _same_pages(db, snapshot, PoiQuery(near=(48.52, 0.55), radius_m=100_000, limit=500)) == 1500
+    assert await _same_pages(db, snapshot, PoiQuery(near=Near(48.52, 0.55, 300), limit=7)) >= 40
+    assert await _same_pages(db, snapshot, PoiQuery(near=Near(48.52, 0.55, 100_000), limit=500)) == 1500
 
 
 async def test_other_queries_are_left_to_sqlite(snapshot: NearSnapshot) -> None:
-    near = (48.5, 0.55)
+    near = Near(48.5, 0.55)
     assert snapshot.page(PoiQuery()) is None
     assert snapshot.page(PoiQuery(near=near, category="heritage")) is None
     assert snapshot.page(PoiQuery(near=near, q="lieu")) is None
     assert snapshot.page(PoiQuery(near=near, statuses=("draft", "published"))) is None
-    assert snapshot.page(PoiQuery(near=near, bbox=(0.5, 48.4, 0.6, 48.6))) is None
+    assert snapshot.page(PoiQuery(near=near, bbox=Box(0.5, 48.4, 0.6, 48.6))) is None
     assert snapshot.page(PoiQuery(near=near, updated_since=AT)) is None
 
 
@@ -136,13 +137,13 @@ async def test_an_edit_by_another_connection_outdates_the_index(tmp_path: Path) 
             assert index.current() is None  # the move is committed: this index is never used again
             rebuilt = index.build_now()
             assert index.current() is rebuilt
-            page = rebuilt.page(PoiQuery(near=(48.3, 0.4), radius_m=10))
+            page = rebuilt.page(PoiQuery(near=Near(48.3, 0.4, 10)))
             assert page is not None
             assert [e.id for e in page.items] == ["croix"]
             async with db.write() as conn:
                 await set_poi_status(conn, "croix", "draft", user_id="u", updated_at=AT)
             assert index.current() is None
-            page = index.build_now().page(PoiQuery(near=(48.3, 0.4), radius_m=10))
+            page = index.build_now().page(PoiQuery(near=Near(48.3, 0.4, 10)))
             assert page is not None
             assert page.items == []
         finally:
