@@ -56,6 +56,7 @@ from service.pois import PoiController
 from service.problems import exception_handlers
 from service.producers import ProducerController
 from service.proxies import TrustedProxies, parse_trusted_proxies
+from service.public import close_near_index, near_index
 from service.routes import RouteController
 from service.tiles import tile, tilejson
 
@@ -127,9 +128,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         unsubscribe_metrics = events.subscribe(metrics.content_changed)
         rebuilder.start()
         analytics.start()
+        near_index(app.state).warm()  # built in a thread; "near me" uses SQLite until it is ready
         try:
             yield
         finally:
+            close_near_index(app.state)
             await analytics.stop()
             unsubscribe_metrics()
             unsubscribe()
@@ -207,6 +210,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             }
         ),
         debug=False,
+        # Logging is tools.logs' (level, format, the access log): Litestar's default configuration would
+        # replace the root handler and level, printing every access line at INFO whatever was asked.
+        logging_config=None,
     )
     # The Problem schema is registered by the handlers that document their errors explicitly.
     document_problem_answers(app.openapi_schema)

@@ -13,7 +13,7 @@ from content.core.ids import is_valid_id
 from content.core.model import POI_CATEGORIES
 from content.exports import poi_jsonld
 from content.pois.features import PoiCollection, PoiCollectionAll, PoiFeature, PoiFeatureAll
-from content.pois.public import public_poi, public_pois_json
+from content.pois.public import public_near_json, public_poi, public_pois_json
 from content.pois.queries import PoiQuery
 from content.text.localize import Localizer
 from service.cursors import cursor_codec, cursor_scope, read_cursor
@@ -34,6 +34,7 @@ from service.public import (
     UpdatedSince,
     content_language,
     feature_cache,
+    near_index,
     store_of,
 )
 
@@ -88,10 +89,13 @@ class PoiController(Controller):
             after=read_cursor(codec, cursor, scope),
         )
         localizer = Localizer(choice, settings.default_lang)
-        async with db.read() as conn:
-            body = await public_pois_json(
-                conn, query, localizer, lambda key: codec.encode(scope, key), feature_cache(state)
-            )
+        cursor_of, cache = (lambda key: codec.encode(scope, key)), feature_cache(state)
+        body = None
+        if query.near is not None:
+            body = await public_near_json(db, near_index(state), query, localizer, cursor_of, cache)
+        if body is None:
+            async with db.read() as conn:
+                body = await public_pois_json(conn, query, localizer, cursor_of, cache)
         # The page comes encoded (from features rendered once per POI version); the annotation above
         # still describes it, for the OpenAPI document.
         response = Response(body, media_type=GEO_JSON, headers=content_language(localizer))
