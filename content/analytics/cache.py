@@ -125,7 +125,10 @@ class FigureCache:
         if not blocks:
             return [], [[] for _ in facet_sets]
         async with db.read() as conn:
-            stamps = await month_stamps(conn, blocks[0].first[:7], blocks[-1].last[:7])
+            # The parts are not in date order (months first, then day runs).
+            first_month = min(block.first for block in blocks)[:7]
+            last_month = max(block.last for block in blocks)[:7]
+            stamps = await month_stamps(conn, first_month, last_month)
 
         def stamps_of(block: Block) -> tuple[tuple[str, int], ...]:
             first, last = block.months()
