@@ -106,12 +106,15 @@ async def read_facets(
 
 async def stop_positions(conn: aiosqlite.Connection, route_ids: list[str]) -> list[tuple[str, str, int]]:
     """``(route_id, stop_id, position)`` of every stop of these routes, in order."""
-    rows = await conn.execute_fetchall(
+    cursor = await conn.execute(
         "SELECT route_id, id, position FROM stops WHERE route_id IN (SELECT value FROM json_each(?))"
         " ORDER BY route_id, position",
         (json.dumps(route_ids),),
     )
-    return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+    cursor.row_factory = None  # plain tuples: (TEXT, TEXT, INTEGER) columns
+    rows: list[tuple[str, str, int]] = await cursor.fetchall()  # type: ignore[assignment]
+    await cursor.close()
+    return rows
 
 
 # The cache's reads (content/analytics/cache.py): the same sums for one block of rows of one span, for
