@@ -79,8 +79,7 @@ class PoiController(Controller):
         since = parse_updated_since(updated_since)
         scope = cursor_scope("pois", where, box, chosen, text, since)
         query = PoiQuery(
-            near=None if where is None else (where[0], where[1]),
-            radius_m=PoiQuery.radius_m if where is None else where[2],
+            near=where,
             bbox=box,
             category=chosen,
             q=text,

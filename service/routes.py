@@ -64,8 +64,7 @@ class RouteController(Controller):
         since = parse_updated_since(updated_since)
         scope = cursor_scope("routes", where, chosen, only_lang, since)
         query = RouteQuery(
-            near=None if where is None else (where[0], where[1]),
-            radius_m=RouteQuery.radius_m if where is None else where[2],
+            near=where,
             theme=chosen,
             lang=only_lang,
             updated_since=since,
