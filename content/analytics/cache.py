@@ -94,7 +94,7 @@ _Key = tuple[str, Block, str]  # what ("series" or facets), block, granularity (
 class FigureCache:
     """Block sums of this process, at most ``max_rows`` grouped rows in all (least recently used go)."""
 
-    def __init__(self, max_rows: int = 200_000) -> None:
+    def __init__(self, max_rows: int = 100_000) -> None:
         self.max_rows = max_rows
         self._entries: OrderedDict[_Key, _Entry] = OrderedDict()
         self._rows = 0
@@ -201,8 +201,10 @@ class FigureCache:
         async def read() -> list[Any]:
             async with db.read() as conn:
                 rows = await read_series_by_object(conn, block.span, block.first, block.last, granularity)
+            one = _Strings()
             return [
-                ((kind, type_, obj), (period, type_, obj, count)) for kind, type_, obj, period, count in rows
+                ((one(kind), one(type_), one(obj)), (one(period), one(type_), one(obj), count))
+                for kind, type_, obj, period, count in rows
             ]
 
         return read
@@ -214,12 +216,23 @@ class FigureCache:
         async def read() -> list[Any]:
             async with db.read() as conn:
                 rows = await read_facets_by_object(conn, block.span, block.first, block.last, facets)
+            one = _Strings()
             return [
-                ((kind, type_, obj), (facet, type_, obj, key, count, value_sum))
+                (
+                    (one(kind), one(type_), one(obj)),
+                    (one(facet), one(type_), one(obj), one(key), count, value_sum),
+                )
                 for kind, facet, type_, obj, key, count, value_sum in rows
             ]
 
         return read
+
+
+class _Strings(dict[str, str]):
+    """One copy of each repeated text of a block (types, ids, keys), not one per row."""
+
+    def __call__(self, text: str) -> str:
+        return self.setdefault(text, text)
 
 
 def _group(rows: list[tuple[ObjectKey, Any]], stamps: tuple[tuple[str, int], ...]) -> _Entry:

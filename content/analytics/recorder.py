@@ -41,7 +41,7 @@ class AnalyticsRecorder:
         per_day: int,
         retention_months: int,
         flush_every_s: float = 5.0,
-        cache_rows: int = 200_000,
+        cache_rows: int = 100_000,
     ) -> None:
         self.db = db
         self.clock = clock
