@@ -112,6 +112,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         per_day=settings.analytics_daily_budget,
         retention_months=settings.analytics_retention_months,
         flush_every_s=settings.analytics_flush_s,
+        cache_rows=settings.analytics_cache_rows,
     )
 
     @asynccontextmanager
