@@ -10,10 +10,13 @@ import math
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Annotated
+
+from litestar.params import QueryParameter
 
 from content.core.clock import rfc3339
 from content.core.errors import FieldError, InvalidParameter
-from content.core.paging import DEFAULT_LIMIT, MAX_LIMIT
+from content.core.paging import DEFAULT_LIMIT, MAX_CURSOR_CHARS, MAX_LIMIT, PageRequest
 from content.places.geo import BBox
 from content.pois.queries import DEFAULT_RADIUS_M
 from content.text.i18n import parse_accept_language
@@ -24,6 +27,10 @@ from content.text.text_search import MAX_QUERY_CHARS
 __all__ = [
     "MAX_RADIUS_M",
     "MAX_SQL_INT",
+    "Cursor",
+    "CursorQuery",
+    "Limit",
+    "LimitQuery",
     "Near",
     "parse_bbox",
     "parse_choice",
@@ -31,6 +38,7 @@ __all__ = [
     "parse_limit",
     "parse_near",
     "parse_number",
+    "parse_page",
     "parse_place",
     "parse_q",
     "parse_updated_since",
@@ -115,15 +123,36 @@ def parse_place(near: str | None, radius_m: str | None, bbox: str | None) -> tup
     return where, box
 
 
-def parse_limit(limit: str | None) -> int:
+# Paging: every list takes ``limit`` and ``cursor`` and turns them into a PageRequest here, with the same
+# bounds and the same problems (400 naming ``limit`` or ``cursor``). The public lists declare them as
+# strings and the editor lists ``limit`` as an integer, as the API has always documented them; the
+# bounds are checked by PageRequest only (the editor's minimum/maximum are documentation, not checks).
+_LIMIT_HELP = f"1 to {MAX_LIMIT}, default {DEFAULT_LIMIT}"
+_CURSOR_HELP = "the previous page's next"
+LimitQuery = Annotated[str | None, QueryParameter(description=_LIMIT_HELP)]
+CursorQuery = Annotated[str | None, QueryParameter(description=_CURSOR_HELP)]
+Limit = Annotated[
+    int,
+    QueryParameter(description=_LIMIT_HELP, schema_extra={"minimum": 1.0, "maximum": float(MAX_LIMIT)}),
+]
+Cursor = Annotated[str | None, QueryParameter(max_length=MAX_CURSOR_CHARS, description=_CURSOR_HELP)]
+
+
+def parse_limit(limit: str | int | None) -> int:
+    """``limit`` (a query string, or an integer Litestar parsed) from 1 to ``MAX_LIMIT``."""
     if limit is None:
         return DEFAULT_LIMIT
-    if not limit.isascii() or not limit.isdigit() or len(limit) > 6:
-        raise _bad("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
-    value = int(limit)
-    if not 1 <= value <= MAX_LIMIT:
-        raise _bad("limit", f"must be from 1 to {MAX_LIMIT}")
-    return value
+    if isinstance(limit, str):
+        if not limit.isascii() or not limit.isdigit() or len(limit) > 6:
+            raise _bad("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
+        limit = int(limit)
+    return PageRequest(limit=limit).limit
+
+
+def parse_page(limit: str | int | None, cursor: str | None) -> PageRequest:
+    """The page a list request asks for; a bad ``limit`` or ``cursor`` is a 400 naming it (a cursor is
+    checked against its list when the list is read: ``content.core.paging.open_paging``)."""
+    return PageRequest(limit=parse_limit(limit), cursor=cursor or None)
 
 
 def parse_choice(value: str | None, name: str, allowed: Sequence[str]) -> str | None:
