@@ -16,7 +16,7 @@ from litestar.response.base import ASGIResponse
 
 from content.blobs import BlobStore
 from content.core.errors import NotFound
-from content.places.geo import bbox_around
+from content.places.place import Near
 from content.text.localize import Localizer
 from packs.builder import ZIP_TYPE, PackBuilder, parse_pack_id
 from packs.deltas import delta_for
@@ -77,8 +77,8 @@ def _entry(pack: PackRow, localizer: Localizer, *, detail: bool = False) -> Pack
     )
 
 
-def _meets(pack: PackRow, near: tuple[float, float, float]) -> bool:
-    min_lon, min_lat, max_lon, max_lat = bbox_around(*near)
+def _meets(pack: PackRow, near: Near) -> bool:
+    min_lon, min_lat, max_lon, max_lat = near.box
     return (
         pack.bbox[0] <= max_lon
         and pack.bbox[2] >= min_lon

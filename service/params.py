@@ -6,8 +6,6 @@ the messages live in one place and every mistake becomes a 400 problem naming th
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
@@ -17,16 +15,15 @@ from litestar.params import QueryParameter
 from content.core.clock import rfc3339
 from content.core.errors import FieldError, InvalidParameter
 from content.core.paging import DEFAULT_LIMIT, MAX_CURSOR_CHARS, MAX_LIMIT, PageRequest
-from content.places.geo import BBox
-from content.pois.queries import DEFAULT_RADIUS_M
+from content.places.place import Box, Near, parse_number, parse_place
 from content.text.i18n import parse_accept_language
 from content.text.languages import check_language
 from content.text.localize import LanguageChoice
 from content.text.text_search import MAX_QUERY_CHARS
 
 __all__ = [
-    "MAX_RADIUS_M",
     "MAX_SQL_INT",
+    "Box",
     "Cursor",
     "CursorQuery",
     "Limit",
@@ -44,83 +41,23 @@ __all__ = [
     "parse_updated_since",
 ]
 
-MAX_RADIUS_M = 100_000.0
 # SQLite integers are signed 64-bit: a larger value raises OverflowError when bound, so every integer
 # parameter declares this (or a smaller) maximum; tests/service/ops/test_hardening.py checks them all.
 MAX_SQL_INT = 2**63 - 1
-Near = tuple[float, float, float]  # lat, lon, radius_m
-
-# Plain ASCII decimal numbers only: float() would also take " 1", "1_0", "nan", "inf" and "٣".
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 
 
 def _bad(name: str, message: str) -> InvalidParameter:
     return InvalidParameter(FieldError(name, message))
 
 
-def parse_number(text: str, name: str) -> float:
-    """A finite decimal number, or ``InvalidParameter`` naming ``name``."""
-    if not _NUMBER.fullmatch(text):
-        raise _bad(name, f"{text[:40]!r} is not a number")
-    value = float(text)
-    if not math.isfinite(value):
-        raise _bad(name, "must be a finite number")
-    return value
-
-
-def _numbers(value: str, name: str, count: int, shape: str) -> list[float]:
-    parts = value.split(",")
-    if len(parts) != count:
-        raise _bad(name, f"expected {shape}")
-    return [parse_number(part, name) for part in parts]
-
-
-def _check_lat_lon(lat: float, lon: float, name: str) -> None:
-    if not -90 <= lat <= 90:
-        raise _bad(name, f"latitude {lat} is outside [-90, 90]")
-    if not -180 <= lon <= 180:
-        raise _bad(name, f"longitude {lon} is outside [-180, 180]")
-
-
 def parse_near(near: str | None, radius_m: str | None) -> Near | None:
-    """``near=lat,lon`` with ``radius_m`` in (0, 100000].
-
-    ``near`` alone uses the default radius (10 km), which suits "what is around me" on a phone;
-    ``radius_m`` without ``near`` is refused, since it would silently mean nothing.
-    """
-    if near is None:
-        if radius_m is not None:
-            raise _bad("radius_m", "needs near=lat,lon")
-        return None
-    lat, lon = _numbers(near, "near", 2, "near=lat,lon")
-    _check_lat_lon(lat, lon, "near")
-    radius = DEFAULT_RADIUS_M
-    if radius_m is not None:
-        radius = parse_number(radius_m, "radius_m")
-        if not 0 < radius <= MAX_RADIUS_M:
-            raise _bad("radius_m", f"must be more than 0 and at most {MAX_RADIUS_M:.0f}")
-    return lat, lon, radius
+    """``near=lat,lon`` with ``radius_m`` in (0, 100000], 10 km without it (see :class:`Near`)."""
+    return Near.parse(near, radius_m)
 
 
-def parse_bbox(bbox: str | None) -> BBox | None:
+def parse_bbox(bbox: str | None) -> Box | None:
     """``bbox=minLon,minLat,maxLon,maxLat`` (RFC 7946 order), each minimum at most its maximum."""
-    if bbox is None:
-        return None
-    min_lon, min_lat, max_lon, max_lat = _numbers(bbox, "bbox", 4, "bbox=minLon,minLat,maxLon,maxLat")
-    _check_lat_lon(min_lat, min_lon, "bbox")
-    _check_lat_lon(max_lat, max_lon, "bbox")
-    if min_lon > max_lon or min_lat > max_lat:
-        raise _bad("bbox", "each minimum must be at most its maximum (minLon,minLat,maxLon,maxLat)")
-    return min_lon, min_lat, max_lon, max_lat
-
-
-def parse_place(near: str | None, radius_m: str | None, bbox: str | None) -> tuple[Near | None, BBox | None]:
-    """``near``/``radius_m`` or ``bbox``; both at once is refused (naming ``bbox``) as ambiguous."""
-    where = parse_near(near, radius_m)
-    box = parse_bbox(bbox)
-    if where is not None and box is not None:
-        raise _bad("bbox", "use either bbox or near, not both")
-    return where, box
+    return Box.parse(bbox)
 
 
 # Paging: every list takes ``limit`` and ``cursor`` and turns them into a PageRequest here, with the same

@@ -83,8 +83,7 @@ class PoiController(Controller):
         async with db.read() as conn:
             paging = await open_paging(conn, page, scope)
             query = PoiQuery(
-                near=None if where is None else (where[0], where[1]),
-                radius_m=PoiQuery.radius_m if where is None else where[2],
+                near=where,
                 bbox=box,
                 category=chosen,
                 q=text,

@@ -102,8 +102,7 @@ class ProducerController(Controller):
             query = ProducerQuery(
                 now=now,
                 at=instant,
-                near=None if where is None else (where[0], where[1]),
-                radius_m=ProducerQuery.radius_m if where is None else where[2],
+                near=where,
                 bbox=box,
                 open_now=wants_open,
                 available_today=wants_available,

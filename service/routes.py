@@ -74,8 +74,7 @@ class RouteController(Controller):
         async with db.read() as conn:
             paging = await open_paging(conn, page, scope)
             query = RouteQuery(
-                near=None if where is None else (where[0], where[1]),
-                radius_m=RouteQuery.radius_m if where is None else where[2],
+                near=where,
                 theme=chosen,
                 lang=only_lang,
                 updated_since=since,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import aiosqlite
 
 from content.core.paging import EVERY_STATUS, MAX_LIMIT
+from content.places.place import Near
 from content.routes.queries import RouteQuery, list_routes
 
 __all__ = ["NEARBY_ROUTE_M", "routes_affected_by_poi"]
@@ -24,7 +25,7 @@ async def routes_affected_by_poi(
         after = None
         while True:
             query = RouteQuery(
-                statuses=EVERY_STATUS, near=(lat, lon), radius_m=NEARBY_ROUTE_M, limit=MAX_LIMIT, after=after
+                statuses=EVERY_STATUS, near=Near(lat, lon, NEARBY_ROUTE_M), limit=MAX_LIMIT, after=after
             )
             page = await list_routes(conn, query)
             affected.update(route.id for route in page.items)

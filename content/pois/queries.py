@@ -21,6 +21,7 @@ from content.core.errors import InvalidParameter
 from content.core.model import STATUSES, Status
 from content.core.paging import DEFAULT_LIMIT, PUBLIC, Keyset, keyset, over_fetch
 from content.places.geo import BBox, bbox_around
+from content.places.place import Box, Near
 from content.places.sql_math import (
     HAVERSINE_A_SQL,
     a_within,
@@ -42,9 +43,8 @@ from content.pois.rows import (
 )
 from content.text.text_search import fts_query
 
-__all__ = ["DEFAULT_RADIUS_M", "PoiQuery", "get_poi", "list_poi_entries", "list_pois", "poi_records"]
+__all__ = ["PoiQuery", "get_poi", "list_poi_entries", "list_pois", "poi_records"]
 
-DEFAULT_RADIUS_M = 10_000.0
 # Name weighs most, then the place (commune, address), then the description.
 _RANK = "bm25(pois_fts, 10.0, 1.0, 2.0)"
 _encode = msgspec.json.Encoder().encode
@@ -55,13 +55,12 @@ _GET_POI = (
 
 
 class PoiQuery(msgspec.Struct, frozen=True, kw_only=True):
-    """Filters for :func:`list_pois`. ``near`` is ``(lat, lon)``; ``after`` is the previous page's key."""
+    """Filters for :func:`list_pois`; ``after`` is the previous page's key."""
 
     statuses: tuple[Status, ...] = PUBLIC
     office_id: str | None = None
-    bbox: BBox | None = None
-    near: tuple[float, float] | None = None
-    radius_m: float = DEFAULT_RADIUS_M
+    bbox: Box | None = None
+    near: Near | None = None
     category: str | None = None
     q: str | None = None
     updated_since: str | None = None  # RFC 3339 as stored: only POIs updated after it
@@ -166,7 +165,7 @@ def _public_near_candidates(
     """Published POIs within ``radius_m`` after the cursor, the page's worth closest first, from the
     micro-degree index alone; parameters are named ``prefix_…``; ``guard`` is a constant condition."""
     assert query.near is not None
-    box = bbox_around(query.near[0], query.near[1], radius_m)
+    box = bbox_around(query.near.lat, query.near.lon, radius_m)
     params.update(
         {
             f"{prefix}_min_lon": math.floor(box[0] * 1e6),
@@ -200,12 +199,15 @@ def _public_near_statement(query: PoiQuery) -> tuple[str, dict[str, Any]]:
     the whole radius is searched. The count is a constant subquery, evaluated once; when the inner page
     is full it empties the whole radius's box, so that branch costs nothing."""
     assert query.near is not None
-    params: dict[str, Any] = {"limit": over_fetch(query.limit), **haversine_a_params(*query.near)}
+    params: dict[str, Any] = {
+        "limit": over_fetch(query.limit),
+        **haversine_a_params(query.near.lat, query.near.lon),
+    }
     if query.after is not None:
         params.update(after_value=query.after[0], after_id=query.after[1])
-    inner = _public_near_candidates(query, query.radius_m * _FIRST_RADIUS_SHARE, "inner", params)
+    inner = _public_near_candidates(query, query.near.radius_m * _FIRST_RADIUS_SHARE, "inner", params)
     whole = _public_near_candidates(
-        query, query.radius_m, "whole", params, "NOT (SELECT full FROM inner_full)"
+        query, query.near.radius_m, "whole", params, "NOT (SELECT full FROM inner_full)"
     )
     statement = (
         f"WITH inner_page AS MATERIALIZED ({inner}),"  # noqa: S608  # constant fragments
@@ -224,11 +226,11 @@ def _near_statement(query: PoiQuery, inner: _Sql) -> tuple[str, dict[str, Any]]:
     CROSS JOIN fixes the join order: SQLite would otherwise start from the status index and probe the
     R*Tree once per POI."""
     assert query.near is not None
-    lat, lon = query.near
+    near = query.near
     if query.bbox is not None:
-        inner.add(*_in_box("r", query.bbox, "bbox"))
-    inner.add(*_in_box("r", bbox_around(lat, lon, query.radius_m), "near"))
-    inner.add("sort_value <= :a_max", a_max=a_within(query.radius_m), **haversine_a_params(lat, lon))
+        inner.add(*_in_box("r", query.bbox.bounds, "bbox"))
+    inner.add(*_in_box("r", near.box, "near"))
+    inner.add("sort_value <= :a_max", a_max=a_within(near.radius_m), **haversine_a_params(near.lat, near.lon))
     if query.after is not None:
         inner.add(_keyset("p.rowid"), after_value=query.after[0], after_id=query.after[1])
     statement = (
@@ -252,7 +254,7 @@ def _statement(query: PoiQuery, match: str | None) -> tuple[str, dict[str, Any]]
         return _near_statement(query, inner)
     if ranked:
         if query.bbox is not None:
-            fragment, params = _in_box("b", query.bbox, "bbox")
+            fragment, params = _in_box("b", query.bbox.bounds, "bbox")
             inner.add(f"p.rowid IN (SELECT b.id FROM pois_rtree AS b WHERE {fragment})", **params)  # noqa: S608
         inner.add("pois_fts MATCH :match", match=match)
         outer = _Sql()
@@ -266,7 +268,7 @@ def _statement(query: PoiQuery, match: str | None) -> tuple[str, dict[str, Any]]
         return statement, {**inner.params, **outer.params, "limit": over_fetch(query.limit)}
     source = "pois AS p"
     if query.bbox is not None:
-        inner.add(*_in_box("r", query.bbox, "bbox"))
+        inner.add(*_in_box("r", query.bbox.bounds, "bbox"))
         source = "pois_rtree AS r CROSS JOIN pois AS p ON p.rowid = r.id"
     # Id order: a direct bound on the indexed id, so deep pages cost no more than the first.
     if query.after is not None:

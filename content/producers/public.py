@@ -23,7 +23,7 @@ from content.core.hours import is_open
 from content.core.paging import DEFAULT_LIMIT, keyset
 from content.media import load_media_refs
 from content.places.geo import BBox, bbox_around, bbox_of, haversine_m, point_to_line_m
-from content.pois.queries import DEFAULT_RADIUS_M
+from content.places.place import Box, Near
 from content.producers.availability import offer_available_today
 from content.producers.features import (
     ProducerCollection,
@@ -46,13 +46,12 @@ __all__ = [
 
 
 class ProducerQuery(msgspec.Struct, frozen=True, kw_only=True):
-    """Filters of the public list. ``near`` is ``(lat, lon)``; ``after`` is the previous page's key."""
+    """Filters of the public list; ``after`` is the previous page's key."""
 
     now: datetime
     at: datetime
-    bbox: BBox | None = None
-    near: tuple[float, float] | None = None
-    radius_m: float = DEFAULT_RADIUS_M
+    bbox: Box | None = None
+    near: Near | None = None
     open_now: bool = False
     available_today: bool = False
     category: str | None = None
@@ -87,9 +86,9 @@ async def public_producers(
     cursor_of: Callable[[SortKey], str],
 ) -> ProducerCollection:
     """A page of published producers as a FeatureCollection, sorted by distance with ``near``, else id."""
-    box = query.bbox
+    box = None if query.bbox is None else query.bbox.bounds
     if query.near is not None:
-        box = bbox_around(query.near[0], query.near[1], query.radius_m)
+        box = query.near.box
     candidates = await producers_in_bbox(conn, box)
     if query.label is not None:
         candidates = [p for p in candidates if query.label in p.labels]
@@ -97,8 +96,8 @@ async def public_producers(
     for record in candidates:
         sort_value = 0.0
         if query.near is not None:
-            sort_value = haversine_m(query.near[0], query.near[1], record.geometry.lat, record.geometry.lon)
-            if sort_value > query.radius_m:
+            sort_value = haversine_m(query.near.lat, query.near.lon, record.geometry.lat, record.geometry.lon)
+            if sort_value > query.near.radius_m:
                 continue
         keyed.append(((sort_value, record.id), record))
     offers = await offers_of(conn, (record.id for _, record in keyed), valid_after=query.now)

@@ -15,9 +15,9 @@ import msgspec
 from content.core.cursor import SortKey
 from content.core.model import STATUSES, Status
 from content.core.paging import DEFAULT_LIMIT, PUBLIC, Keyset, keyset, over_fetch
-from content.places.geo import bbox_around, point_to_line_m
+from content.places.geo import point_to_line_m
 from content.places.geojson import LineString
-from content.pois.queries import DEFAULT_RADIUS_M
+from content.places.place import Near
 from content.routes.model import RouteRecord, RouteSummaryRecord, StopRecord
 from content.routes.rows import (
     ROUTE_COLUMNS,
@@ -50,12 +50,11 @@ _HAS_LANGUAGE = (
 
 
 class RouteQuery(msgspec.Struct, frozen=True, kw_only=True):
-    """Filters for :func:`list_routes`. ``near`` is ``(lat, lon)``; ``lang`` keeps routes complete in it."""
+    """Filters for :func:`list_routes`; ``lang`` keeps routes complete in it."""
 
     statuses: tuple[Status, ...] = PUBLIC
     office_id: str | None = None
-    near: tuple[float, float] | None = None
-    radius_m: float = DEFAULT_RADIUS_M
+    near: Near | None = None
     theme: str | None = None
     lang: str | None = None
     updated_since: str | None = None  # RFC 3339 as stored: only routes updated after it
@@ -129,9 +128,9 @@ async def list_routes(conn: aiosqlite.Connection, query: RouteQuery) -> Keyset[R
 
 async def _list_near(conn: aiosqlite.Connection, query: RouteQuery) -> Keyset[RouteSummaryRecord]:
     assert query.near is not None
-    lat, lon = query.near
+    near = query.near
     where, params = _filters(query)
-    box = bbox_around(lat, lon, query.radius_m)
+    box = near.box
     where.append(
         "t.max_lon >= :min_lon AND t.min_lon <= :max_lon AND t.max_lat >= :min_lat AND t.min_lat <= :max_lat"
     )
@@ -142,8 +141,8 @@ async def _list_near(conn: aiosqlite.Connection, query: RouteQuery) -> Keyset[Ro
     )
     ranked: list[SortKey] = []
     for row in await conn.execute_fetchall(statement, params):
-        distance = point_to_line_m(lat, lon, _line(row["geometry"]).coordinates)
-        if distance <= query.radius_m:
+        distance = point_to_line_m(near.lat, near.lon, _line(row["geometry"]).coordinates)
+        if distance <= near.radius_m:
             ranked.append((distance, row["id"]))
     ranked.sort()
     if query.after is not None:

@@ -11,6 +11,7 @@ import pytest
 from content.core.cursor import CursorCodec
 from content.core.db import Database
 from content.core.inputs import convert_input
+from content.places.place import Near
 from content.places.sql_math import ensure_math
 from content.pois.features import PoiCollection
 from content.pois.model import PoiInput
@@ -50,7 +51,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 @pytest.mark.parametrize(
     "query",
-    [PoiQuery(limit=25), PoiQuery(near=(48.5, 0.5), radius_m=5000, limit=25), PoiQuery(q="lieu", limit=25)],
+    [PoiQuery(limit=25), PoiQuery(near=Near(48.5, 0.5, 5000), limit=25), PoiQuery(q="lieu", limit=25)],
 )
 async def test_a_page_costs_two_statements(db: Database, query: PoiQuery) -> None:
     codec = CursorCodec(bytes(32))
@@ -80,7 +81,7 @@ async def test_a_page_costs_two_statements(db: Database, query: PoiQuery) -> Non
 async def test_list_pages_decode_the_same_records_as_single_reads(db: Database) -> None:
     async with db.read() as conn:
         page = await list_pois(conn, PoiQuery(limit=500))
-        near = await list_pois(conn, PoiQuery(near=(48.5, 0.51), radius_m=3000, limit=500))
+        near = await list_pois(conn, PoiQuery(near=Near(48.5, 0.51, 3000), limit=500))
         for record in page.items:
             assert await get_poi(conn, record.id) == record
     assert len(page.items) == 30
@@ -90,7 +91,7 @@ async def test_list_pages_decode_the_same_records_as_single_reads(db: Database) 
 
 
 async def test_near_gives_the_same_page_with_math_functions_from_python(db: Database) -> None:
-    query = PoiQuery(near=(48.5, 0.51), radius_m=3000, limit=7)
+    query = PoiQuery(near=Near(48.5, 0.51, 3000), limit=7)
     async with db.read() as conn:
         native = await list_pois(conn, query)
         await ensure_math(conn, force=True)  # as on an SQLite built without math functions

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from content.core.errors import InvalidParameter
+from content.places.place import Box, Near
 from service.params import parse_bbox, parse_language, parse_limit, parse_near, parse_number, parse_place
 
 
@@ -28,9 +29,9 @@ def test_not_numbers(text: str) -> None:
 
 def test_near_and_radius() -> None:
     assert parse_near(None, None) is None
-    assert parse_near("48.5,0.6", None) == (48.5, 0.6, 10_000.0)
-    assert parse_near("-90,180", "100000") == (-90.0, 180.0, 100_000.0)
-    assert parse_near("48.5,0.6", "0.5") == (48.5, 0.6, 0.5)
+    assert parse_near("48.5,0.6", None) == Near(48.5, 0.6, 10_000.0)
+    assert parse_near("-90,180", "100000") == Near(-90.0, 180.0, 100_000.0)
+    assert parse_near("48.5,0.6", "0.5") == Near(48.5, 0.6, 0.5)
     for near, radius, field in [
         ("91,0", None, "near"),
         ("0,-180.1", None, "near"),
@@ -45,8 +46,8 @@ def test_near_and_radius() -> None:
 
 
 def test_bbox() -> None:
-    assert parse_bbox("-0.9,48.1,1.9,48.95") == (-0.9, 48.1, 1.9, 48.95)
-    assert parse_bbox("1,48,1,48") == (1.0, 48.0, 1.0, 48.0)
+    assert parse_bbox("-0.9,48.1,1.9,48.95") == Box(-0.9, 48.1, 1.9, 48.95)
+    assert parse_bbox("1,48,1,48") == Box(1.0, 48.0, 1.0, 48.0)
     for text in ["1,48,0,49", "0,49,1,48", "0,48,1", "0,-91,1,48", "a,b,c,d"]:
         with pytest.raises(InvalidParameter) as caught:
             parse_bbox(text)
