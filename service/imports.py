@@ -49,7 +49,7 @@ class ImportConflictsController(Controller):
         db: DatabaseDep,
         principal: PrincipalDep,
         provider: Annotated[str | None, QueryParameter(max_length=100)] = None,
-        limit: Limit = 50,
+        limit: Limit = None,
         cursor: Cursor = None,
     ) -> Page[PoiConflicts]:
         """Imported POIs with fields edited here that their source changed too: both values, by POI id.

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
 
+from litestar.openapi.spec import OpenAPIType
 from litestar.params import QueryParameter
 
 from content.core.clock import rfc3339
@@ -60,33 +61,43 @@ def parse_bbox(bbox: str | None) -> Box | None:
     return Box.parse(bbox)
 
 
-# Paging: every list takes ``limit`` and ``cursor`` and turns them into a PageRequest here, with the same
-# bounds and the same problems (400 naming ``limit`` or ``cursor``). The public lists declare them as
-# strings and the editor lists ``limit`` as an integer, as the API has always documented them; the
-# bounds are checked by PageRequest only (the editor's minimum/maximum are documentation, not checks).
+# Paging: every list takes ``limit`` and ``cursor`` as strings and turns them into a PageRequest here, with
+# the same bounds and the same problems (400 naming ``limit`` or ``cursor``). The editor lists document
+# ``limit`` as an integer from 1 to 500 and ``cursor`` as at most 1024 characters, as they always have:
+# that is documentation only, PageRequest alone checks them.
 _LIMIT_HELP = f"1 to {MAX_LIMIT}, default {DEFAULT_LIMIT}"
 _CURSOR_HELP = "the previous page's next"
 LimitQuery = Annotated[str | None, QueryParameter(description=_LIMIT_HELP)]
 CursorQuery = Annotated[str | None, QueryParameter(description=_CURSOR_HELP)]
 Limit = Annotated[
-    int,
-    QueryParameter(description=_LIMIT_HELP, schema_extra={"minimum": 1.0, "maximum": float(MAX_LIMIT)}),
+    str | None,
+    QueryParameter(
+        description=_LIMIT_HELP,
+        schema_extra={
+            "type": OpenAPIType.INTEGER,
+            "one_of": None,
+            "minimum": 1.0,
+            "maximum": float(MAX_LIMIT),
+            "default": DEFAULT_LIMIT,
+        },
+    ),
 ]
-Cursor = Annotated[str | None, QueryParameter(max_length=MAX_CURSOR_CHARS, description=_CURSOR_HELP)]
+Cursor = Annotated[
+    str | None,
+    QueryParameter(description=_CURSOR_HELP, schema_extra={"max_length": MAX_CURSOR_CHARS}),
+]
 
 
-def parse_limit(limit: str | int | None) -> int:
-    """``limit`` (a query string, or an integer Litestar parsed) from 1 to ``MAX_LIMIT``."""
+def parse_limit(limit: str | None) -> int:
+    """``limit``: a whole number from 1 to ``MAX_LIMIT``, ``DEFAULT_LIMIT`` when absent."""
     if limit is None:
         return DEFAULT_LIMIT
-    if isinstance(limit, str):
-        if not limit.isascii() or not limit.isdigit() or len(limit) > 6:
-            raise _bad("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
-        limit = int(limit)
-    return PageRequest(limit=limit).limit
+    if not limit.isascii() or not limit.isdigit() or len(limit) > 6:
+        raise _bad("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
+    return PageRequest(limit=int(limit)).limit
 
 
-def parse_page(limit: str | int | None, cursor: str | None) -> PageRequest:
+def parse_page(limit: str | None, cursor: str | None) -> PageRequest:
     """The page a list request asks for; a bad ``limit`` or ``cursor`` is a 400 naming it (a cursor is
     checked against its list when the list is read: ``content.core.paging.open_paging``)."""
     return PageRequest(limit=parse_limit(limit), cursor=cursor or None)

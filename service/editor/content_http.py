@@ -45,7 +45,7 @@ async def editor_list(
     lister: Callable[..., Awaitable[Keyset[T]]],
     status: Status | None,
     office_id: str | None,
-    limit: int,
+    limit: str | None,
     cursor: str | None,
 ) -> Page[T]:
     """A page of an editor content list filtered by ``status`` and ``office_id``; ``lister`` reads it

@@ -30,7 +30,7 @@ class OfficesController(Controller):
     async def list(
         self,
         db: DatabaseDep,
-        limit: Limit = 50,
+        limit: Limit = None,
         cursor: Cursor = None,
     ) -> Page[Office]:
         async with db.read() as conn:

@@ -50,7 +50,7 @@ class PoiEditorController(Controller):
         editor: EditorDep,
         status: StatusFilter = None,
         office_id: OfficeFilter = None,
-        limit: Limit = 50,
+        limit: Limit = None,
         cursor: Cursor = None,
     ) -> Page[PoiRecord]:
         """Every POI, drafts and archived included, by id; filter by ``status`` and ``office_id``."""
@@ -105,7 +105,7 @@ class PoiEditorController(Controller):
         summary="A POI's history",
     )
     async def read_history(
-        self, editor: EditorDep, poi_id: PoiId, limit: Limit = 50, cursor: Cursor = None
+        self, editor: EditorDep, poi_id: PoiId, limit: Limit = None, cursor: Cursor = None
     ) -> Page[HistoryEntry]:
         """Who changed what and when, with the changed fields before and after; newest first."""
         return await editing.read_history(editor, POIS, poi_id, parse_page(limit, cursor))

@@ -56,7 +56,7 @@ class ProducerEditorController(Controller):
         db: DatabaseDep,
         editor: EditorDep,
         status: Annotated[Status | None, QueryParameter()] = None,
-        limit: Limit = 50,
+        limit: Limit = None,
         cursor: Cursor = None,
     ) -> Page[ProducerRecord]:
         """Drafts included; a producer account sees only its own producer."""
@@ -122,6 +122,6 @@ class ProducerEditorController(Controller):
         summary="A producer's history, its offers' included",
     )
     async def read_history(
-        self, editor: EditorDep, producer_id: FromPath[str], limit: Limit = 50, cursor: Cursor = None
+        self, editor: EditorDep, producer_id: FromPath[str], limit: Limit = None, cursor: Cursor = None
     ) -> Page[HistoryEntry]:
         return await producer_history_page(editor, producer_id, parse_page(limit, cursor))

@@ -56,7 +56,7 @@ class RouteEditorController(Controller):
         editor: EditorDep,
         status: StatusFilter = None,
         office_id: OfficeFilter = None,
-        limit: Limit = 50,
+        limit: Limit = None,
         cursor: Cursor = None,
     ) -> Page[RouteSummaryRecord]:
         """Route summaries, drafts and archived included, by id; filter by ``status`` and ``office_id``."""
@@ -152,7 +152,7 @@ class RouteEditorController(Controller):
         summary="A route's history",
     )
     async def read_history(
-        self, editor: EditorDep, route_id: RouteId, limit: Limit = 50, cursor: Cursor = None
+        self, editor: EditorDep, route_id: RouteId, limit: Limit = None, cursor: Cursor = None
     ) -> Page[HistoryEntry]:
         """Who changed what and when, with the changed fields before and after; newest first."""
         return await editing.read_history(editor, ROUTES, route_id, parse_page(limit, cursor))

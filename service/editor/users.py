@@ -34,7 +34,7 @@ class UsersController(Controller):
     tags = ("editor",)
 
     @get(cache_control=EDITOR_CACHE, responses=problem_responses(400, 401, 403), summary="List accounts")
-    async def list(self, db: DatabaseDep, limit: Limit = 50, cursor: Cursor = None) -> Page[User]:
+    async def list(self, db: DatabaseDep, limit: Limit = None, cursor: Cursor = None) -> Page[User]:
         async with db.read() as conn:
             return await list_users(conn, parse_page(limit, cursor))
 
@@ -92,6 +92,6 @@ class UsersController(Controller):
         summary="An account's history",
     )
     async def read_history(
-        self, editor: EditorDep, user_id: FromPath[str], limit: Limit = 50, cursor: Cursor = None
+        self, editor: EditorDep, user_id: FromPath[str], limit: Limit = None, cursor: Cursor = None
     ) -> Page[HistoryEntry]:
         return await editing.read_history(editor, USERS, user_id, parse_page(limit, cursor))

@@ -122,13 +122,15 @@ async def walk(client: Client, url: str, headers: dict[str, str], limit: int) ->
     raise AssertionError(f"{url} never ended")
 
 
-async def refused(client: Client, url: str, headers: dict[str, str], params: dict[str, Any]) -> str:
+async def refused(
+    client: Client, url: str, headers: dict[str, str], params: dict[str, Any]
+) -> tuple[str, str]:
+    """The field and message of the 400 problem ``params`` get."""
     response = await client.get(url, params=params, headers=headers)
     assert response.status_code == 400, (url, params, response.text)
     assert response.headers["content-type"].startswith("application/problem+json"), url
-    field = response.json()["errors"][0]["field"]
-    assert isinstance(field, str)
-    return field
+    error = response.json()["errors"][0]
+    return error["field"], error["message"]
 
 
 async def test_every_list_walks_to_its_end_with_one_and_with_the_maximum(
@@ -161,11 +163,21 @@ async def test_every_list_refuses_the_same_bad_limit_and_cursor(
         body = (await client.get(url, params={"limit": 1}, headers=admin)).json()
         assert body["next"], url
         firsts[url] = body["next"]
+    problems: dict[str, set[tuple[str, str]]] = {}
     for index, url in enumerate(urls):
         for bad in (0, -1, MAX_LIMIT + 1, 10**6, "2.5", "x"):
-            assert await refused(client, url, admin, {"limit": bad}) == "limit", (url, bad)
+            problem = await refused(client, url, admin, {"limit": bad})
+            assert problem[0] == "limit", (url, bad, problem)
+            problems.setdefault(f"limit={bad}", set()).add(problem)
         for bad in ("nope", "bm90IGEgY3Vyc29y", "a" * 2000):
-            assert await refused(client, url, admin, {"cursor": bad}) == "cursor", (url, bad)
+            problem = await refused(client, url, admin, {"cursor": bad})
+            assert problem[0] == "cursor", (url, bad, problem)
+            problems.setdefault(f"cursor={bad[:10]}", set()).add(problem)
         # A cursor from another list is not one of this list's.
         other = urls[(index + 1) % len(urls)]
-        assert await refused(client, url, admin, {"cursor": firsts[other]}) == "cursor", (url, other)
+        problem = await refused(client, url, admin, {"cursor": firsts[other]})
+        assert problem[0] == "cursor", (url, other, problem)
+        problems.setdefault("cursor=foreign", set()).add(problem)
+    # The same mistake gets the same problem from every list.
+    for mistake, seen in problems.items():
+        assert len(seen) == 1, (mistake, seen)
