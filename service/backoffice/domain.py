@@ -75,6 +75,7 @@ from content.producers.queries import expiring_offers
 from content.producers.rows import OfferRecord, ProducerRecord
 from content.routes.model import RoutePatch, RouteSummaryRecord, StopInput
 from content.worklist import TodoList
+from packs.pack_id import PackId
 from packs.store import get_pack, stale_pack_ids
 
 __all__ = [
@@ -346,18 +347,18 @@ class PackStatus:
 
 
 async def route_pack(db: Database, route_id: str) -> PackStatus:
-    pack_id = f"route:{route_id}"
+    pack_id = PackId.route(route_id)
     async with db.read() as conn:
         row = await get_pack(conn, pack_id)
         stale = pack_id in await stale_pack_ids(conn)
     if row is None:
-        return PackStatus(pack_id, None, None, None, stale)
-    return PackStatus(pack_id, row.version, row.size, row.built_at, stale or row.stale)
+        return PackStatus(str(pack_id), None, None, None, stale)
+    return PackStatus(str(pack_id), row.version, row.size, row.built_at, stale or row.stale)
 
 
 async def packs_being_rebuilt(db: Database) -> list[str]:
     async with db.read() as conn:
-        return await stale_pack_ids(conn)
+        return [str(pack_id) for pack_id in await stale_pack_ids(conn)]
 
 
 def rebuild_route_pack(events: EventHub, principal: Principal, route: EditorRoute) -> None:
