@@ -8,7 +8,7 @@ from litestar.datastructures import State
 from content.core.cursor import CURSOR_SECRET, CursorCodec, SortKey, load_secret
 from content.core.db import Database
 
-__all__ = ["cursor_codec", "cursor_scope", "read_cursor"]
+__all__ = ["cursor_codec", "cursor_scope", "existing_cursor_codec", "read_cursor"]
 
 _STATE_KEY = "cursor_codec"
 _encode = msgspec.json.Encoder().encode
@@ -22,6 +22,12 @@ async def cursor_codec(state: State, db: Database) -> CursorCodec:
         codec = CursorCodec(await load_secret(conn, CURSOR_SECRET))
     state[_STATE_KEY] = codec
     return codec
+
+
+def existing_cursor_codec(state: State) -> CursorCodec | None:
+    """The codec if :func:`cursor_codec` has loaded it already (for paths that must not wait)."""
+    codec = state.get(_STATE_KEY)
+    return codec if isinstance(codec, CursorCodec) else None
 
 
 def cursor_scope(endpoint: str, *filters: object) -> str:
