@@ -11,8 +11,8 @@ and finishes it through :class:`service.conditional.ConditionalJSONMiddleware`'s
 
 Everything else passes to Litestar unchanged: other parameters (``bbox``, ``category``, ``q``,
 ``updated_since``), a parameter given twice or empty, any invalid value (Litestar answers the 400
-problem naming it), requests with an ``Origin`` header (CORS is Litestar's), a header given twice, the
-first request (before the cursor secret is loaded), and whenever the index is not current.
+problem naming it), requests with an ``Origin`` header (CORS is Litestar's), a header given twice, and
+whenever the index is not current.
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ from urllib.parse import parse_qsl
 
 from litestar import Litestar
 
+from content.core.cursor import CursorCodec, codec_for
 from content.core.errors import InvalidParameter
+from content.core.paging import cursor_scope
 from content.pois.public import public_near_json
 from content.pois.queries import PoiQuery
 from content.text.localize import Localizer
 from service.conditional import ConditionalJSONMiddleware
-from service.cursors import cursor_scope, existing_cursor_codec, read_cursor
 from service.params import parse_language, parse_limit, parse_place
 from service.public import GEO_JSON, LIST_CACHE, feature_cache, near_index, store_of
 
@@ -45,6 +46,7 @@ class NearMeFastPath:
         self.app = app
         self.litestar = litestar
         self.enabled = True  # tests compare both paths
+        self._codec: CursorCodec | None = None  # the database's cursor secret never changes
         self.answered = 0
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -72,10 +74,11 @@ class NearMeFastPath:
         if "near" not in params:
             return False
         state = self.litestar.state
-        codec = existing_cursor_codec(state)
-        if codec is None:
-            return False
         db, settings = store_of(state)
+        codec = self._codec
+        if codec is None:
+            async with db.read() as conn:
+                codec = self._codec = await codec_for(conn)
         try:
             where, _ = parse_place(params["near"], params.get("radius_m"), None)
             language = headers.get(b"accept-language")
@@ -84,7 +87,8 @@ class NearMeFastPath:
             )
             limit = parse_limit(params.get("limit"))
             scope_key = cursor_scope("pois", where, None, None, None, None)
-            after = read_cursor(codec, params.get("cursor"), scope_key)
+            cursor = params.get("cursor")
+            after = codec.decode(cursor, scope_key) if cursor else None
         except (InvalidParameter, UnicodeDecodeError):
             return False  # Litestar answers the problem
         query = PoiQuery(near=where, limit=limit, after=after)

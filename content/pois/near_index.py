@@ -28,7 +28,7 @@ from pathlib import Path
 
 import msgspec
 
-from content.core.paging import PUBLIC, Page
+from content.core.paging import PUBLIC, Keyset, over_fetch
 from content.places.geo import EARTH_RADIUS_M, bbox_around
 from content.places.place import Near
 from content.places.sql_math import a_within, distance_of_a, haversine_a_params
@@ -86,7 +86,7 @@ class NearSnapshot:
             table = self._rendered[(choice, default)] = {}
         return table
 
-    def page(self, query: PoiQuery) -> Page[PageEntry] | None:
+    def page(self, query: PoiQuery) -> Keyset[PageEntry] | None:
         """The page :func:`~content.pois.queries.list_poi_entries` gives for ``query`` (plain public
         "near me"), entries without their record; ``None`` when the query is not one this answers."""
         if not _plain_public_near(query) or query.near is None:
@@ -94,7 +94,7 @@ class NearSnapshot:
         after = query.after
         if after is not None and (not isinstance(after[1], int) or isinstance(after[1], bool)):
             return None
-        wanted = query.limit + 1
+        wanted = over_fetch(query.limit)
         # A first disc expected to hold the page with room to spare, from the local density; when it
         # does hold ``wanted`` POIs, they are the page (every POI outside it is farther), else the
         # whole radius is searched, as SQLite does after its half-radius try.
@@ -106,7 +106,7 @@ class NearSnapshot:
         more = len(found) > query.limit
         found = found[: query.limit]
         next_key = (found[-1][0], found[-1][1]) if more and found else None
-        return Page(
+        return Keyset(
             items=[entry for _, _, entry in found],
             next_key=next_key,
             distances_m=[distance_of_a(a) for a, _, _ in found],  # the one formula, as SQLite's path
