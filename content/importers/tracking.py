@@ -103,7 +103,9 @@ async def provider_pois_after(
     sorts after ``after``, ``limit`` of them in id order (``""``: from the first)."""
     rows = await conn.execute_fetchall(
         "SELECT s.poi_id, s.external_id, p.status, p.lat, p.lon FROM import_sources s"
-        " JOIN pois p ON p.id = s.poi_id WHERE s.provider = ? AND s.poi_id > ? ORDER BY s.poi_id LIMIT ?",
+        # ``+s.provider``: walk the poi_id index from ``after`` (the provider index would read and sort
+        # every POI of the provider for each page).
+        " JOIN pois p ON p.id = s.poi_id WHERE +s.provider = ? AND s.poi_id > ? ORDER BY s.poi_id LIMIT ?",
         (provider, after, limit),
     )
     return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
