@@ -14,7 +14,7 @@ from content.core.model import POI_CATEGORIES
 from content.core.paging import cursor_scope, open_paging
 from content.exports import poi_jsonld
 from content.pois.features import PoiCollection, PoiCollectionAll, PoiFeature, PoiFeatureAll
-from content.pois.public import public_poi, public_pois_json
+from content.pois.public import public_near_json, public_poi, public_pois_json
 from content.pois.queries import PoiQuery
 from content.text.localize import Localizer
 from service.exports import FormatParam, base_url, jsonld_response, parse_format
@@ -36,6 +36,7 @@ from service.public import (
     UpdatedSince,
     content_language,
     feature_cache,
+    near_index,
     store_of,
 )
 
@@ -82,16 +83,22 @@ class PoiController(Controller):
         localizer = Localizer(choice, settings.default_lang)
         async with db.read() as conn:
             paging = await open_paging(conn, page, scope)
-            query = PoiQuery(
-                near=where,
-                bbox=box,
-                category=chosen,
-                q=text,
-                updated_since=since,
-                limit=paging.limit,
-                after=paging.after,
-            )
-            body = await public_pois_json(conn, query, localizer, paging.cursor_of, feature_cache(state))
+        query = PoiQuery(
+            near=where,
+            bbox=box,
+            category=chosen,
+            q=text,
+            updated_since=since,
+            limit=paging.limit,
+            after=paging.after,
+        )
+        cache = feature_cache(state)
+        body = None
+        if query.near is not None:
+            body = await public_near_json(db, near_index(state), query, localizer, paging.cursor_of, cache)
+        if body is None:
+            async with db.read() as conn:
+                body = await public_pois_json(conn, query, localizer, paging.cursor_of, cache)
         # The page comes encoded (from features rendered once per POI version); the annotation above
         # still describes it, for the OpenAPI document.
         response = Response(body, media_type=GEO_JSON, headers=content_language(localizer))

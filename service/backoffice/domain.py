@@ -533,7 +533,12 @@ async def usage_figures(
     query = parse_report_query(today, start, end, granularity, route_id)
     await recorder.flush()
     report = await read_report(
-        recorder.db, query, principal, today=today, retention_months=recorder.retention_months
+        recorder.db,
+        query,
+        principal,
+        today=today,
+        retention_months=recorder.retention_months,
+        cache=recorder.figures,
     )
     async with recorder.db.read() as conn:
         titles = await object_titles(conn, lang)
