@@ -10,8 +10,9 @@ row and one source row each) inserted with plain ``sqlite3`` ``executemany``, 50
 another fresh store give the baseline rate of that run; the import's rate is reported as a ratio of it.
 Then the same file is imported again (nothing changed: nothing written) and timed. Goals: ≥ 5,000 POIs/s,
 peak RSS at the largest size / at the smallest ≤ 1.1 (flat), re-run ≤ 0.1 of the first import.
-``make bench`` runs the default size (100,000: about a minute on a quiet 2-core machine);
-``--sizes 100000,1000000`` is the full measure with the RSS ratio (about 15 minutes).
+``make bench`` runs the default size, 100,000 (about 7 minutes at a load average of 11-13 on 2 cores, then
+the Tourinsoft part; each size costs about twice its import's own time); ``--sizes 100000,1000000`` is the
+full measure with the RSS ratio (over an hour under such load).
 
 Tourinsoft (issue 13): objects per second for a first import of 10,000 objects into an empty store (in
 process), a re-run of the same feed and a run where 10 % changed, as ratios of the first run (aim: re-run
@@ -317,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sizes",
         default="100000",
-        help="GeoJSON sizes, comma-separated (default 100000; 1000000 too: ~15 min)",
+        help="GeoJSON sizes, comma-separated (default 100000; add 1000000 for the RSS ratio: long)",
     )
     parser.add_argument("--tourinsoft", type=int, default=10_000, help="Tourinsoft objects (0: skip)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
