@@ -24,12 +24,12 @@ from litestar import Litestar
 
 from content.core.cursor import CursorCodec, codec_for
 from content.core.errors import InvalidParameter
-from content.core.paging import cursor_scope
+from content.core.paging import Paging, cursor_scope
 from content.pois.public import public_near_json
 from content.pois.queries import PoiQuery
 from content.text.localize import Localizer
 from service.conditional import ConditionalJSONMiddleware
-from service.params import parse_language, parse_limit, parse_place
+from service.params import parse_language, parse_page, parse_place
 from service.public import GEO_JSON, LIST_CACHE, feature_cache, near_index, store_of
 
 __all__ = ["NearMeFastPath"]
@@ -85,20 +85,18 @@ class NearMeFastPath:
             choice, _ = parse_language(
                 params.get("lang"), None if language is None else language.decode("latin-1")
             )
-            limit = parse_limit(params.get("limit"))
-            scope_key = cursor_scope("pois", where, None, None, None, None)
-            cursor = params.get("cursor")
-            after = codec.decode(cursor, scope_key) if cursor else None
+            page = parse_page(params.get("limit"), params.get("cursor"))
+            paging = Paging.start(codec, page, cursor_scope("pois", where, None, None, None, None))
         except (InvalidParameter, UnicodeDecodeError):
             return False  # Litestar answers the problem
-        query = PoiQuery(near=where, limit=limit, after=after)
+        query = PoiQuery(near=where, limit=paging.limit, after=paging.after)
         localizer = Localizer(choice, settings.default_lang)
         body = await public_near_json(
             db,
             near_index(state),
             query,
             localizer,
-            lambda key: codec.encode(scope_key, key),
+            paging.cursor_of,
             feature_cache(state),
         )
         if body is None:

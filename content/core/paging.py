@@ -127,6 +127,12 @@ class Paging:
     scope: str
     codec: CursorCodec
 
+    @classmethod
+    def start(cls, codec: CursorCodec, request: PageRequest, scope: str) -> Paging:
+        """The paging of ``request`` on the list ``scope``; a cursor not issued for it is refused."""
+        after = codec.decode(request.cursor, scope) if request.cursor else None
+        return cls(limit=request.limit, after=after, scope=scope, codec=codec)
+
     def cursor_of(self, key: SortKey) -> str:
         return self.codec.encode(self.scope, key)
 
@@ -150,9 +156,7 @@ class Paging:
 
 async def open_paging(conn: aiosqlite.Connection, request: PageRequest, scope: str) -> Paging:
     """The paging of ``request`` on the list ``scope``; a cursor not issued for it is refused."""
-    codec = await codec_for(conn)
-    after = codec.decode(request.cursor, scope) if request.cursor else None
-    return Paging(limit=request.limit, after=after, scope=scope, codec=codec)
+    return Paging.start(await codec_for(conn), request, scope)
 
 
 async def keyset_page(

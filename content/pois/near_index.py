@@ -28,7 +28,7 @@ from pathlib import Path
 
 import msgspec
 
-from content.core.paging import PUBLIC, Keyset, over_fetch
+from content.core.paging import PUBLIC, Keyset, keyset, over_fetch
 from content.places.geo import EARTH_RADIUS_M, bbox_around
 from content.places.place import Near
 from content.places.sql_math import a_within, distance_of_a, haversine_a_params
@@ -104,13 +104,11 @@ class NearSnapshot:
         found = self._within(query, first, wanted)
         if len(found) < wanted:
             found = self._within(query, near.radius_m, wanted)
-        more = len(found) > query.limit
-        found = found[: query.limit]
-        next_key = (found[-1][0], found[-1][1]) if more and found else None
+        page = keyset(found, query.limit, lambda item: (item[0], item[1]))
         return Keyset(
-            items=[entry for _, _, entry in found],
-            next_key=next_key,
-            distances_m=[distance_of_a(a) for a, _, _ in found],  # the one formula, as SQLite's path
+            items=[entry for _, _, entry in page.items],
+            next_key=page.next_key,
+            distances_m=[distance_of_a(a) for a, _, _ in page.items],  # the one formula, as SQLite's path
         )
 
     def _radius_for(self, near: Near, wanted: int) -> float:

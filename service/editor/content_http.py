@@ -1,24 +1,29 @@
-"""What the POI and route editor controllers share: filters and documented responses (paging is
-``service.params``: ``Limit``, ``Cursor``, ``parse_page``)."""
+"""What the POI and route editor controllers share: their guard, filters, documented responses and
+list (paging itself is ``service.params.parse_page`` and ``content.core.paging``)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
+from litestar import Controller
 from litestar.params import QueryParameter
 
 from content import editing
 from content.core.model import Status
 from content.core.paging import EVERY_STATUS, Keyset, Page, cursor_scope
 from content.editing import EditSession
-from service.editor.http import READ_RESPONSES
+from service.auth.guards import BEARER_SECURITY, editors_only
+from service.editor.http import ETAG_HEADER, READ_RESPONSES
 from service.params import parse_page
 from service.problems import problem_responses
 
 __all__ = [
     "READ_RESPONSES",
+    "STATUS_CHANGE",
+    "WRITE",
     "WRITE_RESPONSES",
+    "ContentEditorController",
     "OfficeFilter",
     "StatusFilter",
     "editor_list",
@@ -33,6 +38,16 @@ OfficeFilter = Annotated[
 
 T = TypeVar("T")
 WRITE_RESPONSES = problem_responses(400, 401, 403, 404, 409, 412, 413, 422, 428)
+WRITE: dict[str, Any] = {"response_headers": ETAG_HEADER, "responses": WRITE_RESPONSES}
+STATUS_CHANGE: dict[str, Any] = {"status_code": 200, **WRITE}
+
+
+class ContentEditorController(Controller):
+    """What the POI and route editor controllers share: editors only, with a bearer token."""
+
+    guards = (editors_only,)
+    security = BEARER_SECURITY
+    tags = ("editor",)
 
 
 def statuses_of(status: Status | None) -> tuple[Status, ...]:

@@ -3,9 +3,9 @@ Every handler translates HTTP into one call of the editing workflow (:mod:`conte
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Response, delete, get, patch, post
+from litestar import Response, delete, get, patch, post
 from litestar.openapi.spec import Example
 from litestar.params import JSONBody, PathParameter
 
@@ -15,11 +15,12 @@ from content.editing.aggregates import POIS, poi_page
 from content.editing.history import HistoryEntry
 from content.editing.merge_patch import MERGE_PATCH_DOC
 from content.pois.model import PoiInput, PoiPatch, PoiRecord
-from service.auth.guards import BEARER_SECURITY, editors_only
 from service.deps import EditorDep
 from service.editor.content_http import (
     READ_RESPONSES,
-    WRITE_RESPONSES,
+    STATUS_CHANGE,
+    WRITE,
+    ContentEditorController,
     OfficeFilter,
     StatusFilter,
     editor_list,
@@ -34,15 +35,10 @@ _ID = "/{poi_id:str}"
 PoiId = Annotated[
     str, PathParameter(description="the POI id", examples=[Example(value="eglise-saint-sauveur")])
 ]
-_WRITE: dict[str, Any] = {"response_headers": ETAG_HEADER, "responses": WRITE_RESPONSES}
-_STATUS: dict[str, Any] = {"status_code": 200, **_WRITE}
 
 
-class PoiEditorController(Controller):
+class PoiEditorController(ContentEditorController):
     path = "/api/v1/editor/pois"
-    guards = (editors_only,)
-    security = BEARER_SECURITY
-    tags = ("editor",)
 
     @get(cache_control=EDITOR_CACHE, responses=problem_responses(400, 401, 403), summary="List POIs")
     async def list_all(
@@ -75,7 +71,7 @@ class PoiEditorController(Controller):
 
     @patch(
         _ID,
-        **_WRITE,
+        **WRITE,
         summary="Change a POI",
         description=f"Needs `If-Match` (428 without, 412 if stale). {MERGE_PATCH_DOC}",
     )
@@ -85,16 +81,16 @@ class PoiEditorController(Controller):
         record = await editing.update(editor, POIS, poi_id, data, if_match=if_match(request))
         return answer(request, POIS, record)
 
-    @delete(_ID, **_STATUS, summary="Archive a POI")
+    @delete(_ID, **STATUS_CHANGE, summary="Archive a POI")
     async def archive(self, request: AnyRequest, editor: EditorDep, poi_id: PoiId) -> Response[PoiRecord]:
         """Archives (never deletes): the POI leaves the public API and keeps its history."""
         return await status_change(request, editor, POIS, poi_id, "archived")
 
-    @post(f"{_ID}/publish", **_STATUS, summary="Publish a POI")
+    @post(f"{_ID}/publish", **STATUS_CHANGE, summary="Publish a POI")
     async def publish(self, request: AnyRequest, editor: EditorDep, poi_id: PoiId) -> Response[PoiRecord]:
         return await status_change(request, editor, POIS, poi_id, "published")
 
-    @post(f"{_ID}/unpublish", **_STATUS, summary="Unpublish a POI (back to draft)")
+    @post(f"{_ID}/unpublish", **STATUS_CHANGE, summary="Unpublish a POI (back to draft)")
     async def unpublish(self, request: AnyRequest, editor: EditorDep, poi_id: PoiId) -> Response[PoiRecord]:
         return await status_change(request, editor, POIS, poi_id, "draft")
 

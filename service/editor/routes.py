@@ -3,9 +3,9 @@ Every handler translates HTTP into one call of the editing workflow (:mod:`conte
 
 from __future__ import annotations
 
-from typing import Annotated, Any, cast
+from typing import Annotated, cast
 
-from litestar import Controller, Response, delete, get, patch, post, put
+from litestar import Response, delete, get, patch, post, put
 from litestar.openapi.spec import Example
 from litestar.params import JSONBody, PathParameter
 
@@ -21,11 +21,12 @@ from content.editing.aggregates import (
 from content.editing.history import HistoryEntry
 from content.editing.merge_patch import MERGE_PATCH_DOC
 from content.routes.model import RouteInput, RoutePatch, RouteSummaryRecord, StopInput, StopPatch
-from service.auth.guards import BEARER_SECURITY, editors_only
 from service.deps import EditorDep
 from service.editor.content_http import (
     READ_RESPONSES,
-    WRITE_RESPONSES,
+    STATUS_CHANGE,
+    WRITE,
+    ContentEditorController,
     OfficeFilter,
     StatusFilter,
     editor_list,
@@ -40,15 +41,10 @@ _ID = "/{route_id:str}"
 RouteId = Annotated[
     str, PathParameter(description="the route id", examples=[Example(value="legendes-de-la-foret")])
 ]
-_WRITE: dict[str, Any] = {"response_headers": ETAG_HEADER, "responses": WRITE_RESPONSES}
-_STATUS: dict[str, Any] = {"status_code": 200, **_WRITE}
 
 
-class RouteEditorController(Controller):
+class RouteEditorController(ContentEditorController):
     path = "/api/v1/editor/routes"
-    guards = (editors_only,)
-    security = BEARER_SECURITY
-    tags = ("editor",)
 
     @get(cache_control=EDITOR_CACHE, responses=problem_responses(400, 401, 403), summary="List routes")
     async def list_all(
@@ -86,7 +82,7 @@ class RouteEditorController(Controller):
 
     @patch(
         _ID,
-        **_WRITE,
+        **WRITE,
         summary="Change a route",
         description=f"Needs `If-Match` (428 without, 412 if stale). {MERGE_PATCH_DOC}",
     )
@@ -96,7 +92,7 @@ class RouteEditorController(Controller):
         route = await editing.update(editor, ROUTES, route_id, data, if_match=if_match(request))
         return answer(request, ROUTES, _editor_route(route))
 
-    @put(f"{_ID}/stops", **_WRITE, summary="Replace the stops")
+    @put(f"{_ID}/stops", **WRITE, summary="Replace the stops")
     async def replace_stops(
         self, request: AnyRequest, data: JSONBody[list[StopInput]], editor: EditorDep, route_id: RouteId
     ) -> Response[EditorRoute]:
@@ -108,7 +104,7 @@ class RouteEditorController(Controller):
 
     @patch(
         f"{_ID}/stops/{{stop_id:str}}",
-        **_WRITE,
+        **WRITE,
         summary="Change one stop",
         description=(
             "Changes one stop of the route; the route's ETag goes in `If-Match` (428 without, 412 if"
@@ -126,20 +122,20 @@ class RouteEditorController(Controller):
         route = await edit_stop(editor, route_id, stop_id, data, if_match=if_match(request))
         return answer(request, ROUTES, route)
 
-    @delete(_ID, **_STATUS, summary="Archive a route")
+    @delete(_ID, **STATUS_CHANGE, summary="Archive a route")
     async def archive(
         self, request: AnyRequest, editor: EditorDep, route_id: RouteId
     ) -> Response[EditorRoute]:
         """Archives (never deletes): the route leaves the public API and keeps its history."""
         return await _status(request, editor, route_id, "archived")
 
-    @post(f"{_ID}/publish", **_STATUS, summary="Publish a route")
+    @post(f"{_ID}/publish", **STATUS_CHANGE, summary="Publish a route")
     async def publish(
         self, request: AnyRequest, editor: EditorDep, route_id: RouteId
     ) -> Response[EditorRoute]:
         return await _status(request, editor, route_id, "published")
 
-    @post(f"{_ID}/unpublish", **_STATUS, summary="Unpublish a route (back to draft)")
+    @post(f"{_ID}/unpublish", **STATUS_CHANGE, summary="Unpublish a route (back to draft)")
     async def unpublish(
         self, request: AnyRequest, editor: EditorDep, route_id: RouteId
     ) -> Response[EditorRoute]:
