@@ -44,7 +44,7 @@ from packs.store import (
 from packs.tiles.packing import TileCutter
 from packs.writer import write_pack
 
-__all__ = ["ZIP_TYPE", "BuildResult", "PackBuilder", "Progress", "build_all", "parse_pack_id"]
+__all__ = ["ZIP_TYPE", "BuildResult", "PackBuilder", "Progress", "build_all"]
 
 log = logging.getLogger("odyssee.packs")
 
@@ -55,17 +55,11 @@ ZIP_TYPE = "application/zip"
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
-    pack_id: str
+    pack_id: PackId
     version: int
     sha256: str
     size: int
     changed: bool
-
-
-def parse_pack_id(pack_id: str) -> tuple[str, str]:
-    """``(kind, id)`` of ``route:<id>`` or ``area:<id>``; anything else is an ``InvalidParameter``."""
-    parsed = PackId.parse(pack_id)
-    return parsed.kind, parsed.key
 
 
 def _utc_now() -> datetime:
@@ -78,7 +72,7 @@ def _iso(moment: datetime) -> str:
 
 def _pack_row(content: PackContent, version: int, sha256: str, size: int, built_at: str) -> PackRow:
     return PackRow(
-        id=content.pack_id,
+        id=str(content.pack_id),
         kind=content.kind,
         title=content.title,
         version=version,
@@ -116,11 +110,11 @@ class PackBuilder:
         """The lock that serialises work on ``name`` (a pack id, a delta) within this process."""
         return self._locks.setdefault(name, Gate(1))
 
-    async def _gather(self, pack_id: str) -> tuple[PackContent | None, VersionRow | None, bool]:
+    async def _gather(self, pack_id: PackId) -> tuple[PackContent | None, VersionRow | None, bool]:
         """The content, the version to build on, and whether the pack is in the catalogue. A pack that
         left it (its route was unpublished) builds on its last kept version: coming back unchanged it
         is served again as that version, changed it takes the next number, never a second version 1."""
-        kind, ident = parse_pack_id(pack_id)
+        kind, ident = pack_id.kind, pack_id.key
         default = self.settings.default_lang
         now = self.clock()
         async with self.db.snapshot() as conn:
@@ -150,13 +144,13 @@ class PackBuilder:
         ]
         return sources
 
-    async def build(self, pack_id: str, *, force: bool = False) -> BuildResult | None:
+    async def build(self, pack_id: PackId, *, force: bool = False) -> BuildResult | None:
         """Bring ``pack_id`` up to date; None if its route or area no longer exists (it leaves the catalogue).
 
         Unchanged content keeps the version and writes nothing. ``force`` writes the pack again even then
         and returns the new file's digest without recording it: a check that builds are deterministic.
         """
-        async with self.lock(pack_id):
+        async with self.lock(str(pack_id)):
             content, previous, listed = await self._gather(pack_id)
             if content is None:
                 async with self.db.write() as conn:
@@ -174,7 +168,7 @@ class PackBuilder:
             header = plan_header(
                 previous_manifest,
                 [source.manifest_entry() for source in sources],
-                pack_id=pack_id,
+                pack_id=str(pack_id),
                 languages=content.languages,
                 bbox=content.bbox,
                 key_id=key_id,
@@ -197,7 +191,7 @@ class PackBuilder:
                         pack_id, previous.version, previous.sha256, previous.size, changed=False
                     )
                 header = PackHeader(
-                    pack_id=pack_id,
+                    pack_id=str(pack_id),
                     version=previous_manifest.version,
                     built_at=previous_manifest.built_at,
                     expires=previous_manifest.expires,
@@ -211,16 +205,16 @@ class PackBuilder:
                 return BuildResult(pack_id, header.version, sha256, size, changed=False)
             built_at = _iso(header.built_at)
             row = _pack_row(content, header.version, sha256, size, built_at)
-            version = VersionRow(pack_id, header.version, signed[0], signed[1], sha256, size, built_at)
+            version = VersionRow(str(pack_id), header.version, signed[0], signed[1], sha256, size, built_at)
             async with self.db.write() as conn:
                 await record_version(conn, row, version)
             log.info("pack %s version %d built (%d bytes)", pack_id, header.version, size)
             return BuildResult(pack_id, header.version, sha256, size, changed=True)
 
     async def _write(
-        self, pack_id: str, sources: list[EntrySource], header: PackHeader
+        self, pack_id: PackId, sources: list[EntrySource], header: PackHeader
     ) -> tuple[str, int, tuple[bytes, bytes]]:
-        out = self.work_dir / f"{pack_id.replace(':', '-')}.v{header.version}.zip"
+        out = self.work_dir / f"{pack_id.stem}.v{header.version}.zip"
         written = await asyncio.to_thread(write_pack, out, sources, header, self.keyring)
         try:
             stored = await self.blobs.take_file(out, content_type=ZIP_TYPE)
@@ -232,21 +226,19 @@ class PackBuilder:
         signed = written.signed
         return stored.sha256, stored.size, (signed.manifest_bytes, signed.signature)
 
-    async def pack_ids(self) -> list[str]:
+    async def pack_ids(self) -> list[PackId]:
         """Every pack that should exist: one per published route, one per area."""
         async with self.db.read() as conn:
             routes = await published_route_ids(conn)
             areas = await list_areas(conn)
-        return [str(PackId.route(route_id)) for route_id in routes] + [
-            str(PackId.area(area.id)) for area in areas
-        ]
+        return [PackId.route(route_id) for route_id in routes] + [PackId.area(area.id) for area in areas]
 
     async def build_all(self, progress: Progress | None = None) -> list[BuildResult]:
         """Build every pack (unchanged ones cost a read and a hash check), and drop the packs of routes
         no longer published."""
         wanted = await self.pack_ids()
         async with self.db.read() as conn:
-            existing = [pack.id for pack in await list_packs(conn)]
+            existing = [PackId.parse(pack.id) for pack in await list_packs(conn)]
         targets = wanted + [pack_id for pack_id in existing if pack_id not in wanted]
         results = []
         for done, pack_id in enumerate(targets, 1):
@@ -254,7 +246,7 @@ class PackBuilder:
             if result is not None:
                 results.append(result)
             if progress is not None:
-                progress(done, len(targets), pack_id)
+                progress(done, len(targets), str(pack_id))
         return results
 
 

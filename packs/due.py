@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from packs.pack_id import PackId
+
 __all__ = [
     "Due",
     "clear_due",
@@ -28,13 +30,17 @@ __all__ = [
 class Due:
     """The packs due, each with the mark seen, and when the oldest and newest marks were made."""
 
-    marks: dict[str, int]
+    marks: dict[PackId, int]
     first_marked: float
     last_marked: float
 
 
-async def mark_due(conn: aiosqlite.Connection, pack_ids: Iterable[str], *, now: float) -> None:
-    ids = json.dumps(sorted(set(pack_ids)))
+def _json(pack_ids: Iterable[PackId]) -> str:
+    return json.dumps([str(pack_id) for pack_id in sorted(set(pack_ids))])
+
+
+async def mark_due(conn: aiosqlite.Connection, pack_ids: Iterable[PackId], *, now: float) -> None:
+    ids = _json(pack_ids)
     await conn.execute(
         "INSERT INTO pack_due (pack_id, first_marked, last_marked, mark)"
         " SELECT value, ?, ?, 1 FROM json_each(?) WHERE true"
@@ -44,12 +50,12 @@ async def mark_due(conn: aiosqlite.Connection, pack_ids: Iterable[str], *, now: 
     await conn.execute("UPDATE packs SET stale = 1 WHERE id IN (SELECT value FROM json_each(?))", (ids,))
 
 
-async def ensure_due(conn: aiosqlite.Connection, pack_ids: Iterable[str], *, now: float) -> None:
+async def ensure_due(conn: aiosqlite.Connection, pack_ids: Iterable[PackId], *, now: float) -> None:
     """Make the packs due as of ``now`` unless they already are (their earlier marks keep their times)."""
     await conn.execute(
         "INSERT INTO pack_due (pack_id, first_marked, last_marked, mark)"
         " SELECT value, ?, ?, 1 FROM json_each(?) WHERE true ON CONFLICT (pack_id) DO NOTHING",
-        (now, now, json.dumps(sorted(set(pack_ids)))),
+        (now, now, _json(pack_ids)),
     )
 
 
@@ -58,25 +64,25 @@ async def due_packs(conn: aiosqlite.Connection) -> Due | None:
     if not rows:
         return None
     return Due(
-        marks={row["pack_id"]: row["mark"] for row in rows},
+        marks={PackId.parse(row["pack_id"]): row["mark"] for row in rows},
         first_marked=min(row["first_marked"] for row in rows),
         last_marked=max(row["last_marked"] for row in rows),
     )
 
 
-async def clear_due(conn: aiosqlite.Connection, pack_id: str, mark: int, *, since: float) -> bool:
+async def clear_due(conn: aiosqlite.Connection, pack_id: PackId, mark: int, *, since: float) -> bool:
     """Forget the marks of ``pack_id`` up to ``mark`` (it was rebuilt); False if it was marked again since,
     in which case it stays due (and stale), counted from ``since`` (when its build began)."""
     cursor = await conn.execute(
         "UPDATE pack_due SET first_marked = max(first_marked, ?) WHERE pack_id = ? AND mark > ?",
-        (since, pack_id, mark),
+        (since, str(pack_id), mark),
     )
     marked_again = cursor.rowcount > 0
     await cursor.close()
     if marked_again:
-        await conn.execute("UPDATE packs SET stale = 1 WHERE id = ?", (pack_id,))
+        await conn.execute("UPDATE packs SET stale = 1 WHERE id = ?", (str(pack_id),))
         return False
-    await conn.execute("DELETE FROM pack_due WHERE pack_id = ?", (pack_id,))
+    await conn.execute("DELETE FROM pack_due WHERE pack_id = ?", (str(pack_id),))
     return True
 
 

@@ -61,7 +61,7 @@ class PackDocument:
 
 @dataclass(frozen=True, slots=True)
 class PackContent:
-    pack_id: str
+    pack_id: PackId
     kind: str
     title: dict[str, str]
     languages: tuple[str, ...]
@@ -139,8 +139,7 @@ def _within_route(poi: PoiRecord, route: RouteRecord) -> bool:
 async def _assemble(
     conn: aiosqlite.Connection,
     *,
-    pack_id: str,
-    kind: str,
+    pack_id: PackId,
     title: Mapping[str, str],
     summary: Mapping[str, str],
     languages: tuple[str, ...],
@@ -178,8 +177,8 @@ async def _assemble(
         files |= shaped.media
         documents.append(PackDocument("content/producers.geojson", GEOJSON, shaped.data))
     info = _PackInfo(
-        id=pack_id,
-        kind=kind,
+        id=str(pack_id),
+        kind=pack_id.kind,
         title=fill_languages(title, languages, default),
         summary=fill_languages(summary, languages, default),
         languages=list(languages),
@@ -191,7 +190,7 @@ async def _assemble(
     documents.append(PackDocument("content/pack.json", JSON, _encoder.encode(info)))
     return PackContent(
         pack_id=pack_id,
-        kind=kind,
+        kind=pack_id.kind,
         title=info.title,
         languages=languages,
         bbox=round_bbox(bbox),
@@ -226,8 +225,7 @@ async def gather_route_pack(
     ]
     return await _assemble(
         conn,
-        pack_id=str(PackId.route(route_id)),
-        kind="route",
+        pack_id=PackId.route(route_id),
         title=route.title,
         summary=route.summary,
         languages=_languages(route.languages, default),
@@ -254,8 +252,7 @@ async def gather_area_pack(
         found.update(route.languages)
     return await _assemble(
         conn,
-        pack_id=str(PackId.area(area.id)),
-        kind="area",
+        pack_id=PackId.area(area.id),
         title=area.title,
         summary={},
         languages=_languages(found, default),

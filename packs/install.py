@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from io import BufferedWriter
 from pathlib import Path
 
-from packs.delta import decode_delta_info, plan_delta
+from packs.delta_file import decode_delta_info, plan_delta
 from packs.errors import DeltaMismatch, EntryMissing
 from packs.manifest import Manifest, SignedManifest
 from packs.paths import DELTA_NAME, MANIFEST_NAME, SIGNATURE_NAME, validate_entry_path

@@ -1,4 +1,9 @@
-"""Pack ids as a value, built and parsed here only: ``route:<route id>`` or ``area:<area id>``."""
+"""Pack ids as a value, built and parsed here only: ``route:<route id>`` or ``area:<area id>``.
+
+A ``PackId`` is parsed once where text comes in (the HTTP path, the CLI, a row read back) and travels as
+itself; it becomes text only at a boundary: ``str()`` for JSON, SQL parameters and messages, and
+:attr:`PackId.stem` for file names.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,11 @@ class PackId:
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}"
+
+    @property
+    def stem(self) -> str:
+        """The id as a file name's start: ``route-<id>`` (no ``:``, which some file systems refuse)."""
+        return f"{self.kind}-{self.key}"
 
     @classmethod
     def route(cls, route_id: str) -> PackId:

@@ -51,6 +51,7 @@ from packs.due import (
     mark_due,
     set_history_watermark,
 )
+from packs.pack_id import PackId
 from packs.producers import NEAR_PRODUCERS_M
 from packs.store import area_ids_meeting, get_pack, stale_pack_ids
 
@@ -69,12 +70,12 @@ async def _affected(
     producers: Iterable[str],
     former_points: Iterable[tuple[float, float]] = (),
     former_boxes: Iterable[BBox] = (),
-) -> set[str]:
+) -> set[PackId]:
     routes, pois, producers = set(routes), set(pois), set(producers)
-    found = {f"route:{route_id}" for route_id in routes}
+    found = {PackId.route(route_id) for route_id in routes}
     boxes = list(former_boxes) + await route_boxes(conn, routes)
     for route_id in sorted(routes):
-        pack = await get_pack(conn, f"route:{route_id}")
+        pack = await get_pack(conn, PackId.route(route_id))
         if pack is not None:
             boxes.append(pack.bbox)  # where the route was, if it moved or was unpublished
     poi_points = await points_of(conn, "pois", pois)
@@ -82,19 +83,19 @@ async def _affected(
     old_points = list(former_points)
     near = await routes_near_points(conn, [*poi_points, *old_points]) | await routes_linking(conn, pois)
     near |= await routes_near_points(conn, [*producer_points, *old_points], NEAR_PRODUCERS_M)
-    found |= {f"route:{route_id}" for route_id in near}
+    found |= {PackId.route(route_id) for route_id in near}
     boxes += [(lon, lat, lon, lat) for lon, lat in {*poi_points, *producer_points, *old_points}]
     for box in set(boxes):
-        found |= {f"area:{area_id}" for area_id in await area_ids_meeting(conn, box)}
+        found |= {PackId.area(area_id) for area_id in await area_ids_meeting(conn, box)}
     return found
 
 
-async def affected_packs(conn: aiosqlite.Connection, event: ContentChanged) -> set[str]:
+async def affected_packs(conn: aiosqlite.Connection, event: ContentChanged) -> set[PackId]:
     """The ids of the packs (existing or due) whose content ``event`` may change."""
     return await _affected(conn, routes=event.routes, pois=event.pois, producers=event.producers)
 
 
-async def history_affected_packs(conn: aiosqlite.Connection, changes: HistoryChanges) -> set[str]:
+async def history_affected_packs(conn: aiosqlite.Connection, changes: HistoryChanges) -> set[PackId]:
     """The packs the history rows summed up in ``changes`` may change, including where things were."""
     return await _affected(
         conn,

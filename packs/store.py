@@ -10,6 +10,7 @@ import aiosqlite
 import msgspec
 
 from content.places.geo import BBox
+from packs.pack_id import PackId
 
 __all__ = [
     "Area",
@@ -152,8 +153,9 @@ async def area_ids_meeting(conn: aiosqlite.Connection, bbox: BBox) -> list[str]:
     return [row["id"] for row in rows]
 
 
-async def get_pack(conn: aiosqlite.Connection, pack_id: str) -> PackRow | None:
-    rows = list(await conn.execute_fetchall(f"SELECT {_PACK_COLUMNS} FROM packs WHERE id = ?", (pack_id,)))  # noqa: S608
+async def get_pack(conn: aiosqlite.Connection, pack_id: PackId) -> PackRow | None:
+    statement = f"SELECT {_PACK_COLUMNS} FROM packs WHERE id = ?"  # noqa: S608  # constant columns
+    rows = list(await conn.execute_fetchall(statement, (str(pack_id),)))
     return _pack(rows[0]) if rows else None
 
 
@@ -162,23 +164,23 @@ async def list_packs(conn: aiosqlite.Connection) -> list[PackRow]:
     return [_pack(row) for row in rows]
 
 
-async def get_version(conn: aiosqlite.Connection, pack_id: str, version: int) -> VersionRow | None:
+async def get_version(conn: aiosqlite.Connection, pack_id: PackId, version: int) -> VersionRow | None:
     rows = list(
         await conn.execute_fetchall(
             f"SELECT {_VERSION_COLUMNS} FROM pack_versions WHERE pack_id = ? AND version = ?",  # noqa: S608
-            (pack_id, version),
+            (str(pack_id), version),
         )
     )
     return _version(rows[0]) if rows else None
 
 
-async def latest_version(conn: aiosqlite.Connection, pack_id: str) -> VersionRow | None:
+async def latest_version(conn: aiosqlite.Connection, pack_id: PackId) -> VersionRow | None:
     """The newest version kept, even of a pack out of the catalogue (its next version follows it)."""
     rows = list(
         await conn.execute_fetchall(
             f"SELECT {_VERSION_COLUMNS} FROM pack_versions WHERE pack_id = ?"  # noqa: S608
             " ORDER BY version DESC LIMIT 1",
-            (pack_id,),
+            (str(pack_id),),
         )
     )
     return _version(rows[0]) if rows else None
@@ -227,44 +229,42 @@ async def upsert_pack(conn: aiosqlite.Connection, pack: PackRow) -> None:
     )
 
 
-async def set_fresh(conn: aiosqlite.Connection, pack_id: str) -> None:
-    await conn.execute("UPDATE packs SET stale = 0 WHERE id = ?", (pack_id,))
+async def set_fresh(conn: aiosqlite.Connection, pack_id: PackId) -> None:
+    await conn.execute("UPDATE packs SET stale = 0 WHERE id = ?", (str(pack_id),))
 
 
-async def mark_stale(conn: aiosqlite.Connection, pack_ids: list[str]) -> None:
-    await conn.execute(
-        "UPDATE packs SET stale = 1 WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(pack_ids),)
-    )
+async def mark_stale(conn: aiosqlite.Connection, pack_ids: list[PackId]) -> None:
+    ids = json.dumps([str(pack_id) for pack_id in pack_ids])
+    await conn.execute("UPDATE packs SET stale = 1 WHERE id IN (SELECT value FROM json_each(?))", (ids,))
 
 
-async def stale_pack_ids(conn: aiosqlite.Connection) -> list[str]:
-    return [
-        row["id"] for row in await conn.execute_fetchall("SELECT id FROM packs WHERE stale = 1 ORDER BY id")
-    ]
+async def stale_pack_ids(conn: aiosqlite.Connection) -> list[PackId]:
+    rows = await conn.execute_fetchall("SELECT id FROM packs WHERE stale = 1 ORDER BY id")
+    return [PackId.parse(row["id"]) for row in rows]
 
 
-async def delete_pack(conn: aiosqlite.Connection, pack_id: str) -> None:
+async def delete_pack(conn: aiosqlite.Connection, pack_id: PackId) -> None:
     """Take a pack out of the catalogue (its route was unpublished); its versions stay for history."""
-    await conn.execute("DELETE FROM packs WHERE id = ?", (pack_id,))
+    await conn.execute("DELETE FROM packs WHERE id = ?", (str(pack_id),))
 
 
 async def get_delta(
-    conn: aiosqlite.Connection, pack_id: str, from_version: int, to_version: int
+    conn: aiosqlite.Connection, pack_id: PackId, from_version: int, to_version: int
 ) -> tuple[str, int] | None:
     rows = list(
         await conn.execute_fetchall(
             "SELECT sha256, size FROM pack_deltas WHERE pack_id = ? AND from_version = ? AND to_version = ?",
-            (pack_id, from_version, to_version),
+            (str(pack_id), from_version, to_version),
         )
     )
     return (rows[0]["sha256"], rows[0]["size"]) if rows else None
 
 
 async def record_delta(
-    conn: aiosqlite.Connection, pack_id: str, from_version: int, to_version: int, sha256: str, size: int
+    conn: aiosqlite.Connection, pack_id: PackId, from_version: int, to_version: int, sha256: str, size: int
 ) -> None:
     await conn.execute(
         "INSERT OR REPLACE INTO pack_deltas (pack_id, from_version, to_version, sha256, size)"
         " VALUES (?, ?, ?, ?, ?)",
-        (pack_id, from_version, to_version, sha256, size),
+        (str(pack_id), from_version, to_version, sha256, size),
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from content.analytics.report import Figure, Report, Series
 from content.analytics.titles import Titles
+from packs.pack_id import PackId
 from service.analytics_svg import Chart, bar_chart, hbar_chart
 
 __all__ = ["Dashboard", "build_dashboard"]
@@ -58,7 +59,7 @@ def build_dashboard(
     periods = report.periods
     n = len(periods)
     source, object_id = (report.series, route_id) if route_id else (report.overall, None)
-    pack_id = f"route:{route_id}" if route_id else None
+    pack_id = str(PackId.route(route_id)) if route_id else None
     charts = [
         bar_chart(
             _("Offline packs"),

@@ -53,9 +53,11 @@ from service.metrics import MeteredPackBuilder, Metrics, metrics_endpoint
 from service.openapi import document_problem_answers, document_response_unions
 from service.packs import PackController
 from service.pois import PoiController
+from service.pois_fast import NearMeFastPath
 from service.problems import exception_handlers
 from service.producers import ProducerController
 from service.proxies import TrustedProxies, parse_trusted_proxies
+from service.public import close_near_index, near_index
 from service.routes import RouteController
 from service.tiles import tile, tilejson
 
@@ -111,6 +113,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         per_day=settings.analytics_daily_budget,
         retention_months=settings.analytics_retention_months,
         flush_every_s=settings.analytics_flush_s,
+        cache_rows=settings.analytics_cache_rows,
     )
 
     @asynccontextmanager
@@ -127,9 +130,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         unsubscribe_metrics = events.subscribe(metrics.content_changed)
         rebuilder.start()
         analytics.start()
+        near_index(app.state).warm()  # built in a thread; "near me" uses SQLite until it is ready
         try:
             yield
         finally:
+            close_near_index(app.state)
             await analytics.stop()
             unsubscribe_metrics()
             unsubscribe()
@@ -207,6 +212,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             }
         ),
         debug=False,
+        # Logging is tools.logs' (level, format, the access log): Litestar's default configuration would
+        # replace the root handler and level, printing every access line at INFO whatever was asked.
+        logging_config=None,
     )
     # The Problem schema is registered by the handlers that document their errors explicitly.
     document_problem_answers(app.openapi_schema)
@@ -215,5 +223,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     media_fast = MediaFastPath(app.asgi_handler, blobs=blobs, lookup=media_lookup)
     app.state.media_fast = media_fast
     # Outermost: client address, request id, access log and request metrics for every request.
-    app.asgi_handler = Edge(media_fast, proxies=proxies, metrics=metrics)
+    # "Near me" skips Litestar too (service/pois_fast.py), inside the edge so it is logged and counted.
+    near_fast = NearMeFastPath(media_fast, app)
+    app.state.near_fast = near_fast
+    app.asgi_handler = Edge(near_fast, proxies=proxies, metrics=metrics)
     return app

@@ -23,6 +23,7 @@ from content.core.db import Database
 from content.core.errors import NotFound, Unauthenticated
 from content.core.events import ContentChanged
 from packs.builder import BuildResult, PackBuilder
+from packs.pack_id import PackId
 from packs.store import stale_pack_ids
 
 __all__ = ["MeteredPackBuilder", "Metrics", "metrics_endpoint"]
@@ -98,11 +99,11 @@ class MeteredPackBuilder(PackBuilder):
 
     metrics: Metrics | None = None
 
-    async def build(self, pack_id: str, *args: Any, **kwargs: Any) -> BuildResult | None:
+    async def build(self, pack_id: PackId, *, force: bool = False) -> BuildResult | None:
         started = time.perf_counter()
         result = "failed"
         try:
-            built = await super().build(pack_id, *args, **kwargs)
+            built = await super().build(pack_id, force=force)
             result = "removed" if built is None else ("built" if built.changed else "unchanged")
             return built
         finally:

@@ -18,8 +18,9 @@ from content.blobs import BlobStore
 from content.core.errors import NotFound
 from content.places.place import Near
 from content.text.localize import Localizer
-from packs.builder import ZIP_TYPE, PackBuilder, parse_pack_id
-from packs.deltas import delta_for
+from packs.builder import ZIP_TYPE, PackBuilder
+from packs.delta_builder import delta_for
+from packs.pack_id import PackId
 from packs.signing import PackKeys
 from packs.store import PackRow, get_pack, get_version, list_packs
 from service.deps import BlobsDep, DatabaseDep, SettingsDep
@@ -33,7 +34,7 @@ __all__ = ["PackCatalogue", "PackController", "PackEntry"]
 PACKS_PATH = "/api/v1/packs"
 _Text = str | dict[str, str] | None
 OptionalQuery = str | None
-PackId = Annotated[str, PathParameter(description="route:<route id> or area:<area id>; ':' may be %3A")]
+PackIdText = Annotated[str, PathParameter(description="route:<route id> or area:<area id>; ':' may be %3A")]
 
 
 class PackEntry(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
@@ -57,7 +58,7 @@ class PackCatalogue(msgspec.Struct, frozen=True):
     next: str | None = None
 
 
-def _url(pack_id: PackId, leaf: str) -> str:
+def _url(pack_id: str, leaf: str) -> str:
     return f"{PACKS_PATH}/{quote(pack_id, safe=':')}/{leaf}"
 
 
@@ -98,11 +99,10 @@ def _builder(state: State) -> PackBuilder:
 
 
 async def _current(db: DatabaseDep, pack_id: PackId) -> PackRow:
-    parse_pack_id(pack_id)
     async with db.read() as conn:
         pack = await get_pack(conn, pack_id)
     if pack is None:
-        raise NotFound(f"no pack {pack_id!r}")
+        raise NotFound(f"no pack '{pack_id}'")
     return pack
 
 
@@ -177,12 +177,12 @@ class PackController(Controller):
         self,
         db: DatabaseDep,
         settings: SettingsDep,
-        pack_id: PackId,
+        pack_id: PackIdText,
         accept_language: AcceptLanguage = None,
         lang: Annotated[OptionalQuery, QueryParameter(description="title language, or *")] = None,
     ) -> Response[PackEntry]:
         """The catalogue entry, plus ``manifest_url``."""
-        pack = await _current(db, pack_id)
+        pack = await _current(db, PackId.parse(pack_id))
         choice, _ = parse_language(lang, accept_language)
         localizer = Localizer(choice, settings.default_lang)
         return Response(_entry(pack, localizer, detail=True), headers=content_language(localizer))
@@ -193,13 +193,14 @@ class PackController(Controller):
         media_type="application/json",
         responses=_ID_RESPONSES,
     )
-    async def manifest(self, db: DatabaseDep, pack_id: PackId) -> Response[bytes]:
+    async def manifest(self, db: DatabaseDep, pack_id: PackIdText) -> Response[bytes]:
         """The current ``manifest.json``, byte for byte; ``manifest.sig`` in ``X-Pack-Signature``."""
-        pack = await _current(db, pack_id)
+        wanted = PackId.parse(pack_id)
+        pack = await _current(db, wanted)
         async with db.read() as conn:
-            version = await get_version(conn, pack_id, pack.version)
+            version = await get_version(conn, wanted, pack.version)
         if version is None:
-            raise NotFound(f"pack {pack_id!r} has no version {pack.version}")
+            raise NotFound(f"pack '{wanted}' has no version {pack.version}")
         headers = {
             "X-Pack-Signature": version.signature.decode("ascii"),
             "ETag": f'"{hashlib.sha256(version.manifest).hexdigest()}"',
@@ -223,17 +224,16 @@ class PackController(Controller):
         db: DatabaseDep,
         blobs: BlobsDep,
         settings: SettingsDep,
-        pack_id: PackId,
+        pack_id: PackIdText,
     ) -> ASGIResponse:
         """The ZIP with full Range semantics; the strong ETag is its SHA-256."""
-        pack = await _current(db, pack_id)
+        wanted = PackId.parse(pack_id)
+        pack = await _current(db, wanted)
         if settings.s3_redirect:
             url = blobs.public_url(pack.sha256)
             if url is not None:
                 return ASGIResponse(status_code=307, headers={"Location": url, "Cache-Control": "no-cache"})
-        return await _zip(
-            request, blobs, pack.sha256, pack.size, f"{pack_id.replace(':', '-')}.v{pack.version}.zip"
-        )
+        return await _zip(request, blobs, pack.sha256, pack.size, f"{wanted.stem}.v{pack.version}.zip")
 
     @route(
         "/{pack_id:str}/delta",
@@ -255,17 +255,17 @@ class PackController(Controller):
         state: State,
         db: DatabaseDep,
         blobs: BlobsDep,
-        pack_id: PackId,
+        pack_id: PackIdText,
         from_version: Annotated[
             int, QueryParameter(name="from", ge=0, le=MAX_SQL_INT, description="the installed version")
         ],
     ) -> ASGIResponse:
         """304 if ``from`` is the current version, 410 if it cannot be delta'd from, else the delta ZIP."""
-        parse_pack_id(pack_id)
-        delta = await delta_for(_builder(state), pack_id, from_version)
+        wanted = PackId.parse(pack_id)
+        delta = await delta_for(_builder(state), wanted, from_version)
         if delta is None:
             return ASGIResponse(status_code=304, is_head_response=request.method == "HEAD")
-        name = f"{pack_id.replace(':', '-')}.delta-{delta.from_version}-{delta.to_version}.zip"
+        name = f"{wanted.stem}.delta-{delta.from_version}-{delta.to_version}.zip"
         return await _zip(request, blobs, delta.sha256, delta.size, name)
 
 

@@ -16,6 +16,7 @@ from content.analytics.recorder import local_day
 from content.core.clock import utc_now
 from content.core.db import Database
 from content.core.settings import Settings
+from packs.pack_id import PackId
 
 __all__ = ["DROP_ROUTE", "DROP_STOP_POSITION", "demo_figures", "seed_demo_figures", "seed_demo_figures_into"]
 
@@ -91,7 +92,7 @@ def _route_day(today: _Day, route_id: str, stops: list[str], visitors: int, pack
     rng = today.rng
     today.add("route_started", "route", route_id, visitors)
     today.add("route_read", "route", route_id, visitors + _poisson(rng, visitors * 0.8), audience=False)
-    pack = f"route:{route_id}"
+    pack = str(PackId.route(route_id))
     if pack in packs:
         installs = _poisson(rng, visitors * 0.55)
         today.add("pack_installed", "pack", pack, installs, detail=str(packs[pack]))

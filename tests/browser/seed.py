@@ -24,6 +24,7 @@ from content.producers.editor import NewProducer
 from content.producers.model import OfferInput
 from content.routes.model import RouteInput
 from packs.builder import PackBuilder
+from packs.pack_id import PackId
 
 __all__ = ["Account", "Seeded", "seed"]
 
@@ -128,7 +129,7 @@ async def seed(settings: Settings) -> Seeded:
         await editing.set_status(session, ROUTES, "legendes", "published", if_match=UNCHECKED)
         blobs = open_blob_store(settings)
         try:
-            await PackBuilder(db, blobs, settings).build("route:legendes")
+            await PackBuilder(db, blobs, settings).build(PackId.route("legendes"))
         finally:
             await blobs.close()
     return Seeded(

@@ -10,7 +10,7 @@ import msgspec
 import pytest
 
 from packs.container import EntrySource
-from packs.delta import build_delta, decode_delta_info, encode_delta_info, plan_delta
+from packs.delta_file import build_delta, decode_delta_info, encode_delta_info, plan_delta
 from packs.errors import DeltaMismatch, EntryCorrupt, EntryMissing, EntryUnexpected, VersionDowngrade
 from packs.install import CURRENT, InstalledPack, apply_delta, install_pack, installed_pack
 from packs.manifest import ManifestEntry

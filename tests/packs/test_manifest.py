@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from packs.delta import DeltaInfo, decode_delta_info, encode_delta_info
+from packs.delta_file import DeltaInfo, decode_delta_info, encode_delta_info
 from packs.errors import PackMalformed
 from packs.manifest import ManifestEntry, build_manifest, decode_manifest, encode_manifest
 from tests.packs.conftest import header

@@ -18,6 +18,7 @@ from content.core.settings import Settings
 from content.routes.store import set_route_status
 from packs.errors import EntryCorrupt, SignatureInvalid
 from packs.manifest import SignedManifest
+from packs.pack_id import PackId
 from packs.rebuild import affected_packs
 from packs.signing import PackKeys, verification_keys_from
 from packs.store import Area, add_area
@@ -104,7 +105,7 @@ async def test_crashed_build_keeps_the_previous_version(
     await edit_story(app, "Une phrase nouvelle.")
     await rebuilder.wait_idle()
     with pytest.raises(BlobNotFound):
-        await builder.build(ROUTE_PACK)
+        await builder.build(PackId.parse(ROUTE_PACK))
     after = (await client.get(f"{PACKS}/{ROUTE_PACK}")).json()
     assert after == before
     download = await client.get(f"{PACKS}/{ROUTE_PACK}/download")
@@ -120,10 +121,10 @@ async def test_rebuild_is_deterministic_and_unchanged_content_keeps_the_version(
     app, client = packed
     builder = parts(app)[4]
     entry = (await client.get(f"{PACKS}/{ROUTE_PACK}")).json()
-    again = await builder.build(ROUTE_PACK, force=True)
+    again = await builder.build(PackId.parse(ROUTE_PACK), force=True)
     assert again is not None
     assert (again.version, again.sha256, again.size) == (entry["version"], entry["sha256"], entry["size"])
-    unchanged = await builder.build(ROUTE_PACK)
+    unchanged = await builder.build(PackId.parse(ROUTE_PACK))
     assert unchanged is not None
     assert not unchanged.changed
     assert unchanged.sha256 == entry["sha256"]
@@ -188,8 +189,8 @@ async def test_affected_packs_of_routes_and_pois(packed: tuple[Litestar, AsyncTe
         by_route = await affected_packs(conn, ContentChanged(routes=frozenset({ROUTE})))
         by_poi = await affected_packs(conn, ContentChanged(pois=frozenset({"fontaine-de-la-herse"})))
         nothing = await affected_packs(conn, ContentChanged(pois=frozenset({"no-such-poi"})))
-    assert by_route == {ROUTE_PACK, "area:belleme"}
-    assert by_poi == {ROUTE_PACK, "area:belleme"}
+    assert by_route == {PackId.parse(ROUTE_PACK), PackId.area("belleme")}
+    assert by_poi == {PackId.parse(ROUTE_PACK), PackId.area("belleme")}
     assert nothing == set()
 
 

@@ -26,6 +26,7 @@ from content.producers.model import OfferInput, OfferPatch, PointGeometry, Price
 from content.producers.offer_store import create_offer
 from content.producers.queries import get_offer
 from content.producers.store import create_producer
+from packs.pack_id import PackId
 from packs.rebuild import affected_packs
 from packs.store import Area, add_area
 from service.app import create_app
@@ -60,7 +61,7 @@ async def stocked(
         async with db.write() as conn:
             area = Area(id="belleme", title={"fr": "Bellême"}, bbox=(0.45, 48.3, 0.6, 48.45))
             await add_area(conn, area, created_at="2025-06-01T08:00:00Z")
-        await builder.build(AREA_PACK)
+        await builder.build(PackId.parse(AREA_PACK))
         photo = await ingest(db, blobs, settings, fixtures_dir / "images" / "coffee.png", alt="Ruches")
         jar = await ingest(db, blobs, settings, fixtures_dir / "images" / "alpha.png", alt="Pot")
         async with events.write(db) as change:
@@ -136,7 +137,7 @@ async def test_sold_out_offer_ships_only_the_producers_document(
     async with db.read() as conn:
         touched = await affected_packs(conn, ContentChanged(producers=frozenset({"rucher"})))
         offer = await get_offer(conn, "rucher", "miel")
-    assert touched == {ROUTE_PACK, AREA_PACK}
+    assert touched == {PackId.parse(ROUTE_PACK), PackId.parse(AREA_PACK)}
     assert offer is not None
     session = EditSession(db=db, events=events, principal=None, now=utc_now())
     sold_out = OfferPatch(availability="sold_out")

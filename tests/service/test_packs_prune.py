@@ -17,6 +17,7 @@ from content.core.clock import utc_now
 from content.core.settings import Settings
 from content.routes.store import set_route_status
 from packs.manifest import decode_manifest
+from packs.pack_id import PackId
 from packs.retention import prune_packs
 from packs.store import get_version
 from service.app import create_app
@@ -53,8 +54,8 @@ async def test_prune_drops_old_versions_their_deltas_and_unused_blobs(
     app, client = updated
     db, blobs, settings, *_ = parts(app)
     async with db.read() as conn:
-        old = await get_version(conn, ROUTE_PACK, 1)
-        new = await get_version(conn, ROUTE_PACK, 2)
+        old = await get_version(conn, PackId.parse(ROUTE_PACK), 1)
+        new = await get_version(conn, PackId.parse(ROUTE_PACK), 2)
         [delta_sha] = [row[0] for row in await conn.execute_fetchall("SELECT sha256 FROM pack_deltas")]
     assert old is not None
     assert new is not None

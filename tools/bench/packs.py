@@ -53,7 +53,8 @@ from content.routes.model import RouteInput, StopInput
 from content.routes.queries import get_stops
 from content.routes.store import create_route, replace_stops
 from packs.builder import PackBuilder
-from packs.deltas import delta_for
+from packs.delta_builder import delta_for
+from packs.pack_id import PackId
 from tools.bench._report import record
 from tools.bench._servers import fetch, free_port, measure, nginx, odyssee_serve
 
@@ -224,7 +225,7 @@ def _child_build(data_dir: str, pack_id: str) -> None:
             builder = PackBuilder(db, LocalBlobStore(settings.blob_dir), settings)
             started = time.perf_counter()
             if pack_id != "-":
-                await builder.build(pack_id, force=True)
+                await builder.build(PackId.parse(pack_id), force=True)
             return time.perf_counter() - started
 
     seconds = asyncio.run(run())
@@ -278,27 +279,28 @@ async def _measure_builds(settings: Settings, spare_image: str) -> dict[str, flo
     async with Database(settings.db_path) as db:
         builder = PackBuilder(db, LocalBlobStore(settings.blob_dir), settings)
         started = time.perf_counter()
-        first = await builder.build("route:bench")
+        bench = PackId.route("bench")
+        first = await builder.build(bench)
         figures["cold_s"] = time.perf_counter() - started
         assert first is not None
         figures["pack_bytes"] = first.size
-        await builder.build("route:bench-large")
+        await builder.build(PackId.route("bench-large"))
 
         await _edit_story(db, "bench")
         started = time.perf_counter()
-        second = await builder.build("route:bench")
+        second = await builder.build(bench)
         figures["edit_s"] = time.perf_counter() - started
         assert second is not None
         assert second.version == 2
-        delta = await delta_for(builder, "route:bench", 1)
+        delta = await delta_for(builder, bench, 1)
         assert delta is not None
         figures["edit_delta_bytes"] = delta.size
 
         figures["photo_variant_bytes"] = await _replace_photo(db, "bench", spare_image)
-        third = await builder.build("route:bench")
+        third = await builder.build(bench)
         assert third is not None
         assert third.version == 3
-        photo_delta = await delta_for(builder, "route:bench", 2)
+        photo_delta = await delta_for(builder, bench, 2)
         assert photo_delta is not None
         figures["photo_delta_bytes"] = photo_delta.size
     return figures
@@ -317,8 +319,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         figures = asyncio.run(_measure_builds(settings, spare_image))
         baseline = _build_in_subprocess(settings.data_dir, "-")
-        small = _build_in_subprocess(settings.data_dir, "route:bench")
-        large = _build_in_subprocess(settings.data_dir, "route:bench-large")
+        small = _build_in_subprocess(settings.data_dir, str(PackId.route("bench")))
+        large = _build_in_subprocess(settings.data_dir, str(PackId.route("bench-large")))
         throughput = _throughput(settings)
         latencies, written = _publish_to_phone(settings)
     pack = figures["pack_bytes"]

@@ -24,12 +24,14 @@ from content.importers import (
     NotAFeed,
     PictureFetcher,
     area_bbox,
-    load_objects,
+    open_feed,
     parse_mapping,
     reader_for,
     run_import,
+    tune_for_bulk,
 )
 from content.places.geo import BBox
+from content.places.place import Box
 from tools.cli import add_common, settings_from
 from tools.commands.geojson_io import import_file, in_file_words
 
@@ -81,14 +83,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _bbox(text: str) -> BBox:
-    parts = text.split(",")
-    try:
-        min_lon, min_lat, max_lon, max_lat = (float(p) for p in parts)
-    except ValueError:
-        raise InvalidInput.field("bbox", "expected minLon,minLat,maxLon,maxLat") from None
-    if not (-180 <= min_lon < max_lon <= 180 and -90 <= min_lat < max_lat <= 90):
-        raise InvalidInput.field("bbox", "expected minLon < maxLon and minLat < maxLat within WGS 84")
-    return (min_lon, min_lat, max_lon, max_lat)
+    """``--bbox``, read as the API reads ``bbox`` (an empty box, a point or a line, is refused here)."""
+    box = Box.parse(text)
+    assert box is not None
+    if box.min_lon == box.max_lon or box.min_lat == box.max_lat:
+        raise InvalidInput.field("bbox", "expected minLon < maxLon and minLat < maxLat")
+    return box.bounds
 
 
 async def _import(settings: Settings, args: argparse.Namespace) -> ImportReport:
@@ -102,8 +102,8 @@ async def _import(settings: Settings, args: argparse.Namespace) -> ImportReport:
     if not 1 <= args.batch_size <= 10_000:
         raise InvalidInput.field("batch-size", "must be between 1 and 10000")
     bbox = _bbox(args.bbox) if args.bbox else None
-    objects = await load_objects(reader, args.source)
-    async with Database(settings.db_path, readers=1) as db:
+    async with open_feed(reader, args.source) as objects, Database(settings.db_path, readers=1) as db:
+        await tune_for_bulk(db)
         if args.area:
             async with db.read() as conn:
                 bbox = await area_bbox(conn, args.area)

@@ -16,6 +16,7 @@ from content.core.settings import Settings
 from content.operations.sweep import sweep_leftovers
 from content.text.i18n import validate_tag
 from packs.builder import BuildResult, PackBuilder, build_all
+from packs.pack_id import PackId
 from packs.retention import prune_packs
 from packs.signing import KeyRing
 from packs.store import Area, add_area, list_packs
@@ -131,7 +132,7 @@ def _describe(result: BuildResult) -> str:
     return f"{result.pack_id}\tv{result.version}\t{result.size} bytes\t{state}\t{result.sha256}"
 
 
-async def _build_one(settings: Settings, pack_id: str) -> BuildResult | None:
+async def _build_one(settings: Settings, pack_id: PackId) -> BuildResult | None:
     async with Database(settings.db_path, readers=1) as db:
         blobs = open_blob_store(settings)
         try:
@@ -146,7 +147,7 @@ def run_build(args: argparse.Namespace) -> int:
         if args.all:
             results = asyncio.run(build_all(settings, progress=_progress))
         else:
-            one = asyncio.run(_build_one(settings, args.pack_id))
+            one = asyncio.run(_build_one(settings, PackId.parse(args.pack_id)))
             if one is None:
                 return fail(f"{args.pack_id}: no such published route or area; not in the catalogue")
             results = [one]

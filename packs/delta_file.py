@@ -1,4 +1,7 @@
-"""Deltas between two versions of a pack: ``delta.json``, which entries to ship, and the delta ZIP."""
+"""The delta file between two versions of a pack: ``delta.json``, which entries to ship, and the delta ZIP.
+
+Serving deltas (built once, kept as blobs) is :mod:`packs.delta_builder`'s; this module is its format.
+"""
 
 from __future__ import annotations
 
