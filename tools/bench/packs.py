@@ -28,6 +28,7 @@ import asyncio
 import dataclasses
 import http.client
 import json
+import os
 import resource
 import secrets
 import subprocess
@@ -461,11 +462,19 @@ def _throughput(settings: Settings) -> tuple[float, float]:
 
     sha256, size = asyncio.run(current())
     blob_path = LocalBlobStore(settings.blob_dir).path_for(sha256)
+    # odyssee serve makes its data directory private (0700) at startup, which hides the pack from nginx's
+    # unprivileged workers (403): nginx serves a hard link to it (same inode, same cached pages).
+    public = settings.data_dir.parent / "public"
+    public.mkdir(mode=0o755, exist_ok=True)
+    linked = public / "pack.zip"
+    linked.unlink(missing_ok=True)
+    os.link(blob_path, linked)
+    linked.chmod(0o644)
     ours_port, nginx_port = free_port(), free_port()
     ours_path, nginx_path = "/api/v1/packs/route:bench/download", "/pack.zip"
     with (
         odyssee_serve(settings.data_dir, ours_port),
-        nginx(settings.data_dir.parent, blob_path, nginx_port, nginx_path),
+        nginx(settings.data_dir.parent, linked, nginx_port, nginx_path),
     ):
         for port, path in ((ours_port, ours_path), (nginx_port, nginx_path)):
             status, _, body = fetch(port, path)
