@@ -46,7 +46,12 @@ class AnalyticsReportController(Controller):
         # Read your writes: what was counted a moment ago is in the figures.
         await recorder.flush()
         return await read_report(
-            recorder.db, query, principal, today=today, retention_months=recorder.retention_months
+            recorder.db,
+            query,
+            principal,
+            today=today,
+            retention_months=recorder.retention_months,
+            cache=recorder.figures,
         )
 
     @get(

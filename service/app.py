@@ -22,6 +22,7 @@ from content.core.clock import Clock, utc_now
 from content.core.db import Database
 from content.core.events import EventHub
 from content.core.settings import Settings, load_settings
+from content.media.lookup import VariantLookup
 from content.operations.sweep import sweep_leftovers
 from packs.rebuild import PackRebuilder
 from service.analytics import AnalyticsBatchController
@@ -47,6 +48,7 @@ from service.exports import RouteExportController
 from service.health import VERSION, health
 from service.imports import ImportConflictsController
 from service.media import media_variant
+from service.media_fast import MediaFastPath
 from service.metrics import MeteredPackBuilder, Metrics, metrics_endpoint
 from service.openapi import document_problem_answers, document_response_unions
 from service.packs import PackController
@@ -54,6 +56,7 @@ from service.pois import PoiController
 from service.problems import exception_handlers
 from service.producers import ProducerController
 from service.proxies import TrustedProxies, parse_trusted_proxies
+from service.public import close_near_index, near_index
 from service.routes import RouteController
 from service.tiles import tile, tilejson
 
@@ -101,6 +104,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     packs = MeteredPackBuilder(db, blobs, settings, clock=now)
     metrics = packs.metrics = Metrics()
     proxies = TrustedProxies(parse_trusted_proxies(settings.trusted_proxies))
+    media_lookup = VariantLookup(db)
     analytics = AnalyticsRecorder(
         db,
         now,
@@ -108,11 +112,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         per_day=settings.analytics_daily_budget,
         retention_months=settings.analytics_retention_months,
         flush_every_s=settings.analytics_flush_s,
+        cache_rows=settings.analytics_cache_rows,
     )
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await db.open()
+        await media_lookup.open()
         await asyncio.to_thread(sweep_leftovers, settings)  # leftovers of a previous crash
         # Edits mark the packs they touch due; one debounced rebuilder among the workers rebuilds them.
         rebuilder = PackRebuilder(
@@ -123,14 +129,18 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         unsubscribe_metrics = events.subscribe(metrics.content_changed)
         rebuilder.start()
         analytics.start()
+        near_index(app.state).warm()  # built in a thread; "near me" uses SQLite until it is ready
         try:
             yield
         finally:
+            close_near_index(app.state)
             await analytics.stop()
             unsubscribe_metrics()
             unsubscribe()
             await rebuilder.stop()
             await blobs.close()
+            media_fast.close()
+            media_lookup.close()
             await db.close()
 
     async def provide_db() -> Database:
@@ -197,13 +207,20 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 "packs": packs,
                 "metrics": metrics,
                 "analytics": analytics,
+                "media_lookup": media_lookup,
             }
         ),
         debug=False,
+        # Logging is tools.logs' (level, format, the access log): Litestar's default configuration would
+        # replace the root handler and level, printing every access line at INFO whatever was asked.
+        logging_config=None,
     )
     # The Problem schema is registered by the handlers that document their errors explicitly.
     document_problem_answers(app.openapi_schema)
     document_response_unions(app.openapi_schema)
+    # Small media reads skip Litestar (service/media_fast.py), inside the edge so they are logged and counted.
+    media_fast = MediaFastPath(app.asgi_handler, blobs=blobs, lookup=media_lookup)
+    app.state.media_fast = media_fast
     # Outermost: client address, request id, access log and request metrics for every request.
-    app.asgi_handler = Edge(app.asgi_handler, proxies=proxies, metrics=metrics)
+    app.asgi_handler = Edge(media_fast, proxies=proxies, metrics=metrics)
     return app

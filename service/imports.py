@@ -9,10 +9,12 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
-from content.importers.conflicts import ConflictPage, list_conflicts, resolve_conflict
+from content.core.paging import Page
+from content.importers.conflicts import PoiConflicts, list_conflicts, resolve_conflict
 from service.auth.guards import BEARER_SECURITY, editors_only
 from service.deps import ClockDep, DatabaseDep, EventsDep, PrincipalDep
 from service.editor.http import EDITOR_CACHE, if_match
+from service.params import Cursor, Limit, parse_page
 from service.problems import problem_responses
 
 __all__ = ["ConflictResolution", "ImportConflictsController", "Resolved"]
@@ -47,12 +49,12 @@ class ImportConflictsController(Controller):
         db: DatabaseDep,
         principal: PrincipalDep,
         provider: Annotated[str | None, QueryParameter(max_length=100)] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
-        cursor: Annotated[str | None, QueryParameter(max_length=1024)] = None,
-    ) -> ConflictPage:
+        limit: Limit = None,
+        cursor: Cursor = None,
+    ) -> Page[PoiConflicts]:
         """Imported POIs with fields edited here that their source changed too: both values, by POI id.
         Staff see their office's POIs."""
-        return await list_conflicts(db, principal, provider=provider, limit=limit, cursor=cursor)
+        return await list_conflicts(db, principal, provider=provider, page=parse_page(limit, cursor))
 
     @post(
         "/{poi_id:str}/{field:str}",

@@ -11,8 +11,7 @@ from litestar.params import Parameter
 from litestar.response.base import ASGIResponse
 
 from content.blobs import BlobStore
-from content.core.db import Database
-from content.media import find_public_variant
+from content.media.lookup import VariantLookup
 from service.problems import Problem
 from service.ranges import blob_response
 
@@ -55,11 +54,12 @@ _DESCRIPTION = (
 )
 async def media_variant(
     request: Request[Any, Any, Any],
-    db: NamedDependency[Database],
     blobs: NamedDependency[BlobStore],
     media_id: Annotated[str, Parameter(description="The media id from a media ref")],
     variant: Annotated[str, Parameter(description="`thumb`, `screen` (images) or `speech` (audio)")],
 ) -> ASGIResponse:
-    async with db.read() as conn:
-        found = await find_public_variant(conn, media_id, variant)
+    # Small reads are answered before Litestar by service.media_fast; this serves the rest (bigger bodies,
+    # 412/416, CORS requests, the S3 backend) with the same cached lookup.
+    lookup: VariantLookup = request.app.state.media_lookup
+    found = await lookup.find(media_id, variant)
     return await blob_response(request, blobs, sha256=found.sha256, size=found.size, media_type=found.type)

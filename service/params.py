@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Annotated
+
+from litestar.openapi.spec import OpenAPIType
+from litestar.params import QueryParameter
 
 from content.core.clock import rfc3339
 from content.core.errors import FieldError, InvalidParameter
-from content.core.paging import DEFAULT_LIMIT, MAX_LIMIT
+from content.core.paging import DEFAULT_LIMIT, MAX_CURSOR_CHARS, MAX_LIMIT, PageRequest
 from content.places.place import Box, Near, parse_number, parse_place
 from content.text.i18n import parse_accept_language
 from content.text.languages import check_language
@@ -21,6 +25,10 @@ from content.text.text_search import MAX_QUERY_CHARS
 __all__ = [
     "MAX_SQL_INT",
     "Box",
+    "Cursor",
+    "CursorQuery",
+    "Limit",
+    "LimitQuery",
     "Near",
     "parse_bbox",
     "parse_choice",
@@ -28,6 +36,7 @@ __all__ = [
     "parse_limit",
     "parse_near",
     "parse_number",
+    "parse_page",
     "parse_place",
     "parse_q",
     "parse_updated_since",
@@ -52,15 +61,46 @@ def parse_bbox(bbox: str | None) -> Box | None:
     return Box.parse(bbox)
 
 
+# Paging: every list takes ``limit`` and ``cursor`` as strings and turns them into a PageRequest here, with
+# the same bounds and the same problems (400 naming ``limit`` or ``cursor``). The editor lists document
+# ``limit`` as an integer from 1 to 500 and ``cursor`` as at most 1024 characters, as they always have:
+# that is documentation only, PageRequest alone checks them.
+_LIMIT_HELP = f"1 to {MAX_LIMIT}, default {DEFAULT_LIMIT}"
+_CURSOR_HELP = "the previous page's next"
+LimitQuery = Annotated[str | None, QueryParameter(description=_LIMIT_HELP)]
+CursorQuery = Annotated[str | None, QueryParameter(description=_CURSOR_HELP)]
+Limit = Annotated[
+    str | None,
+    QueryParameter(
+        description=_LIMIT_HELP,
+        schema_extra={
+            "type": OpenAPIType.INTEGER,
+            "one_of": None,
+            "minimum": 1.0,
+            "maximum": float(MAX_LIMIT),
+            "default": DEFAULT_LIMIT,
+        },
+    ),
+]
+Cursor = Annotated[
+    str | None,
+    QueryParameter(description=_CURSOR_HELP, schema_extra={"max_length": MAX_CURSOR_CHARS}),
+]
+
+
 def parse_limit(limit: str | None) -> int:
+    """``limit``: a whole number from 1 to ``MAX_LIMIT``, ``DEFAULT_LIMIT`` when absent."""
     if limit is None:
         return DEFAULT_LIMIT
     if not limit.isascii() or not limit.isdigit() or len(limit) > 6:
         raise _bad("limit", f"must be a whole number from 1 to {MAX_LIMIT}")
-    value = int(limit)
-    if not 1 <= value <= MAX_LIMIT:
-        raise _bad("limit", f"must be from 1 to {MAX_LIMIT}")
-    return value
+    return PageRequest(limit=int(limit)).limit
+
+
+def parse_page(limit: str | None, cursor: str | None) -> PageRequest:
+    """The page a list request asks for; a bad ``limit`` or ``cursor`` is a 400 naming it (a cursor is
+    checked against its list when the list is read: ``content.core.paging.open_paging``)."""
+    return PageRequest(limit=parse_limit(limit), cursor=cursor or None)
 
 
 def parse_choice(value: str | None, name: str, allowed: Sequence[str]) -> str | None:

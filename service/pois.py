@@ -11,17 +11,19 @@ from litestar.params import PathParameter, QueryParameter
 from content.core.errors import NotFound
 from content.core.ids import is_valid_id
 from content.core.model import POI_CATEGORIES
+from content.core.paging import cursor_scope, open_paging
 from content.exports import poi_jsonld
 from content.pois.features import PoiCollection, PoiCollectionAll, PoiFeature, PoiFeatureAll
-from content.pois.public import public_poi, public_pois_json
+from content.pois.public import public_near_json, public_poi, public_pois_json
 from content.pois.queries import PoiQuery
 from content.text.localize import Localizer
-from service.cursors import cursor_codec, cursor_scope, read_cursor
 from service.exports import FormatParam, base_url, jsonld_response, parse_format
 from service.params import (
+    CursorQuery,
+    LimitQuery,
     parse_choice,
     parse_language,
-    parse_limit,
+    parse_page,
     parse_place,
     parse_q,
     parse_updated_since,
@@ -34,6 +36,7 @@ from service.public import (
     UpdatedSince,
     content_language,
     feature_cache,
+    near_index,
     store_of,
 )
 
@@ -64,8 +67,8 @@ class PoiController(Controller):
         lang: Annotated[
             OptionalQuery, QueryParameter(description="language tag, or * for every translation")
         ] = None,
-        limit: Annotated[OptionalQuery, QueryParameter(description="1 to 500, default 50")] = None,
-        cursor: Annotated[OptionalQuery, QueryParameter(description="the previous page's next")] = None,
+        limit: LimitQuery = None,
+        cursor: CursorQuery = None,
         updated_since: UpdatedSince = None,
     ) -> Response[PoiCollection | PoiCollectionAll]:
         """Published POIs in one FeatureCollection page, filtered by place, category and text."""
@@ -74,24 +77,28 @@ class PoiController(Controller):
         chosen = parse_choice(category, "category", POI_CATEGORIES)
         text = parse_q(q)
         choice, _ = parse_language(lang, accept_language)
-        page_size = parse_limit(limit)
-        codec = await cursor_codec(state, db)
+        page = parse_page(limit, cursor)
         since = parse_updated_since(updated_since)
         scope = cursor_scope("pois", where, box, chosen, text, since)
+        localizer = Localizer(choice, settings.default_lang)
+        async with db.read() as conn:
+            paging = await open_paging(conn, page, scope)
         query = PoiQuery(
             near=where,
             bbox=box,
             category=chosen,
             q=text,
             updated_since=since,
-            limit=page_size,
-            after=read_cursor(codec, cursor, scope),
+            limit=paging.limit,
+            after=paging.after,
         )
-        localizer = Localizer(choice, settings.default_lang)
-        async with db.read() as conn:
-            body = await public_pois_json(
-                conn, query, localizer, lambda key: codec.encode(scope, key), feature_cache(state)
-            )
+        cache = feature_cache(state)
+        body = None
+        if query.near is not None:
+            body = await public_near_json(db, near_index(state), query, localizer, paging.cursor_of, cache)
+        if body is None:
+            async with db.read() as conn:
+                body = await public_pois_json(conn, query, localizer, paging.cursor_of, cache)
         # The page comes encoded (from features rendered once per POI version); the annotation above
         # still describes it, for the OpenAPI document.
         response = Response(body, media_type=GEO_JSON, headers=content_language(localizer))

@@ -11,13 +11,20 @@ from litestar.params import PathParameter, QueryParameter
 from content.core.clock import rfc3339
 from content.core.errors import NotFound
 from content.core.ids import is_valid_id
+from content.core.paging import cursor_scope, open_paging
 from content.producers.features import ProducerCollection, ProducerFeature
 from content.producers.public import ProducerQuery, public_producer, public_producers
 from content.producers.vocabulary import LABELS, OFFER_CATEGORIES
 from content.text.localize import Localizer
-from service.cursors import cursor_codec, cursor_scope, read_cursor
 from service.deps import ClockDep, DatabaseDep, SettingsDep
-from service.params import parse_language, parse_limit, parse_place, parse_updated_since
+from service.params import (
+    CursorQuery,
+    LimitQuery,
+    parse_language,
+    parse_page,
+    parse_place,
+    parse_updated_since,
+)
 from service.problems import problem_responses
 from service.producer_params import parse_at, parse_available, parse_category, parse_label, parse_open_now
 from service.public import GEO_JSON, AcceptLanguage, UpdatedSince, content_language
@@ -70,8 +77,8 @@ class ProducerController(Controller):
         ] = None,
         label: Annotated[OptionalQuery, QueryParameter(description=", ".join(LABELS))] = None,
         lang: LangQuery = None,
-        limit: Annotated[OptionalQuery, QueryParameter(description="1 to 500, default 50")] = None,
-        cursor: Annotated[OptionalQuery, QueryParameter(description="the previous page's next")] = None,
+        limit: LimitQuery = None,
+        cursor: CursorQuery = None,
         updated_since: UpdatedSince = None,
     ) -> Response[ProducerCollection]:
         """Published producers with their current offers, in one FeatureCollection page."""
@@ -83,29 +90,29 @@ class ProducerController(Controller):
         chosen = parse_category(category)
         chosen_label = parse_label(label)
         choice, _ = parse_language(lang, accept_language)
-        page_size = parse_limit(limit)
-        codec = await cursor_codec(state, db)
+        page = parse_page(limit, cursor)
         explicit_at = None if at is None else rfc3339(instant)
         since = parse_updated_since(updated_since)
         scope = cursor_scope(
             "producers", where, box, wants_open, explicit_at, wants_available, chosen, chosen_label, since
         )
-        query = ProducerQuery(
-            now=now,
-            at=instant,
-            near=where,
-            bbox=box,
-            open_now=wants_open,
-            available_today=wants_available,
-            category=chosen,
-            label=chosen_label,
-            updated_since=since,
-            limit=page_size,
-            after=read_cursor(codec, cursor, scope),
-        )
         localizer = Localizer(choice, settings.default_lang)
         async with db.read() as conn:
-            collection = await public_producers(conn, query, localizer, lambda key: codec.encode(scope, key))
+            paging = await open_paging(conn, page, scope)
+            query = ProducerQuery(
+                now=now,
+                at=instant,
+                near=where,
+                bbox=box,
+                open_now=wants_open,
+                available_today=wants_available,
+                category=chosen,
+                label=chosen_label,
+                updated_since=since,
+                limit=paging.limit,
+                after=paging.after,
+            )
+            collection = await public_producers(conn, query, localizer, paging.cursor_of)
         return Response(collection, media_type=GEO_JSON, headers=content_language(localizer))
 
     @get(

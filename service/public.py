@@ -9,6 +9,7 @@ from litestar.params import HeaderParameter, QueryParameter
 
 from content.core.db import Database
 from content.core.settings import Settings
+from content.pois.near_index import NearIndex
 from content.pois.rendered import FeatureCache
 from content.text.localize import Localizer
 
@@ -17,8 +18,10 @@ __all__ = [
     "LIST_CACHE",
     "AcceptLanguage",
     "UpdatedSince",
+    "close_near_index",
     "content_language",
     "feature_cache",
+    "near_index",
     "store_of",
 ]
 
@@ -63,3 +66,21 @@ def feature_cache(state: State) -> FeatureCache:
     if not isinstance(cache, FeatureCache):
         cache = state[_FEATURE_CACHE] = FeatureCache()
     return cache
+
+
+_NEAR_INDEX = "poi_near_index"
+
+
+def near_index(state: State) -> NearIndex:
+    """The app's in-memory index for "near me" (one per app, so per database and process)."""
+    index = state.get(_NEAR_INDEX)
+    if not isinstance(index, NearIndex):
+        db, _ = store_of(state)
+        index = state[_NEAR_INDEX] = NearIndex(db.path)
+    return index
+
+
+def close_near_index(state: State) -> None:
+    index = state.get(_NEAR_INDEX)
+    if isinstance(index, NearIndex):
+        index.close()

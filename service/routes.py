@@ -11,15 +11,23 @@ from litestar.params import PathParameter, QueryParameter
 from content.core.errors import NotFound
 from content.core.ids import is_valid_id
 from content.core.model import ROUTE_THEMES
+from content.core.paging import cursor_scope, open_paging
 from content.exports import route_jsonld
 from content.routes.features import RouteDetail, RouteList
 from content.routes.public import public_route, public_routes
 from content.routes.queries import RouteQuery
 from content.text.localize import Localizer
 from packs.route_packs import route_packs
-from service.cursors import cursor_codec, cursor_scope, read_cursor
 from service.exports import FormatParam, base_url, jsonld_response, parse_format
-from service.params import parse_choice, parse_language, parse_limit, parse_near, parse_updated_since
+from service.params import (
+    CursorQuery,
+    LimitQuery,
+    parse_choice,
+    parse_language,
+    parse_near,
+    parse_page,
+    parse_updated_since,
+)
 from service.problems import problem_responses
 from service.public import GEO_JSON, LIST_CACHE, AcceptLanguage, UpdatedSince, content_language, store_of
 
@@ -50,8 +58,8 @@ class RouteController(Controller):
         ] = None,
         theme: Annotated[OptionalQuery, QueryParameter(description=", ".join(ROUTE_THEMES))] = None,
         lang: LangParam = None,
-        limit: Annotated[OptionalQuery, QueryParameter(description="1 to 500, default 50")] = None,
-        cursor: Annotated[OptionalQuery, QueryParameter(description="the previous page's next")] = None,
+        limit: LimitQuery = None,
+        cursor: CursorQuery = None,
         updated_since: UpdatedSince = None,
     ) -> Response[RouteList]:
         """Published route summaries (``{items, next}``), filtered by place, theme and language."""
@@ -59,23 +67,21 @@ class RouteController(Controller):
         where = parse_near(near, radius_m)
         chosen = parse_choice(theme, "theme", ROUTE_THEMES)
         choice, only_lang = parse_language(lang, accept_language)
-        page_size = parse_limit(limit)
-        codec = await cursor_codec(state, db)
+        page = parse_page(limit, cursor)
         since = parse_updated_since(updated_since)
         scope = cursor_scope("routes", where, chosen, only_lang, since)
-        query = RouteQuery(
-            near=where,
-            theme=chosen,
-            lang=only_lang,
-            updated_since=since,
-            limit=page_size,
-            after=read_cursor(codec, cursor, scope),
-        )
         localizer = Localizer(choice, settings.default_lang)
         async with db.read() as conn:
-            routes = await public_routes(
-                conn, query, localizer, lambda key: codec.encode(scope, key), route_packs
+            paging = await open_paging(conn, page, scope)
+            query = RouteQuery(
+                near=where,
+                theme=chosen,
+                lang=only_lang,
+                updated_since=since,
+                limit=paging.limit,
+                after=paging.after,
             )
+            routes = await public_routes(conn, query, localizer, paging.cursor_of, route_packs)
         return Response(routes, headers=content_language(localizer))
 
     @get(

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from content.accounts.demo import DemoAccount, demo_producer_id, ensure_demo_accounts
 from content.accounts.offices import list_offices, office_exists
 from content.core.db import Database
+from content.core.paging import PageRequest
 from content.core.settings import Settings
 
 __all__ = ["DEMO_OFFICE", "describe_accounts", "make_demo_accounts"]
@@ -27,7 +28,9 @@ async def make_demo_accounts(settings: Settings, *, reset_passwords: bool = Fals
             if await office_exists(conn, DEMO_OFFICE):
                 office_id: str | None = DEMO_OFFICE
             else:
-                office_id = next((office.id for office in (await list_offices(conn, limit=1)).items), None)
+                office_id = next(
+                    (office.id for office in (await list_offices(conn, PageRequest(1))).items), None
+                )
         producer_id = await demo_producer_id(db, office_id or DEMO_OFFICE)
         return await ensure_demo_accounts(
             db, office_id=office_id, producer_id=producer_id, reset_passwords=reset_passwords

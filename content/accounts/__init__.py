@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from content.accounts.demo import DemoAccount, ensure_demo_accounts
 from content.accounts.login import SignedIn, login, logout
-from content.accounts.offices import NewOffice, Office, OfficePage, create_office, get_office, list_offices
+from content.accounts.offices import NewOffice, Office, create_office, get_office, list_offices
 from content.accounts.principal import ROLES, Principal, Role
 from content.accounts.tokens import authenticate
 from content.accounts.user_changes import NewUser, UserChanges, change_user, create_user
-from content.accounts.users import User, UserPage, get_user, list_users, user_etag
+from content.accounts.users import User, get_user, list_users, user_etag
 
 __all__ = [
     "ROLES",
@@ -16,13 +16,11 @@ __all__ = [
     "NewOffice",
     "NewUser",
     "Office",
-    "OfficePage",
     "Principal",
     "Role",
     "SignedIn",
     "User",
     "UserChanges",
-    "UserPage",
     "authenticate",
     "change_user",
     "create_office",

@@ -12,7 +12,7 @@ import msgspec
 
 from content.core.clock import rfc3339
 from content.core.errors import Conflict, FieldError, InvalidInput, NotFound
-from content.core.paging import MAX_LIMIT, next_cursor, over_fetch, read_position
+from content.core.paging import FIRST_PAGE, Page, PageRequest, keyset_page
 from content.editing import history
 from content.editing.etags import etag_for
 
@@ -20,7 +20,6 @@ __all__ = [
     "MAX_OFFICE_NAME_LENGTH",
     "NewOffice",
     "Office",
-    "OfficePage",
     "create_office",
     "get_office",
     "list_offices",
@@ -29,7 +28,6 @@ __all__ = [
 ]
 
 MAX_OFFICE_NAME_LENGTH = 200
-MAX_PAGE = MAX_LIMIT
 _OFFICE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -46,11 +44,6 @@ class Office(msgspec.Struct, frozen=True):
     name: str
     revision: int
     created_at: str
-
-
-class OfficePage(msgspec.Struct, frozen=True):
-    items: list[Office]
-    next: str | None
 
 
 def office_etag(office: Office) -> str:
@@ -127,17 +120,18 @@ def office_fields(office: Office) -> dict[str, str]:
     return {"id": office.id, "name": office.name}
 
 
-async def list_offices(conn: aiosqlite.Connection, limit: int = 50, cursor: str | None = None) -> OfficePage:
-    after = await read_position(conn, "offices", cursor, str)
-    rows = list(
-        await conn.execute_fetchall(
+async def list_offices(conn: aiosqlite.Connection, page: PageRequest = FIRST_PAGE) -> Page[Office]:
+    """Every office, by id."""
+
+    async def fetch(after: str | None, count: int) -> list[Office]:
+        rows = await conn.execute_fetchall(
             "SELECT id, name, revision, created_at FROM offices"
             " WHERE (? IS NULL OR id > ?) ORDER BY id LIMIT ?",
-            (after, after, over_fetch(limit)),
+            (after, after, count),
         )
-    )
-    items, next_token = await next_cursor(conn, "offices", [_office(row) for row in rows], limit, _office_id)
-    return OfficePage(items=items, next=next_token)
+        return [_office(row) for row in rows]
+
+    return await keyset_page(conn, page, "offices", str, fetch, _office_id)
 
 
 def _office_id(office: Office) -> str:

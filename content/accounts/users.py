@@ -10,14 +10,12 @@ import msgspec
 
 from content.accounts.principal import Principal, Role
 from content.core.errors import InvalidInput, NotFound
-from content.core.paging import MAX_LIMIT, next_cursor, over_fetch, read_position
+from content.core.paging import FIRST_PAGE, Page, PageRequest, keyset_page
 from content.editing.etags import etag_for
 
 __all__ = [
     "MAX_EMAIL_LENGTH",
-    "MAX_PAGE",
     "User",
-    "UserPage",
     "find_user_row",
     "get_user",
     "get_user_by_email",
@@ -28,7 +26,6 @@ __all__ = [
 ]
 
 MAX_EMAIL_LENGTH = 254
-MAX_PAGE = MAX_LIMIT
 # Deliberately loose: one @, something on each side, a dot in the domain, no spaces or controls.
 _EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f.]+$")
 _COLUMNS = "id, email, role, office_id, producer_id, disabled, revision, created_at, updated_at, updated_by"
@@ -56,11 +53,6 @@ class User(msgspec.Struct, frozen=True):
             office_id=self.office_id,
             producer_id=self.producer_id,
         )
-
-
-class UserPage(msgspec.Struct, frozen=True):
-    items: list[User]
-    next: str | None
 
 
 def normalize_email(email: str, field: str = "email") -> str:
@@ -117,17 +109,17 @@ async def get_user_by_email(conn: aiosqlite.Connection, email: str) -> User:
     return user_from_row(row)
 
 
-async def list_users(conn: aiosqlite.Connection, limit: int = 50, cursor: str | None = None) -> UserPage:
+async def list_users(conn: aiosqlite.Connection, page: PageRequest = FIRST_PAGE) -> Page[User]:
     """Every account, by email."""
-    after = await read_position(conn, "users", cursor, str)
-    rows = list(
-        await conn.execute_fetchall(
+
+    async def fetch(after: str | None, count: int) -> list[User]:
+        rows = await conn.execute_fetchall(
             f"SELECT {_COLUMNS} FROM users WHERE (? IS NULL OR email > ?) ORDER BY email LIMIT ?",  # noqa: S608
-            (after, after, over_fetch(limit)),
+            (after, after, count),
         )
-    )
-    items, next_token = await next_cursor(conn, "users", [user_from_row(row) for row in rows], limit, _email)
-    return UserPage(items=items, next=next_token)
+        return [user_from_row(row) for row in rows]
+
+    return await keyset_page(conn, page, "users", str, fetch, _email)
 
 
 def _email(user: User) -> str:

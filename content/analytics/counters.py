@@ -127,10 +127,12 @@ GROUP BY facet, type, object_id, key, substr(day, 1, 7)
 async def seed_counters(conn: aiosqlite.Connection, figures: dict[CounterKey, list[int]]) -> int:
     """Write day counters that do not exist yet (so seeding twice changes nothing), then recount the
     months they fall in from their day rows. For demo and benchmark data; returns the rows added."""
-    before = conn.total_changes
     sums = _facet_sums(figures, months=False)
-    await conn.executemany(_INSERT_ABSENT, [(*row, count, value) for row, (count, value) in sums.items()])
-    added = conn.total_changes - before
+    cursor = await conn.executemany(
+        _INSERT_ABSENT, [(*row, count, value) for row, (count, value) in sums.items()]
+    )
+    added = cursor.rowcount  # rows of this statement only, not the month stamps its triggers write
+    await cursor.close()
     if added:
         months = sorted({key.day[:7] for key in figures})
         await conn.execute(_RECOUNT_MONTHS, (json.dumps(months),))

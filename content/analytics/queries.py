@@ -16,16 +16,31 @@ import aiosqlite
 
 from content.analytics.periods import PERIOD_SQL, Granularity, ReadPlan
 
-__all__ = ["FacetSum", "SeriesPoint", "read_facets", "read_series", "stop_positions"]
+__all__ = [
+    "FacetSum",
+    "ObjectKey",
+    "SeriesPoint",
+    "month_stamps",
+    "read_facets",
+    "read_facets_by_object",
+    "read_series",
+    "read_series_by_object",
+    "stop_positions",
+    "visible_objects",
+]
 
 SeriesPoint = tuple[str, str, str, int]  # period, type, object_id, count
 FacetSum = tuple[str, str, str, str, int, int]  # facet, type, object_id, key, count, value_sum
+ObjectKey = tuple[str, str, str]  # kind, type, object_id: all that the scope conditions look at
 
 _MONTHS = "analytics_facets NOT INDEXED WHERE span = 'month' AND day BETWEEN :first AND :last"
 _DAYS = (
     "analytics_facets INDEXED BY analytics_facets_by_day WHERE span = 'day' AND day BETWEEN :first AND :last"
 )
 _FACET_NAMES = ("total", "stop", "detail", "stop_finished", "lang", "platform", "app_version")
+
+
+_SOURCES = {"month": _MONTHS, "day": _DAYS}
 
 
 def _parts(plan: ReadPlan) -> Iterator[tuple[str, str, str]]:
@@ -91,9 +106,77 @@ async def read_facets(
 
 async def stop_positions(conn: aiosqlite.Connection, route_ids: list[str]) -> list[tuple[str, str, int]]:
     """``(route_id, stop_id, position)`` of every stop of these routes, in order."""
-    rows = await conn.execute_fetchall(
+    cursor = await conn.execute(
         "SELECT route_id, id, position FROM stops WHERE route_id IN (SELECT value FROM json_each(?))"
         " ORDER BY route_id, position",
         (json.dumps(route_ids),),
     )
-    return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+    cursor.row_factory = None  # plain tuples: (TEXT, TEXT, INTEGER) columns
+    rows: list[tuple[str, str, int]] = await cursor.fetchall()  # type: ignore[assignment]
+    await cursor.close()
+    return rows
+
+
+# The cache's reads (content/analytics/cache.py): the same sums for one block of rows of one span, for
+# every object (no scope), grouped by object with its kind so that any scope can be applied afterwards.
+
+
+async def read_series_by_object(
+    conn: aiosqlite.Connection, span: str, first: str, last: str, granularity: Granularity
+) -> list[tuple[str, str, str, str, int]]:
+    """``(kind, type, object_id, period, count)`` of the ``span`` rows from ``first`` to ``last``."""
+    sql = (
+        f"SELECT kind, type, object_id, {PERIOD_SQL[granularity]} AS period, sum(count)"  # noqa: S608
+        f" FROM {_SOURCES[span]} AND facet = 'total' GROUP BY type, object_id, period, kind"
+    )
+    cursor = await conn.execute(sql, {"first": first, "last": last})
+    cursor.row_factory = None  # plain tuples
+    rows: list[tuple[str, str, str, str, int]] = await cursor.fetchall()  # type: ignore[assignment]
+    await cursor.close()
+    return rows
+
+
+async def read_facets_by_object(
+    conn: aiosqlite.Connection, span: str, first: str, last: str, facets: tuple[str, ...]
+) -> list[tuple[str, str, str, str, str, int, int]]:
+    """``(kind, facet, type, object_id, key, count, value_sum)`` of the ``span`` rows from ``first`` to
+    ``last``."""
+    params: dict[str, Any] = {"first": first, "last": last}
+    names = _facet_list(facets, params)
+    sql = (
+        "SELECT kind, facet, type, object_id, key, sum(count), sum(value_sum)"  # noqa: S608
+        f" FROM {_SOURCES[span]} AND facet IN ({names}) GROUP BY facet, type, object_id, key, kind"
+    )
+    cursor = await conn.execute(sql, params)
+    cursor.row_factory = None
+    rows: list[tuple[str, str, str, str, str, int, int]] = await cursor.fetchall()  # type: ignore[assignment]
+    await cursor.close()
+    return rows
+
+
+async def visible_objects(
+    conn: aiosqlite.Connection, objects: list[ObjectKey], scope: str, scope_params: dict[str, Any]
+) -> set[ObjectKey]:
+    """Those of ``objects`` that the scope condition keeps: the very condition the plain reads put on
+    each counter row, which looks at nothing but a row's kind, type and object_id."""
+    sql = (
+        "SELECT kind, type, object_id FROM (SELECT value ->> 0 AS kind, value ->> 1 AS type,"  # noqa: S608
+        f" value ->> 2 AS object_id FROM json_each(:objects)) WHERE {scope}"
+    )
+    cursor = await conn.execute(sql, {**scope_params, "objects": json.dumps(objects)})
+    cursor.row_factory = None
+    rows = await cursor.fetchall()
+    await cursor.close()
+    return {(row[0], row[1], row[2]) for row in rows}
+
+
+async def month_stamps(conn: aiosqlite.Connection, first: str, last: str) -> dict[str, int]:
+    """``{YYYY-MM: stamp}`` of the months from ``first`` to ``last`` (YYYY-MM) that ever had counters;
+    a month's stamp changes whenever one of its counter rows does (migration 0035)."""
+    cursor = await conn.execute(
+        "SELECT month, stamp FROM analytics_changes WHERE month BETWEEN ? AND ?", (first, last)
+    )
+    cursor.row_factory = None
+    rows = await cursor.fetchall()
+    await cursor.close()
+    return {row[0]: row[1] for row in rows}

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from content.analytics.budget import AddressBudget
+from content.analytics.cache import FigureCache
 from content.analytics.counters import CounterBuffer, CounterKey, Kind, write_counters
 from content.analytics.events import Batch, BatchAnswer, CheckedEvent, Drop, DropReason, check_event
 from content.analytics.known import known_ids
@@ -40,6 +41,7 @@ class AnalyticsRecorder:
         per_day: int,
         retention_months: int,
         flush_every_s: float = 5.0,
+        cache_rows: int = 100_000,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -47,6 +49,8 @@ class AnalyticsRecorder:
         self.retention_months = retention_months
         self.flush_every_s = flush_every_s
         self._buffer = CounterBuffer()
+        # Sums of months already read, for reports (None: every report reads every counter row).
+        self.figures = FigureCache(cache_rows) if cache_rows > 0 else None
         self._task: asyncio.Task[None] | None = None
         self._rolled_on = ""
 

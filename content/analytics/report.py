@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
 import msgspec
 
 from content.accounts.principal import Principal
-from content.analytics.periods import Granularity, period_labels, plan_reading
+from content.analytics.cache import FigureCache
+from content.analytics.periods import Granularity, ReadPlan, period_labels, plan_reading
 from content.analytics.queries import FacetSum, SeriesPoint, read_facets, read_series, stop_positions
 from content.analytics.retention import retention_horizon
 from content.analytics.scope import Filters, scope_sql
@@ -107,30 +109,48 @@ async def read_report(
     *,
     today: date,
     retention_months: int,
+    cache: FigureCache | None = None,
 ) -> Report:
     """The figures ``principal`` may see (None: the operator, exact like an admin).
 
     The queries run at once on separate readers (SQLite releases the GIL): each sees its own snapshot,
-    so a flush landing between them can make the funnel and the series differ by its few counts."""
+    so a flush landing between them can make the funnel and the series differ by its few counts.
+    With ``cache``, the sums of months already read and unchanged since come from memory (the same
+    figures: see ``content.analytics.cache``)."""
     exact = principal is None or principal.role == "admin"
     plan = plan_reading(
         query.start, query.end, query.granularity, retention_horizon(today, retention_months), today
     )
     scope, params = scope_sql(principal, query.filters)
+    if cache is not None:
+        points, (stop_sums, other_sums) = await cache.rows(
+            db, plan, query.granularity, (_STOP_FACETS, _OTHER_FACETS), scope, params, today=today
+        )
+    else:
+        points, stop_sums, other_sums = await _plain_rows(db, plan, query.granularity, scope, params)
+    return await _assemble(db, query, exact, points, [*stop_sums, *other_sums])
+
+
+async def _plain_rows(
+    db: Database, plan: ReadPlan, granularity: Granularity, scope: str, params: dict[str, Any]
+) -> tuple[list[SeriesPoint], list[FacetSum], list[FacetSum]]:
+    """The rows straight from the counters: series points, then the sums of both sets of facets."""
 
     async def series_rows() -> list[SeriesPoint]:
         async with db.read() as conn:
-            return await read_series(conn, plan, query.granularity, scope, params)
+            return await read_series(conn, plan, granularity, scope, params)
 
     async def facet_rows(facets: tuple[str, ...]) -> list[FacetSum]:
         async with db.read() as conn:
             return await read_facets(conn, plan, facets, scope, params)
 
-    points, stop_sums, other_sums = await asyncio.gather(
-        series_rows(), facet_rows(_STOP_FACETS), facet_rows(_OTHER_FACETS)
-    )
-    sums = [*stop_sums, *other_sums]
+    return await asyncio.gather(series_rows(), facet_rows(_STOP_FACETS), facet_rows(_OTHER_FACETS))
 
+
+async def _assemble(
+    db: Database, query: ReportQuery, exact: bool, points: list[SeriesPoint], sums: list[FacetSum]
+) -> Report:
+    """The report from rows of sums; rows for the same figure may come in several pieces (added up)."""
     labels = period_labels(query.start, query.end, query.granularity)
     labels = sorted(set(labels) | {period for period, _, _, _ in points})
     index = {label: n for n, label in enumerate(labels)}

@@ -12,6 +12,7 @@ import binascii
 import hashlib
 import hmac
 import math
+import weakref
 
 import aiosqlite
 import msgspec
@@ -82,14 +83,20 @@ class CursorCodec:
 
 
 _CODECS: dict[bytes, CursorCodec] = {}
+# The secret is written once, by a migration, and never changes: each connection reads it once.
+_BY_CONNECTION: weakref.WeakKeyDictionary[aiosqlite.Connection, CursorCodec] = weakref.WeakKeyDictionary()
 
 
 async def codec_for(conn: aiosqlite.Connection) -> CursorCodec:
-    """The codec keyed by this database's cursor secret (one per secret, kept for the process)."""
+    """The codec keyed by this database's cursor secret (read once per connection, one per secret)."""
+    codec = _BY_CONNECTION.get(conn)
+    if codec is not None:
+        return codec
     key = await load_secret(conn, CURSOR_SECRET)
     codec = _CODECS.get(key)
     if codec is None:
         codec = _CODECS[key] = CursorCodec(key)
+    _BY_CONNECTION[conn] = codec
     return codec
 
 

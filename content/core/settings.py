@@ -55,6 +55,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     analytics_figure_budget: int = 20
     analytics_daily_budget: int = 2000
     analytics_flush_s: float = 5.0
+    analytics_cache_rows: int = 100_000
     # The offline basemap (PMTiles v3): a file path or a blob key; unset, the one `odyssee basemap set`
     # recorded (if any) is used. The style directory is for vector basemaps.
     basemap: str | None = None

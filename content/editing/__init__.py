@@ -53,13 +53,16 @@ from content.accounts.permissions import (
 )
 from content.accounts.principal import Principal
 from content.core.clock import rfc3339
+from content.core.cursor import SortKey
 from content.core.db import Database
 from content.core.errors import NotFound
 from content.core.events import EventHub, PendingChange
 from content.core.model import Status
+from content.core.paging import Keyset, Page, PageRequest, open_paging
 from content.editing import history
 from content.editing.changes import Change, Updated
 from content.editing.etags import check_if_match, etag_for
+from content.editing.history import HistoryEntry
 from content.editing.merge_patch import strip_read_only
 
 __all__ = [
@@ -73,6 +76,7 @@ __all__ = [
     "check_if_match",
     "create",
     "etag_for",
+    "list_page",
     "read",
     "read_history",
     "readable",
@@ -85,6 +89,7 @@ __all__ = [
 
 K = TypeVar("K")  # how an aggregate is addressed: an id, or (producer id, offer id)
 R = TypeVar("R")  # its stored record (the editor representation)
+T = TypeVar("T")  # an item of a list
 B = TypeVar("B")  # its create body
 P = TypeVar("P")  # its patch body
 
@@ -228,27 +233,39 @@ async def read(session: EditSession, aggregate: Aggregate[K, R, Any, Any], key: 
         return await _present(conn, aggregate, record)
 
 
-HistoryReader = Callable[[aiosqlite.Connection, R, int, "str | None"], Awaitable[history.HistoryPage]]
+HistoryReader = Callable[[aiosqlite.Connection, R, PageRequest], Awaitable[Page[HistoryEntry]]]
 
 
 async def read_history(
     session: EditSession,
     aggregate: Aggregate[K, R, Any, Any],
     key: K,
+    page: PageRequest,
     *,
-    limit: int,
-    cursor: str | None,
-    page: HistoryReader[R] | None = None,
-) -> history.HistoryPage:
-    """A record's history, newest first, for those who may edit the record. ``page`` reads it when
+    reader: HistoryReader[R] | None = None,
+) -> Page[HistoryEntry]:
+    """A record's history, newest first, for those who may edit the record. ``reader`` reads it when
     the record's history is more than its own entries (a producer's includes its offers')."""
     async with session.db.read() as conn:
         record = await _load(conn, aggregate, key)
         _check(session.principal, require_edit, aggregate.kind, aggregate.owner(record))
-        if page is not None:
-            return await page(conn, record, limit, cursor)
+        if reader is not None:
+            return await reader(conn, record, page)
         record_id, _ = aggregate.identity(record)
-        return await history.list_history(conn, aggregate.kind, record_id, limit, cursor)
+        return await history.list_history(conn, aggregate.kind, record_id, page)
+
+
+async def list_page(
+    session: EditSession,
+    page: PageRequest,
+    scope: str,
+    lister: Callable[[int, SortKey | None], Awaitable[Keyset[T]]],
+) -> Page[T]:
+    """A page of an editor list: ``lister(limit, after)`` reads it after the position the cursor names
+    (checked against ``scope``, the list and its filters), and the next page's cursor is signed."""
+    async with session.db.read() as conn:
+        paging = await open_paging(conn, page, scope)
+    return paging.page(await lister(paging.limit, paging.after))
 
 
 def require_listing(principal: Principal | None, kind: str) -> None:

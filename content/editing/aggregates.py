@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from content.editing.accounts import OFFICES, USERS
 from content.editing.affected import routes_affected_by_poi
-from content.editing.pois import POIS, PoiEditorPage, poi_etag, poi_page
+from content.editing.pois import POIS, poi_etag, poi_page
 from content.editing.producers import OFFERS, PRODUCERS, OfferKey, producer_history_page
 from content.editing.routes import (
     ROUTES,
     EditorRoute,
-    RouteEditorPage,
     edit_stop,
     route_etag,
     route_page,
@@ -27,8 +26,6 @@ __all__ = [
     "USERS",
     "EditorRoute",
     "OfferKey",
-    "PoiEditorPage",
-    "RouteEditorPage",
     "edit_stop",
     "poi_etag",
     "poi_page",

@@ -9,9 +9,9 @@ from typing import Any, Generic, Protocol, TypeVar
 import aiosqlite
 import msgspec
 
-from content.core.errors import InvalidInput
+from content.core.errors import InvalidInput, NotFound, PreconditionFailed
 
-__all__ = ["Change", "Updated", "diff_fields", "write_status"]
+__all__ = ["Change", "Updated", "current", "diff_fields", "reread", "write_status"]
 
 T = TypeVar("T")
 
@@ -62,6 +62,27 @@ class _Stamped(Protocol):
 
 
 S = TypeVar("S", bound=_Stamped)
+
+
+async def current(found: Awaitable[S | None], noun: str, key: str, expected_revision: int | None) -> S:
+    """The record a store write starts from (``found``: it read any status): ``NotFound`` if there is
+    none, ``PreconditionFailed`` if ``expected_revision`` is given and stale."""
+    record = await found
+    if record is None:
+        raise NotFound(f"no {noun} {key!r}")
+    if expected_revision is not None and record.revision != expected_revision:
+        raise PreconditionFailed(
+            f"{noun} {key!r} is at revision {record.revision}, not {expected_revision}; read it again"
+        )
+    return record
+
+
+async def reread(found: Awaitable[T | None]) -> T:
+    """The record a store write just wrote, read back in the same transaction."""
+    record = await found
+    assert record is not None
+    return record
+
 
 # One statement per table with a status column; the table name is never taken from input.
 _SET_STATUS = {

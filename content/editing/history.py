@@ -17,12 +17,10 @@ import aiosqlite
 import msgspec
 
 from content.core.clock import rfc3339, utc_now
-from content.core.paging import MAX_LIMIT, next_cursor, over_fetch, read_position
+from content.core.paging import FIRST_PAGE, Page, PageRequest, keyset_page
 
 __all__ = [
-    "MAX_PAGE",
     "HistoryEntry",
-    "HistoryPage",
     "changed_fields",
     "entry_from_row",
     "list_history",
@@ -30,7 +28,6 @@ __all__ = [
     "record_many",
 ]
 
-MAX_PAGE = MAX_LIMIT  # kept for callers; every list has the same bounds (content.paging)
 _NAME = re.compile(r"^[a-z][a-z_]{0,31}$")
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(dict[str, Any])
@@ -49,11 +46,6 @@ class HistoryEntry(msgspec.Struct, frozen=True):
     at: str
     before: dict[str, Any]
     after: dict[str, Any]
-
-
-class HistoryPage(msgspec.Struct, frozen=True):
-    items: list[HistoryEntry]
-    next: str | None
 
 
 def entry_from_row(row: sqlite3.Row) -> HistoryEntry:
@@ -149,25 +141,21 @@ async def list_history(
     conn: aiosqlite.Connection,
     entity_type: str,
     entity_id: str,
-    limit: int = 50,
-    cursor: str | None = None,
-) -> HistoryPage:
-    """The entity's changes, newest first, ``limit`` at a time (``next`` is the following page's cursor)."""
-    scope = f"history:{entity_type}:{entity_id}"
-    before_id = await read_position(conn, scope, cursor, int)
-    rows = list(
-        await conn.execute_fetchall(
+    page: PageRequest = FIRST_PAGE,
+) -> Page[HistoryEntry]:
+    """The entity's changes, newest first, a page at a time."""
+
+    async def fetch(before_id: int | None, count: int) -> list[HistoryEntry]:
+        rows = await conn.execute_fetchall(
             "SELECT h.id, h.entity_type, h.entity_id, h.revision, h.action, h.user_id, u.email AS user_email,"
             " h.at, h.before, h.after FROM history h LEFT JOIN users u ON u.id = h.user_id"
             " WHERE h.entity_type = ? AND h.entity_id = ? AND (? IS NULL OR h.id < ?)"
             " ORDER BY h.id DESC LIMIT ?",
-            (entity_type, entity_id, before_id, before_id, over_fetch(limit)),
+            (entity_type, entity_id, before_id, before_id, count),
         )
-    )
-    items, next_token = await next_cursor(
-        conn, scope, [entry_from_row(row) for row in rows], limit, _entry_id
-    )
-    return HistoryPage(items=items, next=next_token)
+        return [entry_from_row(row) for row in rows]
+
+    return await keyset_page(conn, page, f"history:{entity_type}:{entity_id}", int, fetch, _entry_id)
 
 
 def _entry_id(entry: HistoryEntry) -> int:

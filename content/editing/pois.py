@@ -9,7 +9,7 @@ import msgspec
 from content.core.cursor import SortKey
 from content.core.events import PendingChange
 from content.core.model import Status
-from content.core.paging import EVERY_STATUS, Page
+from content.core.paging import EVERY_STATUS, Keyset
 from content.editing import Aggregate, Created, EditSession, Owner, require_listing
 from content.editing.affected import routes_affected_by_poi
 from content.editing.changes import Updated
@@ -17,7 +17,7 @@ from content.pois.model import PoiInput, PoiPatch, PoiRecord
 from content.pois.queries import PoiQuery, get_poi, list_pois
 from content.pois.store import create_poi, set_poi_status, update_poi
 
-__all__ = ["POIS", "PoiEditorPage", "poi_etag", "poi_page"]
+__all__ = ["POIS", "poi_etag", "poi_page"]
 
 
 async def _load(conn: aiosqlite.Connection, poi_id: str) -> PoiRecord | None:
@@ -100,16 +100,9 @@ async def poi_page(
     office_id: str | None = None,
     limit: int,
     after: SortKey | None,
-) -> Page[PoiRecord]:
+) -> Keyset[PoiRecord]:
     """Every POI an editor may see (drafts and archived included), by id."""
     require_listing(session.principal, "poi")
     query = PoiQuery(statuses=statuses, office_id=office_id, limit=limit, after=after)
     async with session.db.read() as conn:
         return await list_pois(conn, query)
-
-
-class PoiEditorPage(msgspec.Struct, frozen=True):
-    """A page of the editor's POI list: full editor representations, ``next`` cursor or null."""
-
-    items: list[PoiRecord]
-    next: str | None

@@ -9,10 +9,10 @@ import msgspec
 
 from content.core.errors import Gone, NotFound
 from content.core.events import PendingChange
-from content.core.paging import EVERY_STATUS
+from content.core.paging import EVERY_STATUS, Page, PageRequest
 from content.editing import Aggregate, Created, EditSession, Owner, read_history
 from content.editing.changes import Updated
-from content.editing.history import HistoryPage
+from content.editing.history import HistoryEntry
 from content.producers.editor import NewProducer, producer_history
 from content.producers.model import OfferInput, OfferPatch, ProducerPatch
 from content.producers.offer_store import create_offer, offer_fields, update_offer, withdraw_offer
@@ -155,13 +155,13 @@ OFFERS, (producer_id, offer_id), patch, if_match=…)``, ``set_status(…, "with
 
 
 async def producer_history_page(
-    session: EditSession, producer_id: str, *, limit: int, cursor: str | None
-) -> HistoryPage:
+    session: EditSession, producer_id: str, page: PageRequest
+) -> Page[HistoryEntry]:
     """The producer's changes and its offers' (``entity_type`` says which), newest first."""
 
-    async def page(
-        conn: aiosqlite.Connection, record: ProducerRecord, limit: int, cursor: str | None
-    ) -> HistoryPage:
-        return await producer_history(conn, record.id, limit, cursor)
+    async def reader(
+        conn: aiosqlite.Connection, record: ProducerRecord, page: PageRequest
+    ) -> Page[HistoryEntry]:
+        return await producer_history(conn, record.id, page)
 
-    return await read_history(session, PRODUCERS, producer_id, limit=limit, cursor=cursor, page=page)
+    return await read_history(session, PRODUCERS, producer_id, page, reader=reader)

@@ -12,7 +12,7 @@ from content.core.cursor import SortKey
 from content.core.errors import NotFound
 from content.core.events import PendingChange
 from content.core.model import Status
-from content.core.paging import EVERY_STATUS, Page
+from content.core.paging import EVERY_STATUS, Keyset
 from content.editing import Aggregate, Created, EditSession, Owner, require_listing, write
 from content.editing.changes import Updated
 from content.editing.merge_patch import patched, strip_read_only
@@ -31,7 +31,6 @@ from content.routes.store import create_route, replace_stops, set_route_status, 
 __all__ = [
     "ROUTES",
     "EditorRoute",
-    "RouteEditorPage",
     "edit_stop",
     "route_etag",
     "route_page",
@@ -165,16 +164,9 @@ async def route_page(
     office_id: str | None = None,
     limit: int,
     after: SortKey | None,
-) -> Page[RouteSummaryRecord]:
+) -> Keyset[RouteSummaryRecord]:
     """Every route an editor may see (drafts and archived included), by id."""
     require_listing(session.principal, "route")
     query = RouteQuery(statuses=statuses, office_id=office_id, limit=limit, after=after)
     async with session.db.read() as conn:
         return await list_routes(conn, query)
-
-
-class RouteEditorPage(msgspec.Struct, frozen=True):
-    """A page of the editor's route list (summaries, without line and stops), ``next`` cursor or null."""
-
-    items: list[RouteSummaryRecord]
-    next: str | None

@@ -14,12 +14,12 @@ from content.accounts.principal import Principal
 from content.core.db import Database
 from content.core.errors import InvalidInput, NotFound
 from content.core.events import EventHub
-from content.core.paging import next_cursor, over_fetch, read_position
+from content.core.paging import Page, PageRequest, keyset_page
 from content.editing.aggregates import POIS
 from content.importers.merge import merge_patch_document
 from content.pois.model import PoiPatch, PoiRecord
 
-__all__ = ["ConflictPage", "FieldConflict", "PoiConflicts", "list_conflicts", "resolve_conflict"]
+__all__ = ["FieldConflict", "PoiConflicts", "list_conflicts", "resolve_conflict"]
 
 _LIST = "import-conflicts"
 _decode = msgspec.json.Decoder(dict[str, Any]).decode
@@ -45,11 +45,6 @@ class PoiConflicts(msgspec.Struct, frozen=True, kw_only=True):
     conflicts: list[FieldConflict]
 
 
-class ConflictPage(msgspec.Struct, frozen=True):
-    items: list[PoiConflicts]
-    next: str | None
-
-
 def _conflicts(text: str) -> list[FieldConflict]:
     return [
         FieldConflict(
@@ -63,37 +58,40 @@ def _conflicts(text: str) -> list[FieldConflict]:
 
 
 async def list_conflicts(
-    db: Database, principal: Principal, *, provider: str | None, limit: int, cursor: str | None
-) -> ConflictPage:
+    db: Database, principal: Principal, *, provider: str | None, page: PageRequest
+) -> Page[PoiConflicts]:
     """POIs with open conflicts, by id; staff see their office's only."""
     require_list(principal, "poi")
     office = None if principal.role == "admin" else principal.office_id
-    scope = f"{_LIST}:{provider or ''}:{office or ''}"
     async with db.read() as conn:
-        after = await read_position(conn, scope, cursor, str) or ""
-        rows = list(
-            await conn.execute_fetchall(
+
+        async def fetch(after: str | None, count: int) -> list[PoiConflicts]:
+            rows = await conn.execute_fetchall(
                 "SELECT s.poi_id, p.name, p.office_id, s.provider, s.external_id, s.conflicts, p.revision"
                 " FROM import_sources s JOIN pois p ON p.id = s.poi_id"
                 " WHERE s.conflicts <> '{}' AND s.poi_id > ? AND (? IS NULL OR s.provider = ?)"
                 " AND (? IS NULL OR p.office_id = ?) ORDER BY s.poi_id LIMIT ?",
-                (after, provider, provider, office, office, over_fetch(limit)),
+                (after or "", provider, provider, office, office, count),
             )
-        )
-        page, next_page = await next_cursor(conn, scope, rows, limit, lambda row: str(row[0]))
-    items = [
-        PoiConflicts(
-            poi_id=row[0],
-            revision=row[6],
-            name=msgspec.json.decode(row[1], type=dict[str, str]),
-            office_id=row[2],
-            provider=row[3],
-            external_id=row[4],
-            conflicts=_conflicts(row[5]),
-        )
-        for row in page
-    ]
-    return ConflictPage(items=items, next=next_page)
+            return [
+                PoiConflicts(
+                    poi_id=row[0],
+                    revision=row[6],
+                    name=msgspec.json.decode(row[1], type=dict[str, str]),
+                    office_id=row[2],
+                    provider=row[3],
+                    external_id=row[4],
+                    conflicts=_conflicts(row[5]),
+                )
+                for row in rows
+            ]
+
+        scope = f"{_LIST}:{provider or ''}:{office or ''}"
+        return await keyset_page(conn, page, scope, str, fetch, _poi_id)
+
+
+def _poi_id(item: PoiConflicts) -> str:
+    return item.poi_id
 
 
 async def _open_conflicts(db: Database, poi_id: str) -> tuple[dict[str, Any], str | None]:

@@ -7,15 +7,24 @@ from collections.abc import Callable
 import aiosqlite
 
 from content.core.cursor import SortKey
+from content.core.db import Database
 from content.core.errors import NotFound
 from content.media import load_media_refs
 from content.pois.features import PoiFeature, PoiFeatureAll, poi_media_ids, render_poi
+from content.pois.near_index import NearIndex
 from content.pois.queries import PoiQuery, get_poi, list_poi_entries, poi_records
-from content.pois.rendered import FeatureCache, page_features, page_json
+from content.pois.rendered import (
+    FeatureCache,
+    RenderedFeature,
+    near_page_json,
+    page_features,
+    page_json,
+    render,
+)
 from content.pois.rows import record_of, same_version
 from content.text.localize import Localizer
 
-__all__ = ["public_poi", "public_pois_json"]
+__all__ = ["public_near_json", "public_poi", "public_pois_json"]
 
 
 async def public_pois_json(
@@ -51,6 +60,64 @@ async def public_pois_json(
     media = await load_media_refs(conn, poi_media_ids(with_media)) if with_media else {}
     features = page_features(page.items, known, records, media, localizer, cache, page.distances_m)
     return page_json(features, cursor_of(page.next_key) if page.next_key is not None else None)
+
+
+async def public_near_json(
+    db: Database,
+    index: NearIndex,
+    query: PoiQuery,
+    localizer: Localizer,
+    cursor_of: Callable[[SortKey], str],
+    cache: FeatureCache,
+) -> bytes | None:
+    """:func:`public_pois_json` for a plain public "near me", from the process's in-memory index, byte
+    for byte the same page; ``None`` when the index cannot answer (another query, or the index is not
+    the database's present state): then ask :func:`public_pois_json`.
+
+    No statement at all when every POI on the page is rendered in this language choice and shows no
+    media; else one for the records of the others (and one for media refs), checked to be the versions
+    the index named."""
+    snapshot = index.current()
+    page = None if snapshot is None else snapshot.page(query)
+    if snapshot is None or page is None:
+        return None
+    choice, default = localizer.choice, localizer.default
+    # Rendered features by row number, for this snapshot and language choice: versions are fixed
+    # within a snapshot, so the row number alone names one.
+    memo = snapshot.rendered(choice, default)
+    found: list[RenderedFeature | None] = []
+    missing = []
+    for entry in page.items:
+        rendered = None
+        if not entry.has_media:
+            rendered = memo.get(entry.tie)  # type: ignore[arg-type]
+            if rendered is None and (rendered := cache.get(entry, choice, default)) is not None:
+                memo[entry.tie] = rendered  # type: ignore[index]
+        if rendered is None:
+            missing.append(entry)
+        found.append(rendered)
+    if missing:
+        async with db.read() as conn:
+            records = {record.id: record for record in await poi_records(conn, [e.id for e in missing])}
+            if not all(same_version(records.get(entry.id), entry) for entry in missing):
+                return None  # edited since the index's check: SQLite answers
+            with_media = [record for record in records.values() if record.images or record.audio]
+            media = await load_media_refs(conn, poi_media_ids(with_media)) if with_media else {}
+        renderer = cache.localizer(choice, default)
+        for position, entry in enumerate(page.items):
+            if found[position] is None:
+                rendered = render(records[entry.id], media, renderer)
+                cache.put(entry, choice, default, rendered)
+                if not entry.has_media:
+                    memo[entry.tie] = rendered  # type: ignore[index]
+                found[position] = rendered
+    features = [rendered for rendered in found if rendered is not None]
+    served = localizer.served
+    for rendered in features:
+        served |= rendered.served
+    assert page.distances_m is not None
+    next_cursor = cursor_of(page.next_key) if page.next_key is not None else None
+    return near_page_json(features, page.distances_m, next_cursor)
 
 
 async def public_poi(

@@ -19,7 +19,7 @@ import msgspec
 from content.core.cursor import SortKey
 from content.core.errors import InvalidParameter
 from content.core.model import STATUSES, Status
-from content.core.paging import DEFAULT_LIMIT, PUBLIC, Page
+from content.core.paging import DEFAULT_LIMIT, PUBLIC, Keyset, keyset, over_fetch
 from content.places.geo import BBox, bbox_around
 from content.places.place import Box, Near
 from content.places.sql_math import (
@@ -199,7 +199,10 @@ def _public_near_statement(query: PoiQuery) -> tuple[str, dict[str, Any]]:
     the whole radius is searched. The count is a constant subquery, evaluated once; when the inner page
     is full it empties the whole radius's box, so that branch costs nothing."""
     assert query.near is not None
-    params: dict[str, Any] = {"limit": query.limit + 1, **haversine_a_params(query.near.lat, query.near.lon)}
+    params: dict[str, Any] = {
+        "limit": over_fetch(query.limit),
+        **haversine_a_params(query.near.lat, query.near.lon),
+    }
     if query.after is not None:
         params.update(after_value=query.after[0], after_id=query.after[1])
     inner = _public_near_candidates(query, query.near.radius_m * _FIRST_RADIUS_SHARE, "inner", params)
@@ -237,7 +240,7 @@ def _near_statement(query: PoiQuery, inner: _Sql) -> tuple[str, dict[str, Any]]:
         " ORDER BY sort_value, p.rowid LIMIT :limit"
         ") AS n CROSS JOIN pois AS p ON p.rowid = n.rid ORDER BY n.sort_value, n.rid"
     )
-    return statement, {**inner.params, "limit": query.limit + 1}
+    return statement, {**inner.params, "limit": over_fetch(query.limit)}
 
 
 def _statement(query: PoiQuery, match: str | None) -> tuple[str, dict[str, Any]]:
@@ -262,7 +265,7 @@ def _statement(query: PoiQuery, match: str | None) -> tuple[str, dict[str, Any]]
             f" FROM pois_fts CROSS JOIN pois AS p ON p.rowid = pois_fts.rowid WHERE {inner.clause})"
             f" WHERE {outer.clause} ORDER BY sort_value, id LIMIT :limit"
         )
-        return statement, {**inner.params, **outer.params, "limit": query.limit + 1}
+        return statement, {**inner.params, **outer.params, "limit": over_fetch(query.limit)}
     source = "pois AS p"
     if query.bbox is not None:
         inner.add(*_in_box("r", query.bbox.bounds, "bbox"))
@@ -274,12 +277,12 @@ def _statement(query: PoiQuery, match: str | None) -> tuple[str, dict[str, Any]]
         f"SELECT {POI_COLUMNS}, 0.0 AS sort_value FROM {source} WHERE {inner.clause}"  # noqa: S608
         " ORDER BY p.id LIMIT :limit"
     )
-    return statement, {**inner.params, "limit": query.limit + 1}
+    return statement, {**inner.params, "limit": over_fetch(query.limit)}
 
 
 async def list_poi_entries(
     conn: aiosqlite.Connection, query: PoiQuery, *, every_record: bool = True
-) -> Page[PageEntry]:
+) -> Keyset[PageEntry]:
     """One page of POIs matching ``query``, records still as JSON (without ``every_record``, only those
     that show media); ``InvalidParameter`` (``q``) if the text has no word. One statement, whose page
     comes back as one JSON value."""
@@ -298,17 +301,17 @@ async def list_poi_entries(
     rows = list(await conn.execute_fetchall(page_sql, params))
     # The aggregate's order is not guaranteed by SQLite; the page's own keys restore it.
     keyed = sorted((entry.sort_value, entry.tie, entry) for entry in decode_page(rows[0][0]))
-    more = len(keyed) > query.limit
-    keyed = keyed[: query.limit]
-    next_key = (keyed[-1][0], keyed[-1][1]) if more and keyed else None
-    distances = [distance_of_a(value) for value, _, _ in keyed] if query.near is not None else None
-    return Page(items=[entry for _, _, entry in keyed], next_key=next_key, distances_m=distances)
+    found = keyset(keyed, query.limit, lambda item: (item[0], item[1]))
+    distances = [distance_of_a(value) for value, _, _ in found.items] if query.near is not None else None
+    return Keyset(
+        items=[entry for _, _, entry in found.items], next_key=found.next_key, distances_m=distances
+    )
 
 
-async def list_pois(conn: aiosqlite.Connection, query: PoiQuery) -> Page[PoiRecord]:
+async def list_pois(conn: aiosqlite.Connection, query: PoiQuery) -> Keyset[PoiRecord]:
     """One page of POIs matching ``query``; ``InvalidParameter`` (``q``) if the text has no word."""
     page = await list_poi_entries(conn, query)
-    return Page(
+    return Keyset(
         items=[record_of(entry) for entry in page.items],
         next_key=page.next_key,
         distances_m=page.distances_m,

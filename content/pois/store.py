@@ -12,12 +12,12 @@ from typing import Any
 import aiosqlite
 import msgspec
 
-from content.core.errors import Conflict, FieldError, InvalidInput, NotFound, PreconditionFailed
+from content.core.errors import Conflict, FieldError, InvalidInput
 from content.core.ids import slugify, unique_id, unique_slug
 from content.core.model import STATUSES, Status
 from content.core.paging import EVERY_STATUS
 from content.core.references import check_media, check_office
-from content.editing.changes import Change, Updated, diff_fields, write_status
+from content.editing.changes import Change, Updated, current, diff_fields, reread, write_status
 from content.editing.merge_patch import patched
 from content.pois.model import PoiInput, PoiPatch, PoiRecord
 from content.pois.queries import get_poi
@@ -41,20 +41,11 @@ def _name_for_id(values: PoiValues) -> str:
 
 
 async def _current(conn: aiosqlite.Connection, poi_id: str, expected_revision: int | None) -> PoiRecord:
-    record = await get_poi(conn, poi_id, statuses=EVERY_STATUS)
-    if record is None:
-        raise NotFound(f"no POI {poi_id!r}")
-    if expected_revision is not None and record.revision != expected_revision:
-        raise PreconditionFailed(
-            f"POI {poi_id!r} is at revision {record.revision}, not {expected_revision}; read it again"
-        )
-    return record
+    return await current(get_poi(conn, poi_id, statuses=EVERY_STATUS), "POI", poi_id, expected_revision)
 
 
 async def _reread(conn: aiosqlite.Connection, poi_id: str) -> PoiRecord:
-    record = await get_poi(conn, poi_id, statuses=EVERY_STATUS)
-    assert record is not None
-    return record
+    return await reread(get_poi(conn, poi_id, statuses=EVERY_STATUS))
 
 
 async def create_poi(

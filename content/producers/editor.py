@@ -13,8 +13,8 @@ from content.accounts.permissions import require_list, require_read
 from content.accounts.principal import Principal
 from content.core.errors import NotFound
 from content.core.model import Status
-from content.core.paging import EVERY_STATUS, check_limit, next_cursor, over_fetch, read_position
-from content.editing.history import HistoryEntry, HistoryPage, entry_from_row
+from content.core.paging import EVERY_STATUS, FIRST_PAGE, Page, PageRequest, cursor_scope, keyset_page
+from content.editing.history import HistoryEntry, entry_from_row
 from content.producers.model import SLUG_PATTERN, ProducerInput
 from content.producers.queries import get_offer, get_producer, list_producers, offers_of
 from content.producers.rows import OfferRecord, ProducerRecord
@@ -22,7 +22,6 @@ from content.producers.rows import OfferRecord, ProducerRecord
 __all__ = [
     "NewProducer",
     "OfferList",
-    "ProducerPage",
     "editor_offer",
     "editor_offers",
     "editor_producer",
@@ -52,11 +51,6 @@ class NewProducer(ProducerInput, frozen=True, kw_only=True):
         return ProducerInput(**{name: getattr(self, name) for name in ProducerInput.__struct_fields__})
 
 
-class ProducerPage(msgspec.Struct, frozen=True):
-    items: list[ProducerRecord]
-    next: str | None
-
-
 class OfferList(msgspec.Struct, frozen=True):
     """A producer's offers, expired ones included (the editor renews them), withdrawn ones on request."""
 
@@ -68,26 +62,19 @@ async def editor_producers(
     principal: Principal,
     *,
     status: Status | None,
-    limit: int,
-    cursor: str | None,
-) -> ProducerPage:
+    page: PageRequest,
+) -> Page[ProducerRecord]:
     """Producers ``principal`` may read (a producer account sees its own), drafts included, by id."""
     require_list(principal, "producer")
-    check_limit(limit)
-    scope = f"editor-producers:{status}"
-    after = await read_position(conn, scope, cursor, str)
     own = principal.producer_id if principal.role == "producer" else None
-    if principal.role == "producer" and own is None:
-        return ProducerPage(items=[], next=None)
-    rows = await list_producers(
-        conn,
-        statuses=EVERY_STATUS if status is None else (status,),
-        producer_id=own,
-        after=after,
-        limit=limit,
-    )
-    items, next_token = await next_cursor(conn, scope, rows, limit, _producer_id)
-    return ProducerPage(items=items, next=next_token)
+    statuses = EVERY_STATUS if status is None else (status,)
+
+    async def fetch(after: str | None, count: int) -> list[ProducerRecord]:
+        if principal.role == "producer" and own is None:
+            return []
+        return await list_producers(conn, statuses=statuses, producer_id=own, after=after, count=count)
+
+    return await keyset_page(conn, page, cursor_scope(f"editor-producers:{status}"), str, fetch, _producer_id)
 
 
 def _producer_id(record: ProducerRecord) -> str:
@@ -125,17 +112,15 @@ async def editor_offer(
 
 
 async def producer_history(
-    conn: aiosqlite.Connection, producer_id: str, limit: int = 50, cursor: str | None = None
-) -> HistoryPage:
+    conn: aiosqlite.Connection, producer_id: str, page: PageRequest = FIRST_PAGE
+) -> Page[HistoryEntry]:
     """The producer's changes and its offers' (``entity_type`` says which), newest first."""
-    scope = f"history:producer:{producer_id}"
-    before = await read_position(conn, scope, cursor, int)
-    params = {"id": producer_id, "before": before, "limit": over_fetch(limit)}
-    rows = list(await conn.execute_fetchall(_HISTORY, params))
-    items, next_token = await next_cursor(
-        conn, scope, [entry_from_row(row) for row in rows], limit, _entry_id
-    )
-    return HistoryPage(items=items, next=next_token)
+
+    async def fetch(before: int | None, count: int) -> list[HistoryEntry]:
+        params = {"id": producer_id, "before": before, "limit": count}
+        return [entry_from_row(row) for row in await conn.execute_fetchall(_HISTORY, params)]
+
+    return await keyset_page(conn, page, f"history:producer:{producer_id}", int, fetch, _entry_id)
 
 
 def _entry_id(entry: HistoryEntry) -> int:

@@ -15,7 +15,7 @@ import aiosqlite
 from content.core.clock import rfc3339
 from content.core.references import check_media
 from content.editing import history
-from content.editing.changes import Change, Updated
+from content.editing.changes import Change, Updated, reread
 from content.editing.merge_patch import patch_document, patched
 from content.producers._writes import builtins_of, fresh_id, image_uses
 from content.producers.model import OfferInput, OfferPatch
@@ -46,9 +46,7 @@ WHERE id = :id
 
 
 async def _reread_offer(conn: aiosqlite.Connection, producer_id: str, offer_id: str) -> OfferRecord:
-    offer = await get_offer(conn, producer_id, offer_id)
-    assert offer is not None
-    return offer
+    return await reread(get_offer(conn, producer_id, offer_id))
 
 
 def offer_fields(offer: OfferRecord) -> dict[str, Any]:

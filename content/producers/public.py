@@ -20,7 +20,7 @@ from content.core.clock import utc_now
 from content.core.cursor import SortKey
 from content.core.errors import NotFound
 from content.core.hours import is_open
-from content.core.paging import DEFAULT_LIMIT
+from content.core.paging import DEFAULT_LIMIT, keyset
 from content.media import load_media_refs
 from content.places.geo import BBox, bbox_around, bbox_of, haversine_m, point_to_line_m
 from content.places.place import Box, Near
@@ -118,8 +118,8 @@ async def public_producers(
             continue
         kept.append((key, record))
     kept.sort(key=lambda item: item[0])
-    page = kept[: query.limit]
-    more = len(kept) > query.limit
+    found = keyset(kept, query.limit, lambda item: item[0])
+    page = found.items
     page_offers = [offer for _, record in page for offer in offers[record.id]]
     media = await load_media_refs(conn, producer_media_ids((r for _, r in page), page_offers))
     features = [
@@ -133,7 +133,7 @@ async def public_producers(
         )
         for key, record in page
     ]
-    next_cursor = cursor_of(page[-1][0]) if more and page else None
+    next_cursor = cursor_of(found.next_key) if found.next_key is not None else None
     return ProducerCollection(type="FeatureCollection", features=features, next=next_cursor)
 
 

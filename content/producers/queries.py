@@ -11,7 +11,7 @@ import msgspec
 
 from content.core.clock import rfc3339
 from content.core.model import Status
-from content.core.paging import EVERY_STATUS, PUBLIC, over_fetch
+from content.core.paging import EVERY_STATUS, PUBLIC
 from content.places.geo import BBox
 from content.producers.rows import (
     OFFER_COLUMNS,
@@ -86,15 +86,15 @@ async def list_producers(
     office_id: str | None = None,
     producer_id: str | None = None,
     after: str | None = None,
-    limit: int = 50,
+    count: int,
 ) -> list[ProducerRecord]:
-    """An editor page in id order, read with one row more than ``limit`` (``content.core.paging``)."""
+    """``count`` producers in id order after ``after`` (``content.core.paging.keyset_page`` reads a page)."""
     params: dict[str, Any] = {
         "statuses": _statuses(statuses),
         "office_id": office_id,
         "producer_id": producer_id,
         "after": after,
-        "limit": over_fetch(limit),
+        "limit": count,
     }
     return [producer_from_row(row) for row in await conn.execute_fetchall(_LIST_PRODUCERS, params)]
 

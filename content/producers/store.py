@@ -18,7 +18,7 @@ from content.core.model import STATUSES, Status
 from content.core.paging import EVERY_STATUS
 from content.core.references import check_media, check_office
 from content.editing import history
-from content.editing.changes import Change, Updated, write_status
+from content.editing.changes import Change, Updated, reread, write_status
 from content.editing.merge_patch import patch_document, patched
 from content.producers._writes import builtins_of, fresh_id, image_uses
 from content.producers.model import ProducerInput, ProducerPatch
@@ -44,9 +44,7 @@ WHERE id = :id
 
 
 async def _reread(conn: aiosqlite.Connection, producer_id: str) -> ProducerRecord:
-    record = await get_producer(conn, producer_id, statuses=EVERY_STATUS)
-    assert record is not None
-    return record
+    return await reread(get_producer(conn, producer_id, statuses=EVERY_STATUS))
 
 
 def producer_fields(record: ProducerRecord) -> dict[str, Any]:

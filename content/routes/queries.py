@@ -14,7 +14,7 @@ import msgspec
 
 from content.core.cursor import SortKey
 from content.core.model import STATUSES, Status
-from content.core.paging import DEFAULT_LIMIT, PUBLIC, Page
+from content.core.paging import DEFAULT_LIMIT, PUBLIC, Keyset, keyset, over_fetch
 from content.places.geo import point_to_line_m
 from content.places.geojson import LineString
 from content.places.place import Near
@@ -109,7 +109,7 @@ def _filters(query: RouteQuery) -> tuple[list[str], dict[str, Any]]:
     return where, params
 
 
-async def list_routes(conn: aiosqlite.Connection, query: RouteQuery) -> Page[RouteSummaryRecord]:
+async def list_routes(conn: aiosqlite.Connection, query: RouteQuery) -> Keyset[RouteSummaryRecord]:
     if not query.statuses or not set(query.statuses) <= set(STATUSES):
         raise ValueError(f"statuses must be among {STATUSES}")
     if query.near is not None:
@@ -122,13 +122,11 @@ async def list_routes(conn: aiosqlite.Connection, query: RouteQuery) -> Page[Rou
         f"SELECT {ROUTE_SUMMARY_COLUMNS} FROM routes AS r WHERE {' AND '.join(where)}"  # noqa: S608
         " ORDER BY r.id LIMIT :limit"
     )
-    rows = list(await conn.execute_fetchall(statement, {**params, "limit": query.limit + 1}))
-    items = [summary_from_row(row) for row in rows[: query.limit]]
-    next_key = (0.0, items[-1].id) if len(rows) > query.limit and items else None
-    return Page(items=items, next_key=next_key)
+    rows = await conn.execute_fetchall(statement, {**params, "limit": over_fetch(query.limit)})
+    return keyset([summary_from_row(row) for row in rows], query.limit, lambda item: (0.0, item.id))
 
 
-async def _list_near(conn: aiosqlite.Connection, query: RouteQuery) -> Page[RouteSummaryRecord]:
+async def _list_near(conn: aiosqlite.Connection, query: RouteQuery) -> Keyset[RouteSummaryRecord]:
     assert query.near is not None
     near = query.near
     where, params = _filters(query)
@@ -149,12 +147,12 @@ async def _list_near(conn: aiosqlite.Connection, query: RouteQuery) -> Page[Rout
     ranked.sort()
     if query.after is not None:
         ranked = [key for key in ranked if key > query.after]
-    page_keys = ranked[: query.limit]
+    page = keyset(ranked, query.limit, lambda key: key)
+    page_keys = page.items
     rows = await conn.execute_fetchall(_SUMMARIES_BY_ID, (_encode([key[1] for key in page_keys]).decode(),))
     by_id = {row["id"]: summary_from_row(row) for row in rows}
     # A route deleted between the two statements is skipped rather than failing the page.
     found = [key for key in page_keys if key[1] in by_id]
-    next_key = page_keys[-1] if len(ranked) > query.limit and page_keys else None
-    return Page(
-        items=[by_id[key[1]] for key in found], next_key=next_key, distances_m=[key[0] for key in found]
+    return Keyset(
+        items=[by_id[key[1]] for key in found], next_key=page.next_key, distances_m=[key[0] for key in found]
     )

@@ -12,12 +12,12 @@ from typing import Any
 import aiosqlite
 import msgspec
 
-from content.core.errors import Conflict, FieldError, InvalidInput, NotFound, PreconditionFailed
+from content.core.errors import Conflict, FieldError, InvalidInput
 from content.core.ids import new_uuid_id, unique_id
 from content.core.model import STATUSES, Status
 from content.core.paging import EVERY_STATUS
 from content.core.references import check_office
-from content.editing.changes import Change, Updated, diff_fields, write_status
+from content.editing.changes import Change, Updated, current, diff_fields, reread, write_status
 from content.editing.merge_patch import patched
 from content.routes.model import RouteInput, RoutePatch, RouteRecord, StopInput, StopRecord
 from content.routes.queries import get_route, get_stops
@@ -47,20 +47,13 @@ _encode = msgspec.json.Encoder().encode
 
 
 async def _current(conn: aiosqlite.Connection, route_id: str, expected_revision: int | None) -> RouteRecord:
-    record = await get_route(conn, route_id, statuses=EVERY_STATUS)
-    if record is None:
-        raise NotFound(f"no route {route_id!r}")
-    if expected_revision is not None and record.revision != expected_revision:
-        raise PreconditionFailed(
-            f"route {route_id!r} is at revision {record.revision}, not {expected_revision}; read it again"
-        )
-    return record
+    return await current(
+        get_route(conn, route_id, statuses=EVERY_STATUS), "route", route_id, expected_revision
+    )
 
 
 async def _reread(conn: aiosqlite.Connection, route_id: str) -> RouteRecord:
-    record = await get_route(conn, route_id, statuses=EVERY_STATUS)
-    assert record is not None
-    return record
+    return await reread(get_route(conn, route_id, statuses=EVERY_STATUS))
 
 
 async def _stop_ids(conn: aiosqlite.Connection, route_id: str, stops: Sequence[StopValues]) -> list[str]:

@@ -48,7 +48,7 @@ from content.core.errors import Forbidden
 from content.core.events import ContentChanged, EventHub
 from content.core.hours import is_open, next_change, validate_opening_hours
 from content.core.model import MediaRef, Status
-from content.core.paging import EVERY_STATUS
+from content.core.paging import EVERY_STATUS, MAX_LIMIT, Page, PageRequest, keyset, over_fetch
 from content.core.settings import Settings
 from content.editing import UNCHECKED, EditSession, etag_for
 from content.editing.aggregates import (
@@ -64,7 +64,7 @@ from content.editing.aggregates import (
     route_page,
     set_stops,
 )
-from content.editing.history import HistoryPage
+from content.editing.history import HistoryEntry
 from content.importers.conflicts import PoiConflicts, list_conflicts, resolve_conflict
 from content.media import ingest
 from content.pois.model import PoiPatch, PoiRecord
@@ -198,12 +198,21 @@ async def find_pois(
     """A page of POIs matching a search (accents folded) and a category, drafts included."""
     require_list(principal, "poi")
     async with db.read() as conn:
-        ids = await worklist_queries.find_poi_ids(
-            conn, text=text, statuses=statuses, category=category, after_id=after_id, limit=limit + 1
+        ids = keyset(
+            await worklist_queries.find_poi_ids(
+                conn,
+                text=text,
+                statuses=statuses,
+                category=category,
+                after_id=after_id,
+                limit=over_fetch(limit),
+            ),
+            limit,
+            lambda poi_id: (0.0, poi_id),
         )
-        records = [await get_poi(conn, poi_id, statuses=EVERY_STATUS) for poi_id in ids[:limit]]
+        records = [await get_poi(conn, poi_id, statuses=EVERY_STATUS) for poi_id in ids.items]
     found = [record for record in records if record is not None]
-    return found, (ids[limit - 1] if len(ids) > limit else None)
+    return found, (None if ids.next_key is None else str(ids.next_key[1]))
 
 
 @dataclass(frozen=True)
@@ -321,11 +330,11 @@ async def set_route_status(
     return route
 
 
-async def history(db: Database, principal: Principal, kind: str, entity_id: str) -> HistoryPage:
+async def history(db: Database, principal: Principal, kind: str, entity_id: str) -> Page[HistoryEntry]:
     session = _session(None, db, principal)
     if kind == "poi":
-        return await editing.read_history(session, POIS, entity_id, limit=50, cursor=None)
-    return await editing.read_history(session, ROUTES, entity_id, limit=50, cursor=None)
+        return await editing.read_history(session, POIS, entity_id, PageRequest())
+    return await editing.read_history(session, ROUTES, entity_id, PageRequest())
 
 
 @dataclass(frozen=True)
@@ -387,7 +396,7 @@ def hours_preview(text: str, at: datetime, *, lat: float, lon: float) -> HoursPr
 
 async def producers(db: Database, principal: Principal) -> list[ProducerRecord]:
     async with db.read() as conn:
-        page = await editor_producers(conn, principal, status=None, limit=500, cursor=None)
+        page = await editor_producers(conn, principal, status=None, page=PageRequest(MAX_LIMIT))
     return page.items
 
 
@@ -456,7 +465,7 @@ def require_admin(principal: Principal) -> None:
 async def offices(db: Database, principal: Principal) -> list[Office]:
     require_admin(principal)
     async with db.read() as conn:
-        return (await list_offices(conn, limit=500)).items
+        return (await list_offices(conn, PageRequest(MAX_LIMIT))).items
 
 
 async def add_office(
@@ -471,7 +480,7 @@ async def add_office(
 async def users(db: Database, principal: Principal) -> list[User]:
     require_admin(principal)
     async with db.read() as conn:
-        return (await list_users(conn, limit=500)).items
+        return (await list_users(conn, PageRequest(MAX_LIMIT))).items
 
 
 async def add_user(db: Database, principal: Principal, fields: dict[str, Any], *, now: datetime) -> User:
@@ -524,7 +533,12 @@ async def usage_figures(
     query = parse_report_query(today, start, end, granularity, route_id)
     await recorder.flush()
     report = await read_report(
-        recorder.db, query, principal, today=today, retention_months=recorder.retention_months
+        recorder.db,
+        query,
+        principal,
+        today=today,
+        retention_months=recorder.retention_months,
+        cache=recorder.figures,
     )
     async with recorder.db.read() as conn:
         titles = await object_titles(conn, lang)
@@ -533,7 +547,7 @@ async def usage_figures(
 
 async def import_conflicts(db: Database, principal: Principal) -> list[PoiConflicts]:
     """Imported POIs whose edits here collide with their source (the first 500, by id)."""
-    page = await list_conflicts(db, principal, provider=None, limit=500, cursor=None)
+    page = await list_conflicts(db, principal, provider=None, page=PageRequest(MAX_LIMIT))
     return page.items
 
 

@@ -8,12 +8,13 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import JSONBody
 
 from content import editing
-from content.accounts.offices import NewOffice, Office, OfficePage, list_offices
+from content.accounts.offices import NewOffice, Office, list_offices
+from content.core.paging import Page
 from content.editing.aggregates import OFFICES
 from service.auth.guards import BEARER_SECURITY, admin_only
 from service.deps import DatabaseDep, EditorDep
-from service.editor.content_http import Cursor, Limit
 from service.editor.http import EDITOR_CACHE, ETAG_HEADER, with_etag
+from service.params import Cursor, Limit, parse_page
 from service.problems import problem_responses
 
 __all__ = ["OfficesController"]
@@ -29,11 +30,11 @@ class OfficesController(Controller):
     async def list(
         self,
         db: DatabaseDep,
-        limit: Limit = 50,
+        limit: Limit = None,
         cursor: Cursor = None,
-    ) -> OfficePage:
+    ) -> Page[Office]:
         async with db.read() as conn:
-            return await list_offices(conn, limit, cursor)
+            return await list_offices(conn, parse_page(limit, cursor))
 
     @post(
         status_code=201,

@@ -6,29 +6,26 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Response, delete, get, patch, post
-from litestar.datastructures import State
 from litestar.openapi.spec import Example
 from litestar.params import JSONBody, PathParameter
 
 from content import editing
-from content.editing.aggregates import POIS, PoiEditorPage, poi_page
-from content.editing.history import HistoryPage
+from content.core.paging import Page
+from content.editing.aggregates import POIS, poi_page
+from content.editing.history import HistoryEntry
 from content.editing.merge_patch import MERGE_PATCH_DOC
 from content.pois.model import PoiInput, PoiPatch, PoiRecord
 from service.auth.guards import BEARER_SECURITY, editors_only
-from service.deps import DatabaseDep, EditorDep
+from service.deps import EditorDep
 from service.editor.content_http import (
     READ_RESPONSES,
     WRITE_RESPONSES,
-    Cursor,
-    Limit,
     OfficeFilter,
     StatusFilter,
-    next_cursor,
-    page_position,
-    statuses_of,
+    editor_list,
 )
 from service.editor.http import EDITOR_CACHE, ETAG_HEADER, AnyRequest, answer, if_match, status_change
+from service.params import Cursor, Limit, parse_page
 from service.problems import problem_responses
 
 __all__ = ["PoiEditorController"]
@@ -50,20 +47,14 @@ class PoiEditorController(Controller):
     @get(cache_control=EDITOR_CACHE, responses=problem_responses(400, 401, 403), summary="List POIs")
     async def list_all(
         self,
-        db: DatabaseDep,
         editor: EditorDep,
-        state: State,
         status: StatusFilter = None,
         office_id: OfficeFilter = None,
-        limit: Limit = 50,
+        limit: Limit = None,
         cursor: Cursor = None,
-    ) -> PoiEditorPage:
+    ) -> Page[PoiRecord]:
         """Every POI, drafts and archived included, by id; filter by ``status`` and ``office_id``."""
-        scope, after = await page_position(state, db, "editor-pois", cursor, status, office_id)
-        page = await poi_page(
-            editor, statuses=statuses_of(status), office_id=office_id, limit=limit, after=after
-        )
-        return PoiEditorPage(items=page.items, next=await next_cursor(state, db, scope, page.next_key))
+        return await editor_list(editor, "editor-pois", poi_page, status, office_id, limit, cursor)
 
     @post(
         status_code=201,
@@ -114,7 +105,7 @@ class PoiEditorController(Controller):
         summary="A POI's history",
     )
     async def read_history(
-        self, editor: EditorDep, poi_id: PoiId, limit: Limit = 50, cursor: Cursor = None
-    ) -> HistoryPage:
+        self, editor: EditorDep, poi_id: PoiId, limit: Limit = None, cursor: Cursor = None
+    ) -> Page[HistoryEntry]:
         """Who changed what and when, with the changed fields before and after; newest first."""
-        return await editing.read_history(editor, POIS, poi_id, limit=limit, cursor=cursor)
+        return await editing.read_history(editor, POIS, poi_id, parse_page(limit, cursor))

@@ -15,15 +15,15 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from content import editing
 from content.core.model import Status
+from content.core.paging import Page
 from content.editing.aggregates import PRODUCERS, producer_history_page
-from content.editing.history import HistoryPage
+from content.editing.history import HistoryEntry
 from content.editing.merge_patch import MERGE_PATCH_DOC
-from content.producers.editor import NewProducer, ProducerPage, editor_producers
+from content.producers.editor import NewProducer, editor_producers
 from content.producers.model import ProducerPatch
 from content.producers.rows import ProducerRecord
 from service.auth.guards import BEARER_SECURITY, signed_in
 from service.deps import DatabaseDep, EditorDep
-from service.editor.content_http import Cursor, Limit
 from service.editor.http import (
     EDITOR_CACHE,
     ETAG_HEADER,
@@ -33,6 +33,7 @@ from service.editor.http import (
     if_match,
     status_change,
 )
+from service.params import Cursor, Limit, parse_page
 from service.problems import problem_responses
 
 __all__ = ["READ_RESPONSES", "WRITE_RESPONSES", "ProducerEditorController"]
@@ -55,13 +56,15 @@ class ProducerEditorController(Controller):
         db: DatabaseDep,
         editor: EditorDep,
         status: Annotated[Status | None, QueryParameter()] = None,
-        limit: Limit = 50,
+        limit: Limit = None,
         cursor: Cursor = None,
-    ) -> ProducerPage:
+    ) -> Page[ProducerRecord]:
         """Drafts included; a producer account sees only its own producer."""
         assert editor.principal is not None
         async with db.read() as conn:
-            return await editor_producers(conn, editor.principal, status=status, limit=limit, cursor=cursor)
+            return await editor_producers(
+                conn, editor.principal, status=status, page=parse_page(limit, cursor)
+            )
 
     @post(
         status_code=201,
@@ -119,6 +122,6 @@ class ProducerEditorController(Controller):
         summary="A producer's history, its offers' included",
     )
     async def read_history(
-        self, editor: EditorDep, producer_id: FromPath[str], limit: Limit = 50, cursor: Cursor = None
-    ) -> HistoryPage:
-        return await producer_history_page(editor, producer_id, limit=limit, cursor=cursor)
+        self, editor: EditorDep, producer_id: FromPath[str], limit: Limit = None, cursor: Cursor = None
+    ) -> Page[HistoryEntry]:
+        return await producer_history_page(editor, producer_id, parse_page(limit, cursor))

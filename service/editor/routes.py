@@ -6,36 +6,32 @@ from __future__ import annotations
 from typing import Annotated, Any, cast
 
 from litestar import Controller, Response, delete, get, patch, post, put
-from litestar.datastructures import State
 from litestar.openapi.spec import Example
 from litestar.params import JSONBody, PathParameter
 
 from content import editing
+from content.core.paging import Page
 from content.editing.aggregates import (
     ROUTES,
     EditorRoute,
-    RouteEditorPage,
     edit_stop,
     route_page,
     set_stops,
 )
-from content.editing.history import HistoryPage
+from content.editing.history import HistoryEntry
 from content.editing.merge_patch import MERGE_PATCH_DOC
-from content.routes.model import RouteInput, RoutePatch, StopInput, StopPatch
+from content.routes.model import RouteInput, RoutePatch, RouteSummaryRecord, StopInput, StopPatch
 from service.auth.guards import BEARER_SECURITY, editors_only
-from service.deps import DatabaseDep, EditorDep
+from service.deps import EditorDep
 from service.editor.content_http import (
     READ_RESPONSES,
     WRITE_RESPONSES,
-    Cursor,
-    Limit,
     OfficeFilter,
     StatusFilter,
-    next_cursor,
-    page_position,
-    statuses_of,
+    editor_list,
 )
 from service.editor.http import EDITOR_CACHE, ETAG_HEADER, AnyRequest, answer, if_match, status_change
+from service.params import Cursor, Limit, parse_page
 from service.problems import problem_responses
 
 __all__ = ["RouteEditorController"]
@@ -57,20 +53,14 @@ class RouteEditorController(Controller):
     @get(cache_control=EDITOR_CACHE, responses=problem_responses(400, 401, 403), summary="List routes")
     async def list_all(
         self,
-        db: DatabaseDep,
         editor: EditorDep,
-        state: State,
         status: StatusFilter = None,
         office_id: OfficeFilter = None,
-        limit: Limit = 50,
+        limit: Limit = None,
         cursor: Cursor = None,
-    ) -> RouteEditorPage:
+    ) -> Page[RouteSummaryRecord]:
         """Route summaries, drafts and archived included, by id; filter by ``status`` and ``office_id``."""
-        scope, after = await page_position(state, db, "editor-routes", cursor, status, office_id)
-        page = await route_page(
-            editor, statuses=statuses_of(status), office_id=office_id, limit=limit, after=after
-        )
-        return RouteEditorPage(items=page.items, next=await next_cursor(state, db, scope, page.next_key))
+        return await editor_list(editor, "editor-routes", route_page, status, office_id, limit, cursor)
 
     @post(
         status_code=201,
@@ -162,10 +152,10 @@ class RouteEditorController(Controller):
         summary="A route's history",
     )
     async def read_history(
-        self, editor: EditorDep, route_id: RouteId, limit: Limit = 50, cursor: Cursor = None
-    ) -> HistoryPage:
+        self, editor: EditorDep, route_id: RouteId, limit: Limit = None, cursor: Cursor = None
+    ) -> Page[HistoryEntry]:
         """Who changed what and when, with the changed fields before and after; newest first."""
-        return await editing.read_history(editor, ROUTES, route_id, limit=limit, cursor=cursor)
+        return await editing.read_history(editor, ROUTES, route_id, parse_page(limit, cursor))
 
 
 async def _status(

@@ -13,14 +13,15 @@ from litestar.params import FromPath, JSONBody
 
 from content import editing
 from content.accounts.user_changes import NewUser, UserChanges
-from content.accounts.users import User, UserPage, list_users
+from content.accounts.users import User, list_users
+from content.core.paging import Page
 from content.editing.accounts import edit_user, new_user
 from content.editing.aggregates import USERS
-from content.editing.history import HistoryPage
+from content.editing.history import HistoryEntry
 from service.auth.guards import BEARER_SECURITY, admin_only
 from service.deps import DatabaseDep, EditorDep
-from service.editor.content_http import Cursor, Limit
 from service.editor.http import EDITOR_CACHE, ETAG_HEADER, answer, if_match
+from service.params import Cursor, Limit, parse_page
 from service.problems import problem_responses
 
 __all__ = ["UsersController"]
@@ -33,9 +34,9 @@ class UsersController(Controller):
     tags = ("editor",)
 
     @get(cache_control=EDITOR_CACHE, responses=problem_responses(400, 401, 403), summary="List accounts")
-    async def list(self, db: DatabaseDep, limit: Limit = 50, cursor: Cursor = None) -> UserPage:
+    async def list(self, db: DatabaseDep, limit: Limit = None, cursor: Cursor = None) -> Page[User]:
         async with db.read() as conn:
-            return await list_users(conn, limit, cursor)
+            return await list_users(conn, parse_page(limit, cursor))
 
     @post(
         status_code=201,
@@ -91,6 +92,6 @@ class UsersController(Controller):
         summary="An account's history",
     )
     async def read_history(
-        self, editor: EditorDep, user_id: FromPath[str], limit: Limit = 50, cursor: Cursor = None
-    ) -> HistoryPage:
-        return await editing.read_history(editor, USERS, user_id, limit=limit, cursor=cursor)
+        self, editor: EditorDep, user_id: FromPath[str], limit: Limit = None, cursor: Cursor = None
+    ) -> Page[HistoryEntry]:
+        return await editing.read_history(editor, USERS, user_id, parse_page(limit, cursor))

@@ -8,6 +8,7 @@ import pytest
 
 from content.core.db import Database
 from content.core.errors import InvalidParameter
+from content.core.paging import PageRequest
 from content.editing.history import changed_fields, list_history, record
 
 
@@ -52,22 +53,22 @@ async def test_entries_come_back_newest_first_page_by_page(store: Database) -> N
             after={},
         )
     async with store.read() as conn:
-        first = await list_history(conn, "poi", "manoir-de-courboyer", limit=2)
+        first = await list_history(conn, "poi", "manoir-de-courboyer", PageRequest(2))
         assert [e.revision for e in first.items] == [5, 4]
         assert first.items[0].before == {"name": "v4"}
         assert first.items[0].after == {"name": "v5"}
         assert first.items[0].at == "2026-05-01T09:30:00Z"
         assert first.next is not None
-        second = await list_history(conn, "poi", "manoir-de-courboyer", limit=2, cursor=first.next)
-        third = await list_history(conn, "poi", "manoir-de-courboyer", limit=2, cursor=second.next)
+        second = await list_history(conn, "poi", "manoir-de-courboyer", PageRequest(2, first.next))
+        third = await list_history(conn, "poi", "manoir-de-courboyer", PageRequest(2, second.next))
         assert [e.revision for e in second.items + third.items] == [3, 2, 1]
         assert third.next is None
         # A cursor belongs to its list.
         with pytest.raises(InvalidParameter) as caught:
-            await list_history(conn, "poi", "other", cursor=first.next)
+            await list_history(conn, "poi", "other", PageRequest(cursor=first.next))
         assert caught.value.errors[0].field == "cursor"
         with pytest.raises(InvalidParameter):
-            await list_history(conn, "poi", "other", limit=0)
+            await list_history(conn, "poi", "other", PageRequest(0))
 
 
 async def test_entries_roll_back_with_their_change(store: Database) -> None:

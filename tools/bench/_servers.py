@@ -126,14 +126,27 @@ class Throughput:
 
 
 def measure(
-    port: int, path: str, *, seconds: int, connections: int, headers: dict[str, str] | None = None
+    port: int,
+    path: str,
+    *,
+    seconds: int,
+    connections: int,
+    headers: dict[str, str] | None = None,
+    script: Path | None = None,
 ) -> Throughput:
-    """Load ``path`` for ``seconds`` from a separate process; wrk if installed, else a Python client."""
+    """Load ``path`` for ``seconds`` from a separate process; wrk if installed, else a Python client.
+
+    ``script`` is a wrk Lua script (varied requests); it needs wrk, and any non-2xx/3xx answer is an error.
+    """
     wrk = shutil.which("wrk")
+    if script is not None and not wrk:
+        raise RuntimeError("a wrk script needs wrk (apt-get install wrk)")
     if wrk:
         command = [wrk, "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"]
         for name, value in (headers or {}).items():
             command += ["-H", f"{name}: {value}"]
+        if script is not None:
+            command += ["-s", str(script)]
         output = subprocess.run(
             [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
         ).stdout
@@ -141,6 +154,8 @@ def measure(
         requests = re.search(r"Requests/sec:\s+([\d.]+)", output)
         if transfer is None or requests is None:
             raise RuntimeError(f"cannot read wrk output:\n{output}")
+        if script is not None and "Non-2xx or 3xx responses" in output:
+            raise RuntimeError(f"port {port} answered errors under load:\n{output}")
         return Throughput(
             float(transfer.group(1)) * _UNITS[transfer.group(2)], float(requests.group(1)), "wrk"
         )

@@ -7,6 +7,7 @@ import argparse
 from content.accounts.offices import NewOffice, create_office, list_offices
 from content.core.clock import utc_now
 from content.core.db import Database
+from content.core.paging import MAX_LIMIT, PageRequest
 from tools.cli import add_common, settings_from
 from tools.commands._store import run_with_database
 
@@ -47,7 +48,7 @@ def run_list(args: argparse.Namespace) -> int:
         cursor = None
         async with db.read() as conn:
             while True:
-                page = await list_offices(conn, 500, cursor)
+                page = await list_offices(conn, PageRequest(MAX_LIMIT, cursor))
                 for office in page.items:
                     print(f"{office.id}\t{office.name}")
                 if page.next is None:

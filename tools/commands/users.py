@@ -15,6 +15,7 @@ from content.accounts.user_changes import NewUser, UserChanges, change_user, cre
 from content.accounts.users import get_user_by_email, list_users, user_etag
 from content.core.clock import utc_now
 from content.core.db import Database
+from content.core.paging import MAX_LIMIT, PageRequest
 from tools.cli import add_common, settings_from
 from tools.commands._store import fail, run_with_database
 
@@ -105,7 +106,7 @@ def run_list(args: argparse.Namespace) -> int:
         print("EMAIL\tROLE\tOFFICE\tPRODUCER\tSTATE\tID")
         async with db.read() as conn:
             while True:
-                page = await list_users(conn, 500, cursor)
+                page = await list_users(conn, PageRequest(MAX_LIMIT, cursor))
                 for user in page.items:
                     state = "disabled" if user.disabled else "active"
                     print(

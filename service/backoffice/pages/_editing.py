@@ -13,8 +13,8 @@ import msgspec
 
 from content.core.errors import FieldError, InvalidInput, PreconditionFailed, PreconditionRequired
 from content.core.model import Status
-from content.core.paging import EVERY_STATUS
-from content.editing.history import HistoryEntry, HistoryPage
+from content.core.paging import EVERY_STATUS, Page
+from content.editing.history import HistoryEntry
 from service.backoffice.pages._forms import field_errors, text
 from service.backoffice.pages._values import (
     Shape,
@@ -59,7 +59,7 @@ async def apply_edit(
     shape: Shape,
     record: Any,
     etag: str,
-    history: Callable[[], Awaitable[HistoryPage]],
+    history: Callable[[], Awaitable[Page[HistoryEntry]]],
     save: Callable[[dict[str, Any], str], Awaitable[Any]],
     set_status: Callable[[Status, str], Awaitable[Any]],
     etag_of: Callable[[Any], str],

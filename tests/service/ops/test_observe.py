@@ -209,3 +209,23 @@ async def test_deep_health_names_an_unreachable_blob_store(settings: Settings, s
         assert answer.headers["content-type"].startswith("application/problem+json")
         assert [e["field"] for e in answer.json()["errors"]] == ["blob_store"]
         assert (await client.get("/api/v1/health")).status_code == 200
+
+
+async def test_the_app_keeps_the_configured_log_level_and_handler(settings: Settings) -> None:
+    """Litestar's default logging setup replaced the root handler and level: every access line was
+    printed at INFO, even under ``--log-level warning`` (a measurable cost on every request)."""
+    stream = io.StringIO()
+    configure_logging("warning", "json", stream=stream)
+    try:
+        async with AsyncTestClient(app=create_app(settings)) as client:
+            assert (await client.get("/api/v1/health")).status_code == 200
+        root = logging.getLogger()
+        assert root.level == logging.WARNING
+        names = {type(handler).__name__ for handler in root.handlers}
+        assert "_OursHandler" in names
+        assert "QueueListenerHandler" not in names  # Litestar's
+        assert _access(stream) == []
+    finally:
+        for handler in list(logging.getLogger().handlers):
+            if type(handler).__name__ == "_OursHandler":
+                logging.getLogger().removeHandler(handler)
