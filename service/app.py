@@ -53,6 +53,7 @@ from service.metrics import MeteredPackBuilder, Metrics, metrics_endpoint
 from service.openapi import document_problem_answers, document_response_unions
 from service.packs import PackController
 from service.pois import PoiController
+from service.pois_fast import NearMeFastPath
 from service.problems import exception_handlers
 from service.producers import ProducerController
 from service.proxies import TrustedProxies, parse_trusted_proxies
@@ -222,5 +223,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     media_fast = MediaFastPath(app.asgi_handler, blobs=blobs, lookup=media_lookup)
     app.state.media_fast = media_fast
     # Outermost: client address, request id, access log and request metrics for every request.
-    app.asgi_handler = Edge(media_fast, proxies=proxies, metrics=metrics)
+    # "Near me" skips Litestar too (service/pois_fast.py), inside the edge so it is logged and counted.
+    near_fast = NearMeFastPath(media_fast, app)
+    app.state.near_fast = near_fast
+    app.asgi_handler = Edge(near_fast, proxies=proxies, metrics=metrics)
     return app

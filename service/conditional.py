@@ -88,14 +88,14 @@ class ConditionalJSONMiddleware:
                 if message.get("more_body", False):
                     return
                 assert start is not None
-                await self._finish(start, b"".join(chunks), request_headers, send)
+                await self.finish(start, b"".join(chunks), request_headers, send)
                 return
             await send(message)
 
         await self.app(scope, receive, capture)
 
     @staticmethod
-    async def _finish(
+    async def finish(
         start: dict[str, Any], body: bytes, request_headers: dict[bytes, bytes], send: Send
     ) -> None:
         headers = [

@@ -162,7 +162,7 @@ class FigureCache:
         computed = await asyncio.gather(*(wanted[n][2]() for n in missing))
         for n, rows in zip(missing, computed, strict=True):
             key, block_stamps, _ = wanted[n]
-            entry = _group(rows, block_stamps)
+            entry = _group(rows, block_stamps, compact=key[1].first[:7] != key[1].last[:7])
             entries[n] = entry
             self._store(key, entry)
 
@@ -200,12 +200,7 @@ class FigureCache:
     ) -> Callable[[], Awaitable[list[Any]]]:
         async def read() -> list[Any]:
             async with db.read() as conn:
-                rows = await read_series_by_object(conn, block.span, block.first, block.last, granularity)
-            one = _Strings()
-            return [
-                ((one(kind), one(type_), one(obj)), (one(period), one(type_), one(obj), count))
-                for kind, type_, obj, period, count in rows
-            ]
+                return await read_series_by_object(conn, block.span, block.first, block.last, granularity)
 
         return read
 
@@ -215,15 +210,7 @@ class FigureCache:
     ) -> Callable[[], Awaitable[list[Any]]]:
         async def read() -> list[Any]:
             async with db.read() as conn:
-                rows = await read_facets_by_object(conn, block.span, block.first, block.last, facets)
-            one = _Strings()
-            return [
-                (
-                    (one(kind), one(type_), one(obj)),
-                    (one(facet), one(type_), one(obj), one(key), count, value_sum),
-                )
-                for kind, facet, type_, obj, key, count, value_sum in rows
-            ]
+                return await read_facets_by_object(conn, block.span, block.first, block.last, facets)
 
         return read
 
@@ -235,12 +222,19 @@ class _Strings(dict[str, str]):
         return self.setdefault(text, text)
 
 
-def _group(rows: list[tuple[ObjectKey, Any]], stamps: tuple[tuple[str, int], ...]) -> _Entry:
+def _group(rows: list[tuple[Any, ...]], stamps: tuple[tuple[str, int], ...], *, compact: bool) -> _Entry:
+    """Rows ``(kind, first, type, object_id, ...)`` as ``{(kind, type, object_id): [(first, type, ...)]}``,
+    the shape the plain reads give. ``compact``: keep one copy of each repeated text (for a block kept
+    long; the recent months' blocks are replaced too often for it to pay)."""
     grouped: dict[ObjectKey, list[Any]] = {}
-    for obj, row in rows:
+    one = _Strings()
+    for row in rows:
+        if compact:
+            row = tuple([one(value) if type(value) is str else value for value in row])
+        obj = (row[0], row[2], row[3])
         slot = grouped.get(obj)
         if slot is None:
-            grouped[obj] = [row]
+            grouped[obj] = [row[1:]]
         else:
-            slot.append(row)
+            slot.append(row[1:])
     return _Entry(stamps=stamps, rows=grouped, size=len(rows))

@@ -113,7 +113,6 @@ async def stop_positions(conn: aiosqlite.Connection, route_ids: list[str]) -> li
     )
     cursor.row_factory = None  # plain tuples: (TEXT, TEXT, INTEGER) columns
     rows: list[tuple[str, str, int]] = await cursor.fetchall()  # type: ignore[assignment]
-    await cursor.close()
     return rows
 
 
@@ -124,15 +123,14 @@ async def stop_positions(conn: aiosqlite.Connection, route_ids: list[str]) -> li
 async def read_series_by_object(
     conn: aiosqlite.Connection, span: str, first: str, last: str, granularity: Granularity
 ) -> list[tuple[str, str, str, str, int]]:
-    """``(kind, type, object_id, period, count)`` of the ``span`` rows from ``first`` to ``last``."""
+    """``(kind, period, type, object_id, count)`` of the ``span`` rows from ``first`` to ``last``."""
     sql = (
-        f"SELECT kind, type, object_id, {PERIOD_SQL[granularity]} AS period, sum(count)"  # noqa: S608
+        f"SELECT kind, {PERIOD_SQL[granularity]} AS period, type, object_id, sum(count)"  # noqa: S608
         f" FROM {_SOURCES[span]} AND facet = 'total' GROUP BY type, object_id, period, kind"
     )
     cursor = await conn.execute(sql, {"first": first, "last": last})
     cursor.row_factory = None  # plain tuples
     rows: list[tuple[str, str, str, str, int]] = await cursor.fetchall()  # type: ignore[assignment]
-    await cursor.close()
     return rows
 
 
@@ -150,7 +148,6 @@ async def read_facets_by_object(
     cursor = await conn.execute(sql, params)
     cursor.row_factory = None
     rows: list[tuple[str, str, str, str, str, int, int]] = await cursor.fetchall()  # type: ignore[assignment]
-    await cursor.close()
     return rows
 
 
@@ -165,9 +162,7 @@ async def visible_objects(
     )
     cursor = await conn.execute(sql, {**scope_params, "objects": json.dumps(objects)})
     cursor.row_factory = None
-    rows = await cursor.fetchall()
-    await cursor.close()
-    return {(row[0], row[1], row[2]) for row in rows}
+    return {(row[0], row[1], row[2]) for row in await cursor.fetchall()}
 
 
 async def month_stamps(conn: aiosqlite.Connection, first: str, last: str) -> dict[str, int]:
@@ -177,6 +172,4 @@ async def month_stamps(conn: aiosqlite.Connection, first: str, last: str) -> dic
         "SELECT month, stamp FROM analytics_changes WHERE month BETWEEN ? AND ?", (first, last)
     )
     cursor.row_factory = None
-    rows = await cursor.fetchall()
-    await cursor.close()
-    return {row[0]: row[1] for row in rows}
+    return {row[0]: row[1] for row in await cursor.fetchall()}

@@ -62,7 +62,7 @@ def slugify(text: str, max_length: int = 48) -> str:
 
 def unique_slug(base: str, taken: Iterable[str]) -> str:
     """``base``, or ``base-2``, ``base-3``… whichever is not in ``taken``; always a valid id."""
-    used = set(taken)
+    used = taken if isinstance(taken, set | frozenset) else set(taken)  # no copy of a large set
     base = base[:_MAX_LENGTH].rstrip("-") or new_uuid_id()
     if base not in used:
         return base

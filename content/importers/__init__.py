@@ -3,12 +3,12 @@ GeoJSON) over one engine: source tracking, upsert by source date, unpublish-miss
 
 from __future__ import annotations
 
-from content.importers.engine import ImportOptions, run_import
+from content.importers.engine import ImportOptions, run_import, tune_for_bulk
 from content.importers.errors import NotAFeed
 from content.importers.mapping import parse_mapping
 from content.importers.model import FORMATS, ImportReport, SourceObject
 from content.importers.pictures import PictureFetcher, PictureLimits
-from content.importers.sources import area_bbox, load_objects, reader_for
+from content.importers.sources import area_bbox, load_objects, open_feed, reader_for
 from content.importers.tracking import ImportSource, source_of
 
 __all__ = [
@@ -22,8 +22,10 @@ __all__ = [
     "SourceObject",
     "area_bbox",
     "load_objects",
+    "open_feed",
     "parse_mapping",
     "reader_for",
     "run_import",
     "source_of",
+    "tune_for_bulk",
 ]

@@ -19,10 +19,11 @@ import msgspec
 from content.importers.errors import NotAFeed
 from content.importers.model import Entry, Picture, SourceObject
 from content.importers.periods import Period, describe, to_opening_hours
+from content.importers.streaming import Streaming
 from content.importers.text import clean_text, lang_texts, place_name
 from content.importers.values import as_float, as_rfc3339, first_text, id_text
 
-__all__ = ["CATEGORIES", "apidae_entries", "read_apidae"]
+__all__ = ["CATEGORIES", "STREAMING", "apidae_entries", "read_apidae"]
 
 CATEGORIES: dict[str, str] = {
     "PATRIMOINE_CULTUREL:Château": "castle",
@@ -221,11 +222,21 @@ def apidae_entries(data: bytes) -> Iterator[Entry]:
     if not isinstance(items, list):
         raise NotAFeed("not an Apidae answer (no 'objetsTouristiques' list, nor an array of objects)")
     for index, item in enumerate(items):
-        if isinstance(item, dict):
-            external_id = id_text(item.get("id"))
-            updated_at = as_rfc3339(_mapping(item.get("gestion")).get("dateModification"))
-            where = f"objetsTouristiques[{index}]"
-            yield Entry(external_id, where, updated_at, item, partial(_object, index, item))
+        entry = _entry(index, item)
+        if entry is not None:
+            yield entry
+
+
+def _entry(index: int, item: object) -> Entry | None:
+    if not isinstance(item, dict):
+        return None
+    external_id = id_text(item.get("id"))
+    updated_at = as_rfc3339(_mapping(item.get("gestion")).get("dateModification"))
+    where = f"objetsTouristiques[{index}]"
+    return Entry(external_id, where, updated_at, item, partial(_object, index, item))
+
+
+STREAMING = Streaming(arrays=("objetsTouristiques", ""), entry=_entry)
 
 
 def read_apidae(data: bytes) -> Iterator[SourceObject]:

@@ -22,7 +22,8 @@ from content.importers.model import Conflict, ImportReport, SourceObject
 from content.importers.tracking import Tracked, insert_tracked, set_unpublished_missing, update_tracked
 from content.pois.model import PoiInput, PoiPatch, PoiRecord
 from content.pois.queries import get_poi
-from content.pois.store import insert_pois
+from content.pois.store import insert_checked_pois, insert_pois
+from content.pois.validate import PoiValues
 
 __all__ = ["Incoming", "apply_changed", "apply_new", "republish", "unpublish"]
 
@@ -38,6 +39,7 @@ class Incoming:
     digest: str
     pictures: dict[str, str]
     tracked: Tracked | None = None
+    values: PoiValues | None = None  # ``fields`` as checked, when they point at no images
 
 
 async def apply_new(
@@ -54,8 +56,16 @@ async def apply_new(
     report.created += len(items)
     if not write or not items:
         return
-    inputs = [msgspec.convert({"images": [], **item.fields}, PoiInput) for item in items]
-    ids = await insert_pois(conn, inputs, office_id=office_id, user_id=None, updated_at=now, status=status)
+    checked = [item.values for item in items if item.values is not None and not item.fields.get("images")]
+    if len(checked) == len(items):  # checked already, and no media to check: inserted as they are
+        ids = await insert_checked_pois(
+            conn, checked, office_id=office_id, user_id=None, updated_at=now, status=status
+        )
+    else:
+        inputs = [msgspec.convert({"images": [], **item.fields}, PoiInput) for item in items]
+        ids = await insert_pois(
+            conn, inputs, office_id=office_id, user_id=None, updated_at=now, status=status
+        )
     await history.record_many(
         conn,
         entity_type="poi",

@@ -19,11 +19,13 @@ from content.importers.errors import NotAFeed
 from content.importers.model import Entry, Picture, SourceObject
 from content.importers.periods import Period, describe, to_opening_hours
 from content.importers.prepare import Skip
+from content.importers.streaming import Streaming
 from content.importers.text import clean_text, lang_texts, place_name
 from content.importers.values import as_float, as_rfc3339, first_text
 
 __all__ = [
     "CATEGORIES",
+    "STREAMING",
     "datatourisme_directory_entries",
     "datatourisme_entries",
     "read_datatourisme",
@@ -237,6 +239,15 @@ def _decode(data: bytes) -> Any:
 def datatourisme_entries(data: bytes) -> Iterator[Entry]:
     """The objects, read in full (the id may hide under any prefix)."""
     return (Entry.of(source) for source in read_datatourisme(data))
+
+
+def _entry(index: int, item: object) -> Entry:
+    if not isinstance(item, dict):
+        raise NotAFeed("not DATAtourisme JSON-LD (objects expected)")
+    return Entry.of(_object(f"[{index}]", item))
+
+
+STREAMING = Streaming(arrays=("@graph", ""), entry=_entry)
 
 
 def datatourisme_directory_entries(directory: Path) -> Iterator[Entry | Skip]:

@@ -3,15 +3,25 @@
 Each batch is one transaction: an interrupted import leaves the store as it was before the batch it
 was writing. An object is written only when it is new or its source says it changed (its date moved,
 or, for sources without dates, its content hash); re-running the same feed writes nothing at all.
+
+The feed is read as a stream, in constant memory whatever its size: a worker thread reads the next
+batch of objects while the current one is written, the objects are checked in a worker thread too (the
+event loop only awaits), and the identifiers already seen (for duplicates, and for unpublishing what a
+full feed no longer holds) are kept in a temporary SQLite file rather than in a Python set.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-from collections.abc import AsyncIterator, Iterable
+import sqlite3
+import tempfile
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
+from pathlib import Path
 
 import aiosqlite
 import msgspec
@@ -23,17 +33,18 @@ from content.core.events import EventHub
 from content.core.model import Status
 from content.core.references import check_office
 from content.importers.apply import Incoming, apply_changed, apply_new, republish, unpublish
+from content.importers.errors import NotAFeed
 from content.importers.fetch import FetchError
 from content.importers.mapping import CategoryMap
 from content.importers.model import Entry, ImportReport, PictureFailure, SourceObject
 from content.importers.pictures import PictureFetcher
-from content.importers.prepare import Skip, prepare
+from content.importers.prepare import Prepared, Skip, prepare
 from content.importers.tracking import (
     SkipState,
     Tracked,
     TrackedState,
     forget_skips,
-    provider_pois,
+    provider_pois_after,
     remember_skips,
     skip_states,
     tracked_by_external_id,
@@ -41,7 +52,7 @@ from content.importers.tracking import (
 )
 from content.places.geo import BBox
 
-__all__ = ["ImportOptions", "run_import"]
+__all__ = ["ImportOptions", "run_import", "tune_for_bulk"]
 
 _MAX_IMAGES = 50
 _MAX_PICTURE_FAILURES = 50
@@ -124,7 +135,21 @@ async def _pictures_of(run: _Run, source: SourceObject, tracked: Tracked | None)
     return found
 
 
-async def _run_batch(run: _Run, batch: list[Entry]) -> None:
+@dataclass
+class _Plan:
+    """What one batch will write, decided from the store as it was before the batches in flight (they
+    hold other identifiers: duplicates never reach a batch)."""
+
+    new: list[Incoming]
+    changed: list[Incoming]
+    returning: list[Tracked]
+    new_skips: list[tuple[str, SkipState]]
+    skipped: dict[str, SkipState]
+
+
+async def _plan_batch(run: _Run, batch: list[Entry]) -> _Plan | None:
+    """Which objects of the batch are new, changed, unchanged, skipped or back: reads the store, and
+    reads and checks the objects that will be written (in a worker thread)."""
     options, report = run.options, run.report
     ids = [entry.external_id for entry in batch]
     async with run.db.read() as conn:
@@ -144,7 +169,7 @@ async def _run_batch(run: _Run, batch: list[Entry]) -> None:
         else:
             work.append(entry)
     if not (work or returning_ids):
-        return
+        return None
     async with run.db.read() as conn:
         wanted = [entry.external_id for entry in work if entry.external_id in states] + returning_ids
         tracked = await tracked_by_external_id(conn, options.provider, wanted) if wanted else {}
@@ -152,12 +177,11 @@ async def _run_batch(run: _Run, batch: list[Entry]) -> None:
     changed: list[Incoming] = []
     returning: list[Tracked] = [tracked[external_id] for external_id in returning_ids]
     new_skips: list[tuple[str, SkipState]] = []
-    for entry in work:
+    checked = await asyncio.to_thread(_prepare_all, work, options)
+    for entry, (source, digest, prepared) in zip(work, checked, strict=True):
         known = tracked.get(entry.external_id)
-        source, digest = entry.build(), entry.digest()
-        try:
-            prepared = prepare(source, options.table, options.bbox)
-        except Skip as skip:
+        if isinstance(prepared, Skip):
+            skip = prepared
             kind = (source.kinds[:1] or ["(none)"])[0]
             _count_skip(report, skip.reason, _where(source, skip.detail), kind)
             if known is None:
@@ -167,7 +191,12 @@ async def _run_batch(run: _Run, batch: list[Entry]) -> None:
         if prepared.hours_as_text:
             report.hours_as_text(_where(source))
         item = Incoming(
-            source=source, fields=dict(prepared.fields), digest=digest, pictures={}, tracked=known
+            source=source,
+            fields=dict(prepared.fields),
+            digest=digest,
+            pictures={},
+            tracked=known,
+            values=prepared.values,
         )
         if run.pictures is not None and not options.dry_run:
             item.pictures = await _pictures_of(run, source, known)
@@ -176,7 +205,20 @@ async def _run_batch(run: _Run, batch: list[Entry]) -> None:
             returning.append(known)
         (changed if known is not None else new).append(item)
     if not (new or changed or returning or new_skips):
-        return
+        return None
+    return _Plan(new, changed, returning, new_skips, skipped)
+
+
+async def _write_plan(run: _Run, plan: _Plan) -> None:
+    """One batch's transaction (a dry run's: the same decisions, counted, nothing written)."""
+    options, report = run.options, run.report
+    new, changed, returning, new_skips, skipped = (
+        plan.new,
+        plan.changed,
+        plan.returning,
+        plan.new_skips,
+        plan.skipped,
+    )
     async with run.batch() as (conn, session):
         write = session is not None
         if write and new_skips:
@@ -198,37 +240,179 @@ async def _run_batch(run: _Run, batch: list[Entry]) -> None:
         await republish(conn, returning, session=session, report=report)
 
 
+def _prepare_all(
+    work: list[Entry], options: ImportOptions
+) -> list[tuple[SourceObject, str, Prepared | Skip]]:
+    """Each entry read in full and checked (CPU work: run in a worker thread)."""
+    done: list[tuple[SourceObject, str, Prepared | Skip]] = []
+    for entry in work:
+        source, digest = entry.build(), entry.digest()
+        try:
+            done.append((source, digest, prepare(source, options.table, options.bbox)))
+        except Skip as skip:
+            done.append((source, digest, skip))
+    return done
+
+
 def _where(source: SourceObject | Entry, detail: str = "") -> str:
     label = f"{source.where} ({source.external_id})" if source.external_id else source.where
     return f"{label}: {detail[:200]}" if detail else label
 
 
-async def _unpublish_missing(run: _Run, seen: set[str]) -> None:
+_PAGE = 5000
+
+
+async def _unpublish_missing(run: _Run, seen: _SeenIds) -> None:
+    """Published POIs of the provider that the feed no longer holds, page by page (by POI id)."""
     options = run.options
     if run.report.read == 0:
         run.report.notes.append("the feed held no objects: nothing was unpublished")
         return
-    async with run.db.read() as conn:
-        rows = await provider_pois(conn, options.provider)
-    missing = []
-    for poi_id, external_id, status, lat, lon in rows:
-        if external_id in seen or status != "published":
-            continue
-        if options.bbox is not None:
-            min_lon, min_lat, max_lon, max_lat = options.bbox
-            if not (min_lon <= lon <= max_lon and min_lat <= lat <= max_lat):
+    after = ""
+    missing: list[str] = []
+    while True:
+        async with run.db.read() as conn:
+            rows = await provider_pois_after(conn, options.provider, after, _PAGE)
+        if not rows:
+            break
+        after = rows[-1][0]
+        candidates = [row for row in rows if row[2] == "published" and _inside(options.bbox, row[3], row[4])]
+        absent = await asyncio.to_thread(seen.absent, [row[1] for row in candidates])
+        missing.extend(row[0] for row in candidates if row[1] in absent)
+        while len(missing) >= options.batch_size:
+            await _unpublish_batch(run, missing[: options.batch_size])
+            del missing[: options.batch_size]
+    if missing:
+        await _unpublish_batch(run, missing)
+
+
+async def _unpublish_batch(run: _Run, poi_ids: list[str]) -> None:
+    async with run.batch() as (conn, session):
+        await unpublish(conn, poi_ids, session=session, report=run.report)
+
+
+def _inside(bbox: BBox | None, lat: float, lon: float) -> bool:
+    if bbox is None:
+        return True
+    min_lon, min_lat, max_lon, max_lat = bbox
+    return min_lon <= lon <= max_lon and min_lat <= lat <= max_lat
+
+
+class _SeenIds:
+    """The external ids a run has read, in a temporary SQLite file: a feed of millions of objects
+    would otherwise hold them all in memory. Used from one thread at a time."""
+
+    def __init__(self, directory: Path) -> None:
+        self._conn = sqlite3.connect(
+            directory / "seen.sqlite3", isolation_level=None, check_same_thread=False
+        )
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -8192"):
+            self._conn.execute(f"PRAGMA {pragma}")
+        self._conn.execute("CREATE TABLE seen (external_id TEXT PRIMARY KEY) WITHOUT ROWID")
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def add(self, external_ids: Sequence[str]) -> set[str]:
+        """Remember ``external_ids``; returns those that were remembered before this call."""
+        added = {
+            row[0]
+            for row in self._conn.execute(
+                "INSERT INTO seen SELECT value FROM json_each(?) WHERE true"
+                " ON CONFLICT DO NOTHING RETURNING external_id",
+                (_encode_ids(list(external_ids)).decode(),),
+            )
+        }
+        return set(external_ids) - added
+
+    def absent(self, external_ids: Sequence[str]) -> set[str]:
+        rows = self._conn.execute(
+            "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT external_id FROM seen)",
+            (_encode_ids(list(external_ids)).decode(),),
+        )
+        return {row[0] for row in rows}
+
+
+_encode_ids = msgspec.json.Encoder().encode
+
+
+def _read_chunk(
+    items: Iterator[Entry | SourceObject | Skip], size: int, seen: _SeenIds
+) -> tuple[list[Entry | Skip], NotAFeed | None]:
+    """The next ``size`` objects of the feed (fewer at its end), each an entry or a :class:`Skip` (one
+    the reader could not read, one without an identifier, or one whose identifier came earlier in the
+    feed), and the error that stopped the reading, if any. Runs in a worker thread: reading, parsing
+    and telling duplicates is CPU work."""
+    chunk: list[Entry | Skip] = []
+    error = None
+    try:
+        for item in islice(items, size):
+            if isinstance(item, Skip):
+                chunk.append(item)
                 continue
-        missing.append(poi_id)
-    for start in range(0, len(missing), options.batch_size):
-        async with run.batch() as (conn, session):
-            chunk = missing[start : start + options.batch_size]
-            await unpublish(conn, chunk, session=session, report=run.report)
+            entry = Entry.of(item) if isinstance(item, SourceObject) else item
+            chunk.append(entry if entry.external_id else Skip("no identifier", entry.where))
+    except NotAFeed as exc:
+        error = exc
+    before = seen.add([e.external_id for e in chunk if isinstance(e, Entry)])
+    kept: set[str] = set()
+    for index, read in enumerate(chunk):
+        if isinstance(read, Entry):
+            if read.external_id in before or read.external_id in kept:
+                chunk[index] = Skip("duplicate identifier", _where(read))
+            else:
+                kept.add(read.external_id)
+    return chunk, error
+
+
+class _Prefetch:
+    """The feed in chunks, each read in a worker thread while the caller works on the previous one."""
+
+    def __init__(self, objects: Iterable[Entry | SourceObject | Skip], size: int, seen: _SeenIds) -> None:
+        self._items = iter(objects)
+        self._size = size
+        self._seen = seen
+        self._pending: asyncio.Future[tuple[list[Entry | Skip], NotAFeed | None]] | None = None
+        self._error: NotAFeed | None = None
+
+    def _start(self) -> asyncio.Future[tuple[list[Entry | Skip], NotAFeed | None]]:
+        return asyncio.ensure_future(asyncio.to_thread(_read_chunk, self._items, self._size, self._seen))
+
+    async def next(self) -> list[Entry | Skip]:
+        """The next chunk (empty at the end of the feed); the one after it is read meanwhile. The
+        objects read before an unreadable part come first, then :class:`NotAFeed`."""
+        if self._error is not None:
+            raise self._error
+        chunk, self._error = await (self._pending or self._start())
+        self._pending = self._start() if chunk and self._error is None else None
+        if not chunk and self._error is not None:
+            raise self._error
+        return chunk
+
+    async def close(self) -> None:
+        """Wait for a read under way (a thread cannot be interrupted), whatever it gave."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            await asyncio.wait([pending])
+            if not pending.cancelled():
+                pending.exception()  # retrieved: an error there is not the caller's
 
 
 def _fingerprint(options: ImportOptions) -> str:
     """What decides a skip besides the object itself: the mapping table and the area."""
     decided = msgspec.json.encode([sorted(options.table.items()), options.bbox])
     return hashlib.sha256(decided).hexdigest()[:32]
+
+
+async def tune_for_bulk(db: Database, *, cache_mib: int = 64) -> None:
+    """Settings for a long import on a store of its own (the command line): a fixed page cache, shared
+    by every batch, and no memory-mapped reads, so that the process's memory does not grow with the
+    size of the database."""
+    async with db.write() as conn:
+        await conn.execute(f"PRAGMA cache_size = {-int(cache_mib) * 1024}")
+        await conn.execute("PRAGMA mmap_size = 0")
+    async with db.read() as conn:
+        await conn.execute("PRAGMA mmap_size = 0")
 
 
 async def run_import(
@@ -243,7 +427,9 @@ async def run_import(
     """Import ``objects`` (from one of the readers) and say what happened.
 
     ``pictures`` None imports no pictures (``--no-media``): stored pictures are then left as they are.
-    A reader yields :class:`Skip` for an entry it could not read at all.
+    A reader yields :class:`Skip` for an entry it could not read at all. ``objects`` is read lazily,
+    in a worker thread; a streamed feed that turns out unreadable part-way raises :class:`NotAFeed`
+    there: the batches before it are imported, and nothing is unpublished.
     """
     report = ImportReport(
         provider=options.provider, format=options.format, dry_run=options.dry_run, full_feed=options.full_feed
@@ -260,27 +446,84 @@ async def run_import(
         report=report,
         fingerprint=_fingerprint(options),
     )
-    seen: set[str] = set()
-    batch: list[Entry] = []
-    for item in objects:
-        report.read += 1
-        if isinstance(item, Skip):
-            report.skip(item.reason, item.detail)
-            continue
-        source = Entry.of(item) if isinstance(item, SourceObject) else item
-        if not source.external_id:
-            report.skip("no identifier", source.where)
-            continue
-        if source.external_id in seen:
-            report.skip("duplicate identifier", _where(source))
-            continue
-        seen.add(source.external_id)
-        batch.append(source)
-        if len(batch) >= options.batch_size:
-            await _run_batch(run, batch)
-            batch = []
-    if batch:
-        await _run_batch(run, batch)
-    if options.full_feed:
-        await _unpublish_missing(run, seen)
+    with tempfile.TemporaryDirectory(prefix="odyssee-import-") as work:
+        seen = _SeenIds(Path(work))
+        feed = _Prefetch(objects, options.batch_size, seen)
+        try:
+            await _read_and_write(run, feed)
+            if options.full_feed:
+                await _unpublish_missing(run, seen)
+        finally:
+            await feed.close()
+            seen.close()
     return report
+
+
+class _Writer:
+    """Batches written one after the other, each while the next one is planned (read and checked)."""
+
+    def __init__(self, run: _Run) -> None:
+        self._run = run
+        self._writing: asyncio.Future[None] | None = None
+
+    async def add(self, batch: list[Entry]) -> None:
+        if self._run.pictures is not None:
+            # Fetching pictures is slow anyway: each batch is written before the next one's pictures are
+            # asked for, so that a run stopped while it waits for one leaves the batches before it whole.
+            await self.drain()
+        plan = await _plan_batch(self._run, batch)
+        await self.drain()
+        if plan is not None:
+            self._writing = asyncio.ensure_future(_write_plan(self._run, plan))
+
+    async def drain(self) -> None:
+        """Wait for the batch being written (its error is raised here)."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            await writing
+
+    async def close(self) -> None:
+        """After an error elsewhere: let the batch being written finish or fail, whatever it gave."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            await asyncio.wait([writing])
+            if not writing.cancelled():
+                writing.exception()
+
+
+async def _read_and_write(run: _Run, feed: _Prefetch) -> None:
+    writer = _Writer(run)
+    try:
+        await _read_into(run, feed, writer)
+        await writer.drain()
+    finally:
+        await writer.close()
+
+
+async def _read_into(run: _Run, feed: _Prefetch, writer: _Writer) -> None:
+    report, batch = run.report, list[Entry]()
+    while True:
+        try:
+            chunk = await feed.next()
+        except NotAFeed as exc:
+            if report.read == 0:
+                raise
+            if batch:
+                await writer.add(batch)
+            await writer.drain()
+            raise NotAFeed(
+                f"{exc} (after {report.read} objects, which were imported; nothing was unpublished)"
+            ) from None
+        if not chunk:
+            break
+        for item in chunk:
+            report.read += 1
+            if isinstance(item, Skip):
+                report.skip(item.reason, item.detail)
+                continue
+            batch.append(item)
+            if len(batch) >= run.options.batch_size:
+                await writer.add(batch)
+                batch = []
+    if batch:
+        await writer.add(batch)

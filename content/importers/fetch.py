@@ -17,6 +17,7 @@ from content.media.sniff import HEAD_BYTES, sniff
 __all__ = [
     "FEED_MAX_BYTES",
     "FetchError",
+    "download_feed",
     "download_picture",
     "is_url",
     "read_feed",
@@ -86,6 +87,33 @@ async def read_feed(source: str) -> bytes:
         return await asyncio.to_thread(path.read_bytes)
     except OSError as exc:
         raise FetchError(f"{source}: {exc.strerror or exc}") from None
+
+
+def _save_limited(url: str, target: Path, max_bytes: int, timeout_s: float) -> Path:
+    with _open(url, timeout_s) as response, target.open("wb") as out:
+        declared = response.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > max_bytes:
+            raise FetchError(f"{declared} bytes is over the limit of {max_bytes}")
+        size = 0
+        try:
+            while chunk := response.read(_CHUNK):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise FetchError(f"over the limit of {max_bytes} bytes")
+                out.write(chunk)
+        except TimeoutError:
+            raise FetchError(f"no answer within {timeout_s:g} s") from None
+    return target
+
+
+async def download_feed(
+    url: str, target: Path, *, max_bytes: int = FEED_MAX_BYTES, timeout_s: float = 60.0
+) -> Path:
+    """The body of ``url`` saved to ``target`` (never held whole in memory), or :class:`FetchError`."""
+    try:
+        return await asyncio.to_thread(_save_limited, url, target, max_bytes, timeout_s)
+    except TimeoutError:
+        raise FetchError(f"no answer within {timeout_s:g} s") from None
 
 
 def _download(url: str, max_bytes: int, timeout_s: float, directory: Path) -> Path:

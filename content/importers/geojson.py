@@ -16,10 +16,11 @@ import msgspec
 from content.core.model import POI_CATEGORIES
 from content.importers.errors import NotAFeed
 from content.importers.model import Entry, Picture, SourceObject
+from content.importers.streaming import Streaming
 from content.importers.text import clean_text, lang_texts
 from content.importers.values import as_float, as_rfc3339, first_text, id_text, wheelchair
 
-__all__ = ["CATEGORIES", "geojson_entries", "read_geojson"]
+__all__ = ["CATEGORIES", "STREAMING", "geojson_entries", "read_geojson"]
 
 # Our categories map to themselves; a few common words from other systems are added.
 CATEGORIES: dict[str, str] = {
@@ -113,11 +114,21 @@ def geojson_entries(data: bytes, *, default_lang: str = "fr") -> Iterator[Entry]
     if not isinstance(document, dict) or not isinstance(document.get("features"), list):
         raise NotAFeed("not a GeoJSON FeatureCollection (no 'features' list)")
     for index, feature in enumerate(document["features"]):
-        if isinstance(feature, dict):
-            properties = _mapping(feature.get("properties"))
-            updated_at = as_rfc3339(properties.get("updated_at") or properties.get("updated"))
-            build = partial(_object, index, feature, default_lang)
-            yield Entry(_external_id(feature, properties), f"features[{index}]", updated_at, feature, build)
+        entry = _entry(index, feature, default_lang)
+        if entry is not None:
+            yield entry
+
+
+def _entry(index: int, feature: object, default_lang: str = "fr") -> Entry | None:
+    if not isinstance(feature, dict):
+        return None
+    properties = _mapping(feature.get("properties"))
+    updated_at = as_rfc3339(properties.get("updated_at") or properties.get("updated"))
+    build = partial(_object, index, feature, default_lang)
+    return Entry(_external_id(feature, properties), f"features[{index}]", updated_at, feature, build)
+
+
+STREAMING = Streaming(arrays=("features",), entry=_entry)
 
 
 def read_geojson(data: bytes, *, default_lang: str = "fr") -> Iterator[SourceObject]:

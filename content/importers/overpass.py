@@ -15,10 +15,11 @@ import msgspec
 
 from content.importers.errors import NotAFeed
 from content.importers.model import Entry, Picture, SourceObject
+from content.importers.streaming import Streaming
 from content.importers.text import clean_text, lang_texts
 from content.importers.values import as_float, as_rfc3339, first_text, wheelchair
 
-__all__ = ["CATEGORIES", "overpass_entries", "read_overpass"]
+__all__ = ["CATEGORIES", "STREAMING", "overpass_entries", "read_overpass"]
 
 _KIND_KEYS = (
     "information",
@@ -156,10 +157,20 @@ def overpass_entries(data: bytes) -> Iterator[Entry]:
     if not isinstance(document, dict) or not isinstance(document.get("elements"), list):
         raise NotAFeed("not an Overpass JSON answer (no 'elements' list)")
     for index, element in enumerate(document["elements"]):
-        if isinstance(element, dict) and element.get("tags"):
-            updated_at = as_rfc3339(element.get("timestamp"))
-            where = f"elements[{index}]"
-            yield Entry(_external_id(element), where, updated_at, element, partial(_object, index, element))
+        entry = _entry(index, element)
+        if entry is not None:
+            yield entry
+
+
+def _entry(index: int, element: object) -> Entry | None:
+    if not (isinstance(element, dict) and element.get("tags")):
+        return None
+    updated_at = as_rfc3339(element.get("timestamp"))
+    where = f"elements[{index}]"
+    return Entry(_external_id(element), where, updated_at, element, partial(_object, index, element))
+
+
+STREAMING = Streaming(arrays=("elements",), entry=_entry)
 
 
 def read_overpass(data: bytes) -> Iterator[SourceObject]:

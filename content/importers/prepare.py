@@ -16,7 +16,7 @@ from content.importers.periods import checked_opening_hours
 from content.places.geo import BBox
 from content.places.geojson import Point
 from content.pois.model import Accessibility, Contact, PoiInput
-from content.pois.validate import MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, check_poi
+from content.pois.validate import MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, PoiValues, check_poi
 from content.text.languages import check_language
 
 __all__ = ["Prepared", "Skip", "prepare", "source_digest"]
@@ -36,12 +36,14 @@ class Skip(Exception):
 
 @dataclass(frozen=True)
 class Prepared:
-    """``fields`` are the checked values (editor shapes) without ``images``: pictures come later."""
+    """``fields`` are the checked values (editor shapes) without ``images``: pictures come later;
+    ``values`` are the same, as :func:`check_poi` returned them (without images)."""
 
     source: SourceObject
     fields: dict[str, Any]
     digest: str
     hours_as_text: bool
+    values: PoiValues | None = None
 
 
 def source_digest(source: SourceObject) -> str:
@@ -140,4 +142,4 @@ def prepare(source: SourceObject, table: CategoryMap, bbox: BBox | None) -> Prep
         raise Skip("invalid", exc.detail) from None
     fields = values.fields()
     del fields["images"], fields["audio"]
-    return Prepared(source, fields, source_digest(source), hours_as_text=bool(opening_text))
+    return Prepared(source, fields, source_digest(source), hours_as_text=bool(opening_text), values=values)

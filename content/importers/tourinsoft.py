@@ -19,10 +19,11 @@ import msgspec
 from content.importers.errors import NotAFeed
 from content.importers.model import Entry, Picture, SourceObject
 from content.importers.periods import Period, describe, to_opening_hours
+from content.importers.streaming import Streaming
 from content.importers.text import clean_text, lang_texts, place_name
 from content.importers.values import as_float, as_rfc3339, first_text
 
-__all__ = ["CATEGORIES", "read_tourinsoft", "tourinsoft_entries"]
+__all__ = ["CATEGORIES", "STREAMING", "read_tourinsoft", "tourinsoft_entries"]
 
 # Kinds are tried in this order: Classification ("Châteaux"), ObjectTypeName ("Patrimoine culturel"),
 # then the three-letter type code that starts every SyndicObjectID ("PCU").
@@ -287,10 +288,20 @@ def tourinsoft_entries(data: bytes) -> Iterator[Entry]:
     if not isinstance(rows, list):
         raise NotAFeed("not a Tourinsoft syndication (no 'value' or 'd.results' list)")
     for index, row in enumerate(rows):
-        if isinstance(row, dict):
-            external_id = first_text(row.get("SyndicObjectID")) or ""
-            updated_at = as_rfc3339(row.get("Updated"))
-            yield Entry(external_id, f"value[{index}]", updated_at, row, partial(_object, index, row))
+        entry = _entry(index, row)
+        if entry is not None:
+            yield entry
+
+
+def _entry(index: int, row: object) -> Entry | None:
+    if not isinstance(row, dict):
+        return None
+    external_id = first_text(row.get("SyndicObjectID")) or ""
+    updated_at = as_rfc3339(row.get("Updated"))
+    return Entry(external_id, f"value[{index}]", updated_at, row, partial(_object, index, row))
+
+
+STREAMING = Streaming(arrays=("value", "d.results", ""), entry=_entry)
 
 
 def read_tourinsoft(data: bytes) -> Iterator[SourceObject]:

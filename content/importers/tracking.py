@@ -17,7 +17,7 @@ __all__ = [
     "TrackedState",
     "forget_skips",
     "insert_tracked",
-    "provider_pois",
+    "provider_pois_after",
     "remember_skips",
     "set_unpublished_missing",
     "skip_states",
@@ -96,14 +96,15 @@ async def tracked_states(
     return {row[0]: TrackedState(row[1], row[2], row[3], bool(row[4])) for row in rows}
 
 
-async def provider_pois(
-    conn: aiosqlite.Connection, provider: str
+async def provider_pois_after(
+    conn: aiosqlite.Connection, provider: str, after: str, limit: int
 ) -> list[tuple[str, str, str, float, float]]:
-    """``(poi_id, external_id, status, lat, lon)`` of every POI imported from ``provider``."""
+    """``(poi_id, external_id, status, lat, lon)`` of the POIs imported from ``provider`` whose id
+    sorts after ``after``, ``limit`` of them in id order (``""``: from the first)."""
     rows = await conn.execute_fetchall(
         "SELECT s.poi_id, s.external_id, p.status, p.lat, p.lon FROM import_sources s"
-        " JOIN pois p ON p.id = s.poi_id WHERE s.provider = ? ORDER BY s.poi_id",
-        (provider,),
+        " JOIN pois p ON p.id = s.poi_id WHERE s.provider = ? AND s.poi_id > ? ORDER BY s.poi_id LIMIT ?",
+        (provider, after, limit),
     )
     return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
 

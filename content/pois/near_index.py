@@ -17,6 +17,7 @@ new index is built in a worker thread. An edit committed by any process is thus 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import math
 import sqlite3
@@ -48,6 +49,7 @@ _POINTS_PER_CELL = 6
 # The first disc should hold the page this many times over (Poisson: it falls short about once in 500).
 _ROOM = 1.5
 _MAX_CHOICES = 16
+_FREEZE_FROM = 50_000
 _RAD = math.pi / 180
 # As content.pois.queries: the first try covers half the radius (a quarter of the area).
 _FIRST_RADIUS_SHARE = 0.5
@@ -329,3 +331,7 @@ class NearIndex:
             return
         if self._snapshot is None or snapshot.generation >= self._snapshot.generation:
             self._snapshot = snapshot
+            if snapshot.count >= _FREEZE_FROM:
+                # Hundreds of thousands of long-lived objects (the index, rendered features): out of
+                # the cyclic collector's full passes, whose pauses would show in the latency's tail.
+                gc.freeze()

@@ -74,7 +74,7 @@ RECORD_JSON = (
 )
 
 
-class PageEntry(msgspec.Struct, array_like=True, frozen=True):
+class PageEntry(msgspec.Struct, array_like=True, frozen=True, gc=False):
     """A list page element as SQLite builds it (:data:`PAGE_ENTRY_JSON`).
 
     ``record`` stays JSON until someone needs it: a reader that already holds this version of the POI
@@ -82,7 +82,8 @@ class PageEntry(msgspec.Struct, array_like=True, frozen=True):
     shows media). ``sort_text`` is the sort value with every digit (SQLite's JSON keeps only
     15 significant digits, and cursors compare sort values exactly); ``tie`` breaks ties (an id or a row
     number). ``id``, ``revision``, ``created_at`` and ``updated_at`` name this version of the record;
-    ``has_media`` is 1 when it points at images or narration.
+    ``has_media`` is 1 when it points at images or narration. Not tracked by the garbage collector
+    (it holds no container): the near-me index keeps one per published POI.
     """
 
     record: msgspec.Raw

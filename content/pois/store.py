@@ -24,7 +24,7 @@ from content.pois.queries import get_poi
 from content.pois.rows import INSERT_POI, insert_params, poi_params
 from content.pois.validate import PoiValues, check_poi, check_poi_references, poi_media_uses
 
-__all__ = ["create_poi", "insert_pois", "set_poi_status", "update_poi"]
+__all__ = ["create_poi", "insert_checked_pois", "insert_pois", "set_poi_status", "update_poi"]
 
 _UPDATE_POI = """
 UPDATE pois SET category = :category, name = :name, description = :description, lat = :lat, lon = :lon,
@@ -153,49 +153,93 @@ async def insert_pois(
     await check_office(conn, office_id)
     uses = [use for index, v in enumerate(all_values) for use in poi_media_uses(v, prefix=f"[{index}]")]
     await check_media(conn, uses)
-    ids = await _assign_ids(conn, pois, all_values)
+    ids = await _assign_ids(conn, [poi.id for poi in pois], all_values)
     # A large page cache for the batch: each row also updates three indexes, two R*Trees and the
     # text index, and their pages would otherwise be evicted and re-read over and over.
     cache_rows = list(await conn.execute_fetchall("PRAGMA cache_size"))
     await conn.execute("PRAGMA cache_size = -262144")
-    await conn.executemany(
-        INSERT_POI,
-        (
-            insert_params(
-                poi_id, values, office_id=office_id, status=status, user_id=user_id, updated_at=updated_at
-            )
-            for poi_id, values in zip(ids, all_values, strict=True)
-        ),
-    )
+    await _insert_values(conn, ids, all_values, office_id, status, user_id, updated_at)
     await conn.execute(f"PRAGMA cache_size = {int(cache_rows[0][0])}")
     return ids
 
 
-async def _assign_ids(
-    conn: aiosqlite.Connection, pois: Sequence[PoiInput], values: Sequence[PoiValues]
+async def insert_checked_pois(
+    conn: aiosqlite.Connection,
+    values: Sequence[PoiValues],
+    *,
+    office_id: str | None,
+    user_id: str | None,
+    updated_at: str,
+    status: Status = "published",
 ) -> list[str]:
-    taken = {row[0] for row in await conn.execute_fetchall("SELECT id FROM pois")}
+    """:func:`insert_pois` for values that :func:`check_poi` already returned, whose office was checked
+    and which point at no media (a bulk import's batch): ids are generated from the names."""
+    ids = await _assign_ids(conn, [None] * len(values), values)
+    await _insert_values(conn, ids, values, office_id, status, user_id, updated_at)
+    return ids
+
+
+async def _insert_values(
+    conn: aiosqlite.Connection,
+    ids: Sequence[str],
+    values: Sequence[PoiValues],
+    office_id: str | None,
+    status: Status,
+    user_id: str | None,
+    updated_at: str,
+) -> None:
+    await conn.executemany(
+        INSERT_POI,
+        (
+            insert_params(
+                poi_id, poi_values, office_id=office_id, status=status, user_id=user_id, updated_at=updated_at
+            )
+            for poi_id, poi_values in zip(ids, values, strict=True)
+        ),
+    )
+
+
+# The ids a batch could collide with: the given ones, and each name's slug with or without a ``-n``
+# suffix (a range on the id index: '.' is the character after '-'), never the whole table.
+_TAKEN_IDS = (
+    "SELECT id FROM pois WHERE id IN (SELECT value FROM json_each(:ids))"
+    " UNION ALL SELECT p.id FROM json_each(:bases) AS b JOIN pois AS p"
+    " ON p.id > b.value || '-' AND p.id < b.value || '.'"
+)
+_encode_ids = msgspec.json.Encoder().encode
+
+
+async def _assign_ids(
+    conn: aiosqlite.Connection, given_ids: Sequence[str | None], values: Sequence[PoiValues]
+) -> list[str]:
+    bases = [
+        slugify(_name_for_id(v)) for v, given_id in zip(values, given_ids, strict=True) if given_id is None
+    ]
+    wanted = [given_id for given_id in given_ids if given_id is not None] + [b for b in bases if b]
+    params = {"ids": _encode_ids(wanted).decode(), "bases": _encode_ids(sorted(set(bases) - {""})).decode()}
+    taken = {row[0] for row in await conn.execute_fetchall(_TAKEN_IDS, params)}
     errors = []
     given: set[str] = set()
-    for index, poi in enumerate(pois):
-        if poi.id is None:
+    for index, poi_id in enumerate(given_ids):
+        if poi_id is None:
             continue
-        if poi.id in taken:
-            errors.append(FieldError(f"[{index}].id", f"a POI with id {poi.id!r} already exists"))
-        elif poi.id in given:
-            errors.append(FieldError(f"[{index}].id", f"id {poi.id!r} appears twice in the import"))
-        given.add(poi.id)
+        if poi_id in taken:
+            errors.append(FieldError(f"[{index}].id", f"a POI with id {poi_id!r} already exists"))
+        elif poi_id in given:
+            errors.append(FieldError(f"[{index}].id", f"id {poi_id!r} appears twice in the import"))
+        given.add(poi_id)
         if len(errors) >= _MAX_REPORTED_ERRORS:
             break
     if errors:
         raise InvalidInput(errors)
     taken |= given
     ids = []
-    for poi, poi_values in zip(pois, values, strict=True):
-        if poi.id is not None:
-            ids.append(poi.id)
+    generated = iter(bases)
+    for poi_id in given_ids:
+        if poi_id is not None:
+            ids.append(poi_id)
             continue
-        new_id = unique_slug(slugify(_name_for_id(poi_values)), taken)
+        new_id = unique_slug(next(generated), taken)
         taken.add(new_id)
         ids.append(new_id)
     return ids

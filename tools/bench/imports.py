@@ -1,15 +1,27 @@
-"""Import speed: 10,000 Tourinsoft objects (no pictures) through ``odyssee import --from tourinsoft``.
+"""Import speed and memory: GeoJSON feeds of 100,000 and 1,000,000 POIs, and 10,000 Tourinsoft objects.
 
-Prints objects per second for a first import into an empty store (feed read and import, in process),
-the time of a re-run of the same feed (nothing to write) and of a run where 10 % of the objects changed,
-as ratios of the first run (aim: re-run ≤ 0.1), and the peak RSS of an ``odyssee import`` process for the
-whole feed against the same command importing a one-object feed (``wait4``).
+    python -m tools.bench.imports [--sizes 100000,1000000] [--tourinsoft 10000]
 
-Run: ``python -m tools.bench.imports [OBJECTS]``. The feed is generated here, seeded, in a temp dir.
+Bulk (issue 15, goal 3): for each size, a seeded GeoJSON FeatureCollection is written to a temp dir and
+imported by the real command, ``odyssee import --from geojson FILE --no-media``, in a subprocess on a
+fresh data dir: POIs/s (wall time of the process, interpreter start included) and its peak RSS
+(``VmHWM``). The same rows (POIs with their R*Tree and FTS5 rows by the schema's triggers, one history
+row and one source row each) inserted with plain ``sqlite3`` ``executemany``, 500 per transaction, into
+another fresh store give the baseline rate of that run; the import's rate is reported as a ratio of it.
+Then the same file is imported again (nothing changed: nothing written) and timed. Goals: ≥ 5,000 POIs/s,
+peak RSS at the largest size / at the smallest ≤ 1.1 (flat), re-run ≤ 0.1 of the first import.
+``make bench`` runs the default size, 100,000 (about 7 minutes at a load average of 11-13 on 2 cores, then
+the Tourinsoft part; each size costs about twice its import's own time); ``--sizes 100000,1000000`` is the
+full measure with the RSS ratio (over an hour under such load).
+
+Tourinsoft (issue 13): objects per second for a first import of 10,000 objects into an empty store (in
+process), a re-run of the same feed and a run where 10 % changed, as ratios of the first run (aim: re-run
+≤ 0.1), and the peak RSS of the command for the whole feed against a one-object feed.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -18,14 +30,18 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from content.core.db import Database
+from content.core.db import Database, prepare_file
+from content.core.model import POI_CATEGORIES
 from content.importers import ImportOptions, ImportReport, load_objects, reader_for, run_import
+from content.importers.plain import PlainRow, plain_insert
+from tools.bench._report import record
 
-__all__ = ["main", "tourinsoft_feed"]
+__all__ = ["geojson_feed", "main", "tourinsoft_feed"]
 
 ROOT = Path(__file__).resolve().parents[2]
 _TYPES = [
@@ -120,9 +136,202 @@ async def _timed(feed: Path, db_path: Path) -> tuple[float, ImportReport]:
     return time.perf_counter() - started, report
 
 
+_WORDS = [
+    "Lavoir",
+    "Calvaire",
+    "Moulin",
+    "Église",
+    "Manoir",
+    "Fontaine",
+    "Chapelle",
+    "Ferme",
+    "Château",
+    "Pont",
+]
+_PLACES = [
+    "Bellême",
+    "Mortagne",
+    "Nogent",
+    "Rémalard",
+    "Longny",
+    "Senonches",
+    "Thiron",
+    "Authon",
+    "Tourouvre",
+]
+_AREA = (-0.9, 48.1, 1.9, 48.95)  # min_lon, min_lat, max_lon, max_lat: Orne and Eure-et-Loir, roughly
+
+
+def _feature(rng: random.Random, n: int) -> dict[str, Any]:
+    word, place = rng.choice(_WORDS), rng.choice(_PLACES)
+    min_lon, min_lat, max_lon, max_lat = _AREA
+    lon, lat = round(rng.uniform(min_lon, max_lon), 6), round(rng.uniform(min_lat, max_lat), 6)
+    return {
+        "type": "Feature",
+        "id": f"poi-{n}",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": {
+            "category": rng.choice(POI_CATEGORIES),
+            "name": {"fr": f"{word} de {place} {n}", "en": f"{word} in {place} {n}"},
+            "description": {"fr": f"Un {word.lower()} du Perche, près de {place}."},
+            "commune": place,
+            "opening_hours": "Mo-Su 09:00-18:00" if n % 3 == 0 else None,
+            "contact": {"phone": "+33 2 33 00 00 00"} if n % 5 == 0 else {},
+            "accessibility": {"wheelchair": "yes"} if n % 2 == 0 else {},
+        },
+    }
+
+
+def geojson_feed(path: Path, pois: int, *, seed: int = 7) -> Path:
+    """A FeatureCollection of ``pois`` POIs, written feature by feature (the bench holds none of it)."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{"type": "FeatureCollection", "features": [\n')
+        for n in range(pois):
+            out.write((",\n" if n else "") + json.dumps(_feature(rng, n), ensure_ascii=False))
+        out.write("\n]}\n")
+    return path
+
+
+def _plain_rows(rng: random.Random, start: int, stop: int, at: str) -> list[PlainRow]:
+    rows = []
+    for n in range(start, stop):
+        feature = _feature(rng, n)
+        properties = feature["properties"]
+        fields = {
+            "category": properties["category"],
+            "name": properties["name"],
+            "description": properties["description"],
+            "commune": properties["commune"],
+            "opening_hours": properties["opening_hours"],
+            "contact": properties["contact"],
+            "accessibility": properties["accessibility"],
+            "geometry": feature["geometry"],
+        }
+        lon, lat = feature["geometry"]["coordinates"]
+        poi = {
+            "id": f"{properties['name']['fr'].lower().replace(' ', '-')}-{n}",
+            "office_id": None,
+            "status": "published",
+            "category": properties["category"],
+            "name": json.dumps(properties["name"], ensure_ascii=False),
+            "description": json.dumps(properties["description"], ensure_ascii=False),
+            "lat": lat,
+            "lon": lon,
+            "address": None,
+            "commune": properties["commune"],
+            "opening_hours": properties["opening_hours"],
+            "contact": json.dumps(properties["contact"]),
+            "accessibility": json.dumps(properties["accessibility"]),
+            "images": "[]",
+            "audio": "{}",
+            "updated_at": at,
+            "updated_by": None,
+        }
+        rows.append((poi, json.dumps(fields, ensure_ascii=False), feature["id"]))
+    return rows
+
+
+def plain_insert_rate(pois: int, data: Path, *, seed: int = 7, batch: int = 500) -> float:
+    """Rows per second of a plain ``sqlite3`` insert of what an import of ``pois`` POIs writes, ``batch``
+    per transaction, into a fresh store (``content.importers.plain``); the rows are made as it goes."""
+    db_path = data / "odyssee.sqlite3"
+    prepare_file(db_path)
+    rng, at = random.Random(seed), "2026-11-28T00:00:00Z"
+    batches = (_plain_rows(rng, start, min(pois, start + batch), at) for start in range(0, pois, batch))
+    started = time.perf_counter()
+    plain_insert(db_path, batches, provider="geojson", at=at, digest=uuid.uuid4().hex)
+    return pois / (time.perf_counter() - started)
+
+
+def _run_cli(arguments: list[str]) -> tuple[float, int, dict[str, Any]]:
+    """Seconds, peak RSS (bytes, the child's own VmHWM) and JSON report of one ``odyssee`` command."""
+    command = [sys.executable, "-c", _MEASURED_CLI, *arguments, "--json"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "ODYSSEE_LOG_LEVEL": "warning"}
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, env=env, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"odyssee {' '.join(arguments)} failed ({done.returncode}): {done.stderr.decode()}")
+    return elapsed, int(done.stderr.split()[-1]) * 1024, json.loads(done.stdout)
+
+
+def bulk(sizes: list[int]) -> None:
+    """The GeoJSON figures for each size, then the RSS ratio of the largest to the smallest."""
+    mib = 1024 * 1024
+    peaks: dict[int, float] = {}
+    for pois in sizes:
+        with tempfile.TemporaryDirectory(prefix="odyssee-bench-bulk-") as work:
+            root = Path(work)
+            started = time.perf_counter()
+            feed = geojson_feed(root / "pois.geojson", pois)
+            written_s = time.perf_counter() - started
+            load_before = os.getloadavg()
+            arguments = [
+                "import",
+                "--from",
+                "geojson",
+                str(feed),
+                "--no-media",
+                "--data-dir",
+                str(root / "data"),
+            ]
+            first_s, first_rss, first = _run_cli(arguments)
+            again_s, again_rss, again = _run_cli(arguments)
+            (root / "plain").mkdir()
+            baseline = plain_insert_rate(pois, root / "plain")
+            load_after = os.getloadavg()
+            feed_mib = feed.stat().st_size / mib
+        if (first["created"], again["unchanged"], again["created"] + again["updated"]) != (pois, pois, 0):
+            raise SystemExit(f"unexpected reports: first {first}, re-run {again}")
+        rate = pois / first_s
+        peaks[pois] = first_rss / mib
+        print(
+            f"GeoJSON {pois:,} POIs ({feed_mib:.0f} MiB, written in {written_s:.0f} s); load average before"
+            f" {load_before[0]:.2f}, after {load_after[0]:.2f}"
+        )
+        print(
+            f"  odyssee import: {first_s:.1f} s, {rate:,.0f} POIs/s, peak RSS {first_rss / mib:.0f} MiB;"
+            f" plain sqlite3 insert of the same rows: {baseline:,.0f} rows/s;"
+            f" import / plain = {rate / baseline:.2f}"
+        )
+        print(
+            f"  re-run of the same file (nothing written): {again_s:.1f} s,"
+            f" peak RSS {again_rss / mib:.0f} MiB; re-run / first = {again_s / first_s:.3f}"
+        )
+        record("imports", f"GeoJSON import POIs/s ({pois:,})", rate, at_least=5000)
+        record("imports", f"GeoJSON import / plain sqlite3 insert rate ({pois:,})", rate / baseline)
+        record("imports", f"GeoJSON import peak RSS MiB ({pois:,})", first_rss / mib)
+        record("imports", f"GeoJSON re-run s ({pois:,})", again_s)
+        record("imports", f"GeoJSON re-run / first import ({pois:,})", again_s / first_s, at_most=0.1)
+    if len(peaks) > 1:
+        small, large = min(peaks), max(peaks)
+        ratio = peaks[large] / peaks[small]
+        print(f"peak RSS {large:,} / {small:,} POIs: {ratio:.2f} (flat: ~1.0)")
+        record("imports", f"GeoJSON import peak RSS {large:,} / {small:,}", ratio, at_most=1.1)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    objects = int(args[0]) if args else 10_000
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.bench.imports", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--sizes",
+        default="100000",
+        help="GeoJSON sizes, comma-separated (default 100000; add 1000000 for the RSS ratio: long)",
+    )
+    parser.add_argument("--tourinsoft", type=int, default=10_000, help="Tourinsoft objects (0: skip)")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    sizes = sorted({int(size) for size in args.sizes.split(",") if size.strip()})
+    print(f"load average at start: {os.getloadavg()}, {os.cpu_count()} cores")
+    if sizes:
+        bulk(sizes)
+    if args.tourinsoft:
+        tourinsoft(args.tourinsoft)
+    return 0
+
+
+def tourinsoft(objects: int) -> None:
     with tempfile.TemporaryDirectory(prefix="odyssee-bench-import-") as work:
         root = Path(work)
         feed = tourinsoft_feed(root / "feed.json", objects)
@@ -152,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         f"peak RSS of `odyssee import`: {first_rss / mib:.0f} MiB; importing a one-object feed:"
         f" {base_rss / mib:.0f} MiB; ratio {first_rss / base_rss:.2f}"
     )
-    return 0
+    record("imports", f"Tourinsoft re-run / first import ({objects:,})", again_s / first_s, at_most=0.1)
 
 
 if __name__ == "__main__":

@@ -176,13 +176,15 @@ def drive(url: str, *, duration_s: int, connections: int, script: Path | None = 
     return parse_wrk(result.stdout)
 
 
-def settle(url: str, script: Path, *, connections: int, max_runs: int = 20) -> None:
-    """Drive ``url`` with ``script`` until its median latency settles: each server process builds its
-    "near me" index in a thread and renders each POI once per language choice, on first use."""
-    previous = None
+def settle(url: str, script: Path, *, connections: int, positions: int, max_runs: int = 40) -> None:
+    """Drive ``url`` with ``script`` until every position was asked twice and the median latency
+    settles: each server process builds its "near me" index in a thread and renders each POI once per
+    language choice, on first use (a server that has run for a while has them)."""
+    previous, asked = None, 0.0
     for _ in range(max_runs):
         run = drive(url, duration_s=3, connections=connections, script=script)
-        if previous is not None and abs(run.p50_ms - previous) <= 0.1 * previous:
+        asked += run.requests_per_s * 3
+        if asked >= 2 * positions and previous is not None and abs(run.p50_ms - previous) <= 0.1 * previous:
             return
         previous = run.p50_ms
 
@@ -220,7 +222,9 @@ def main(argv: list[str] | None = None) -> int:
 
         script = work / "near.lua"
         script.write_text(near_script(AREA, args.positions))
-        runs = _serve_and_drive(cli, env, script, args.duration, args.connections, args.rounds)
+        runs = _serve_and_drive(
+            cli, env, script, args.duration, args.connections, args.rounds, args.positions
+        )
 
     print(
         f"concurrency {args.connections}, {args.rounds} interleaved rounds of {args.duration} s per endpoint;"
@@ -291,7 +295,13 @@ def _combined(runs: list[Run]) -> Run:
 
 
 def _serve_and_drive(
-    cli: list[str], env: dict[str, str], script: Path, duration_s: int, connections: int, rounds: int
+    cli: list[str],
+    env: dict[str, str],
+    script: Path,
+    duration_s: int,
+    connections: int,
+    rounds: int,
+    positions: int,
 ) -> dict[int, tuple[Run, Run]]:
     """One server with one worker and one with two, on the same database, both up at once; every round
     measures health and near-me on each, one after the other, so that the machine's load (shared with
@@ -307,7 +317,7 @@ def _serve_and_drive(
         _wait_caught_up(Path(env["ODYSSEE_DATA_DIR"]) / "odyssee.sqlite3")
         for _, base_url in servers.values():
             # Warm both paths (page cache, reader connections) before measuring.
-            settle(f"{base_url}/api/v1/pois", script, connections=connections)
+            settle(f"{base_url}/api/v1/pois", script, connections=connections, positions=positions)
             drive(f"{base_url}/api/v1/health", duration_s=1, connections=connections)
         measured: dict[int, tuple[list[Run], list[Run]]] = {workers: ([], []) for workers in servers}
         for _ in range(rounds):

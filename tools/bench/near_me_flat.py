@@ -75,7 +75,7 @@ def _wrk(url: str, script: Path, *, duration_s: int, connections: int) -> Run:
     return parse_wrk(result.stdout)
 
 
-def _measure(data_dir: Path, script: Path, duration_s: int) -> tuple[Run, Run]:
+def _measure(data_dir: Path, script: Path, duration_s: int, positions: int) -> tuple[Run, Run]:
     """(one connection, four connections) once the server's latency has settled."""
     env = {**os.environ, "ODYSSEE_LOG_LEVEL": "warning", "ODYSSEE_DATA_DIR": str(data_dir)}
     port = free_port()
@@ -84,7 +84,7 @@ def _measure(data_dir: Path, script: Path, duration_s: int) -> tuple[Run, Run]:
     url = f"http://127.0.0.1:{port}/api/v1/pois"
     try:
         wait_ready(f"http://127.0.0.1:{port}", timeout_s=120)
-        settle(url, script, connections=4)
+        settle(url, script, connections=4, positions=positions)
         one = _wrk(url, script, duration_s=duration_s, connections=1)
         four = _wrk(url, script, duration_s=duration_s, connections=4)
     finally:
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             asyncio.run(_fill(data_dir / "odyssee.sqlite3", count))
             print(f"{count:,} POIs written in {time.perf_counter() - started:.0f} s", flush=True)
-            results[count] = _measure(data_dir, script, args.duration)
+            results[count] = _measure(data_dir, script, args.duration, args.positions)
             for name, run in zip(("1 connection", "4 connections"), results[count], strict=True):
                 print(
                     f"{count:>9,} POIs, {name:13}: {run.requests_per_s:7,.0f} req/s"

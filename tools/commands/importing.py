@@ -24,10 +24,11 @@ from content.importers import (
     NotAFeed,
     PictureFetcher,
     area_bbox,
-    load_objects,
+    open_feed,
     parse_mapping,
     reader_for,
     run_import,
+    tune_for_bulk,
 )
 from content.places.geo import BBox
 from content.places.place import Box
@@ -101,8 +102,8 @@ async def _import(settings: Settings, args: argparse.Namespace) -> ImportReport:
     if not 1 <= args.batch_size <= 10_000:
         raise InvalidInput.field("batch-size", "must be between 1 and 10000")
     bbox = _bbox(args.bbox) if args.bbox else None
-    objects = await load_objects(reader, args.source)
-    async with Database(settings.db_path, readers=1) as db:
+    async with open_feed(reader, args.source) as objects, Database(settings.db_path, readers=1) as db:
+        await tune_for_bulk(db)
         if args.area:
             async with db.read() as conn:
                 bbox = await area_bbox(conn, args.area)
