@@ -39,7 +39,18 @@ class JSONFormatter(logging.Formatter):
 
 
 class _OursHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Marks the handler this module installed, so that configuring twice replaces it."""
+    """Marks the handler this module installed, so that configuring twice replaces it. Without an
+    explicit stream it writes to whatever ``sys.stderr`` is when a record comes (a test runner swaps and
+    closes stderr between tests; a handler holding the old one would fail on a closed file)."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        super().__init__(stream)
+        self._follows_stderr = stream is None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._follows_stderr:
+            self.stream = sys.stderr
+        super().emit(record)
 
 
 def configure_logging(level: str = "info", fmt: str = "auto", stream: TextIO | None = None) -> None:
@@ -49,9 +60,8 @@ def configure_logging(level: str = "info", fmt: str = "auto", stream: TextIO | N
         raise ValueError(f"log_level: {level!r} is not one of {', '.join(sorted(_LEVELS))}")
     if fmt not in {"auto", "json", "text"}:
         raise ValueError(f"log_format: {fmt!r} is not auto, json or text")
-    stream = stream or sys.stderr
     if fmt == "auto":
-        fmt = "text" if stream.isatty() else "json"
+        fmt = "text" if (stream or sys.stderr).isatty() else "json"
     handler = _OursHandler(stream)
     handler.setFormatter(JSONFormatter() if fmt == "json" else logging.Formatter(_TEXT))
     root = logging.getLogger()
