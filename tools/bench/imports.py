@@ -40,6 +40,7 @@ from content.core.model import POI_CATEGORIES
 from content.importers import ImportOptions, ImportReport, load_objects, reader_for, run_import
 from content.importers.plain import PlainRow, plain_insert
 from tools.bench._report import record
+from tools.bench.near_me import PLACES, WORDS
 
 __all__ = ["geojson_feed", "main", "tourinsoft_feed"]
 
@@ -136,34 +137,11 @@ async def _timed(feed: Path, db_path: Path) -> tuple[float, ImportReport]:
     return time.perf_counter() - started, report
 
 
-_WORDS = [
-    "Lavoir",
-    "Calvaire",
-    "Moulin",
-    "Église",
-    "Manoir",
-    "Fontaine",
-    "Chapelle",
-    "Ferme",
-    "Château",
-    "Pont",
-]
-_PLACES = [
-    "Bellême",
-    "Mortagne",
-    "Nogent",
-    "Rémalard",
-    "Longny",
-    "Senonches",
-    "Thiron",
-    "Authon",
-    "Tourouvre",
-]
 _AREA = (-0.9, 48.1, 1.9, 48.95)  # min_lon, min_lat, max_lon, max_lat: Orne and Eure-et-Loir, roughly
 
 
 def _feature(rng: random.Random, n: int) -> dict[str, Any]:
-    word, place = rng.choice(_WORDS), rng.choice(_PLACES)
+    word, place = rng.choice(WORDS), rng.choice(PLACES)
     min_lon, min_lat, max_lon, max_lat = _AREA
     lon, lat = round(rng.uniform(min_lon, max_lon), 6), round(rng.uniform(min_lat, max_lat), 6)
     return {
