@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 import time
 from pathlib import Path
 
+import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
@@ -15,6 +17,15 @@ from content.media import ingest
 from content.operations.sweep import sweep_leftovers
 from service.app import create_app
 from tools.cli import main as cli_main
+
+
+@pytest.fixture(autouse=True)
+def _private_tempdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sweep also clears ``odyssee-media-*`` in the system temp dir: give each test its own, so that
+    another program's stale leftovers there never decide what these tests see."""
+    private = tmp_path / "system-tmp"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
 
 
 def _mode(path: Path) -> int:
