@@ -198,11 +198,11 @@ def _legacy(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     started = time.perf_counter()
     try:
-        ids = asyncio.run(import_file(settings, path, office_id=args.office, status=args.status))
+        imported = asyncio.run(import_file(settings, path, office_id=args.office, status=args.status))
     except InvalidInput as exc:
         for error in exc.errors:
             print(f"odyssee import: {in_file_words(path, error.field, error.message)}", file=sys.stderr)
         print("odyssee import: nothing was imported", file=sys.stderr)
         return 1
-    print(f"imported {len(ids)} POIs in {time.perf_counter() - started:.1f} s")
+    print(f"imported {imported} POIs in {time.perf_counter() - started:.1f} s")
     return 0
