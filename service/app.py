@@ -127,7 +127,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         )
         app.state.rebuilder = rebuilder
         unsubscribe = events.subscribe(rebuilder.notify)
-        unsubscribe_metrics = events.subscribe(metrics.content_changed)
         rebuilder.start()
         analytics.start()
         near_index(app.state).warm()  # built in a thread; "near me" uses SQLite until it is ready
@@ -136,7 +135,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         finally:
             close_near_index(app.state)
             await analytics.stop()
-            unsubscribe_metrics()
             unsubscribe()
             await rebuilder.stop()
             await blobs.close()

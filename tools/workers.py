@@ -5,7 +5,8 @@ uvicorn's supervisor binds the socket, starts the workers (each imports the app 
 database in WAL mode (SQLite serialises the writers); among them, the pack rebuilder runs in one only,
 the holder of a lease in the database (``packs.rebuild``), which another worker takes over within seconds
 if its holder dies. Before starting them, the supervisor applies pending migrations and makes the signing
-key once, so that the workers do not race for them.
+key once, so that the workers do not race for them, and gives them a directory where they keep their
+Prometheus values, so that ``/metrics`` sums every worker's (``service.metrics``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from uvicorn.supervisors.multiprocess import Multiprocess
 from content.core.db import prepare_file
 from content.core.settings import Settings, load_settings
 from packs.signing import KeyRing
+from service.metrics import multiprocess_dir
 from tools.logs import configure_logging
 from tools.serving import GuardedH11Protocol, GuardedHttpToolsProtocol
 
@@ -132,10 +134,11 @@ def serve_workers(settings: Settings, workers: int, **options: Any) -> None:
     config = _TcpConfig(f"{__name__}:create_worker_app", factory=True, workers=workers, **options)
     sock = config.bind_socket()
     try:
-        if "target" in inspect.signature(Multiprocess).parameters:  # older uvicorn
-            Multiprocess(config, target=uvicorn.Server(config).run, sockets=[sock]).run()  # type: ignore[call-arg,unused-ignore]
-        else:
-            Multiprocess(config, sockets=[sock]).run()
+        with multiprocess_dir():
+            if "target" in inspect.signature(Multiprocess).parameters:  # older uvicorn
+                Multiprocess(config, target=uvicorn.Server(config).run, sockets=[sock]).run()  # type: ignore[call-arg,unused-ignore]
+            else:
+                Multiprocess(config, sockets=[sock]).run()
     except KeyboardInterrupt:
         pass
     finally:
