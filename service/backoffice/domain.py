@@ -67,11 +67,11 @@ from content.editing.aggregates import (
     set_stops,
 )
 from content.editing.history import HistoryEntry
+from content.editing.producers import editor_offer, editor_offers, editor_producer, editor_producers
 from content.importers.conflicts import PoiConflicts, list_conflicts, resolve_conflict
 from content.media import ingest
 from content.pois.model import PoiPatch, PoiRecord
 from content.pois.queries import get_poi
-from content.producers.editor import editor_offer, editor_offers, editor_producer, editor_producers
 from content.producers.model import OfferPatch, ProducerPatch
 from content.producers.queries import expiring_offers
 from content.producers.rows import OfferRecord, ProducerRecord
