@@ -32,6 +32,12 @@
     [lat, lon].forEach(function (input) { input.addEventListener("change", function () {
       var p = [num(lat.value), num(lon.value)]; if (!isNaN(p[0]) && !isNaN(p[1])) { marker.setLatLng(p); map.panTo(p); }
     }); });
+    if (box.getAttribute("data-pick") === "true") {
+      // A new point: a click places the marker (and fills the fields), as dragging it does.
+      map.on("click", function (e) {
+        marker.setLatLng(e.latlng); lat.value = e.latlng.lat.toFixed(6); lon.value = e.latlng.lng.toFixed(6);
+      });
+    }
     fit([here]);
   } else if (kind === "points") {
     var points = JSON.parse(box.getAttribute("data-points") || "[]"), all = [];
