@@ -76,7 +76,7 @@ from content.pois.queries import get_poi
 from content.producers.model import OfferPatch, ProducerPatch
 from content.producers.queries import expiring_offers
 from content.producers.rows import OfferRecord, ProducerRecord
-from content.routes.model import RoutePatch, RouteSummaryRecord, StopInput
+from content.routes.model import RouteInput, RoutePatch, RouteRecord, RouteSummaryRecord, StopInput
 from content.worklist import TodoList
 from packs.pack_id import PackId
 from packs.store import get_pack, stale_pack_ids
@@ -102,6 +102,7 @@ __all__ = [
     "change_account",
     "change_password",
     "create_poi",
+    "create_route",
     "find_pois",
     "history",
     "hours_preview",
@@ -291,6 +292,20 @@ async def create_poi(
     owned by the staff member's office (admins name one)."""
     body = msgspec.convert(fields, PoiInput)
     return await editing.create(_session(events, db, principal, now), POIS, body, office_id=office_id)
+
+
+async def create_route(
+    events: EventHub,
+    db: Database,
+    principal: Principal,
+    fields: dict[str, Any],
+    *,
+    office_id: str | None,
+    now: datetime,
+) -> RouteRecord:
+    """A new draft route (no stops yet) from the form's fields, like :func:`create_poi`."""
+    body = msgspec.convert(fields, RouteInput)
+    return await editing.create(_session(events, db, principal, now), ROUTES, body, office_id=office_id)
 
 
 async def save_poi(

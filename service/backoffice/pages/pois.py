@@ -86,14 +86,14 @@ async def _new_page(
     return render(request, "poi_new.html", context, principal=user, status_code=status_code)
 
 
-def _new_poi_fields(values: dict[str, str]) -> dict[str, Any]:
+def _new_poi_fields(values: dict[str, str], _: Any) -> dict[str, Any]:
     """The JSON API's create body from the form; a coordinate that is not a number is named."""
     coordinates = []
     for name in ("lon", "lat"):
         try:
             coordinates.append(float(values[name].replace(",", ".")))
         except ValueError:
-            raise InvalidInput.field(name, "must be a number (click the map to place the point)") from None
+            raise InvalidInput.field(name, _("Click the map to place the point, or type a number.")) from None
     fields: dict[str, Any] = {
         "name": {lang: values[f"name.{lang}"] for lang in ("fr", "en") if values[f"name.{lang}"]},
         "category": values["category"],
@@ -120,7 +120,7 @@ async def poi_create(
             events,
             db,
             user,
-            _new_poi_fields(values),
+            _new_poi_fields(values, gettext_for(request)),
             office_id=values["office_id"] or None if user.role == "admin" else None,
             now=clock(),
         )

@@ -1,4 +1,5 @@
-"""Creating a POI in the back-office: staff place it on the map and get a draft of their office; a mistake
+"""Creating POIs and routes in the back-office: staff place a point or draw a line on the map and get a
+draft of their office; a mistake
 is named beside the form with what was typed kept; producers cannot reach the page."""
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def test_staff_create_a_draft_poi_placed_on_the_map(signed_in: Any, site: Site) 
     page.get_by_label("Longitude").fill("0.56")
     page.get_by_role("button", name="Créer le brouillon").click()
     errors = page.locator("#errors")
-    expect(errors).to_contain_text("lat")
+    expect(errors).to_contain_text("Cliquez sur la carte pour placer le point")
     assert page.get_by_label("Nom (fr)").input_value() == "Fontaine Saint-Ortaire"  # kept as typed
     check_axe(page)
     shoot(page, "poi-new-error")
@@ -62,3 +63,37 @@ def test_a_producer_cannot_create_pois(signed_in: Any, site: Site) -> None:
     answer = page.goto("/backoffice/pois/new")
     assert answer is not None
     assert answer.status == 403
+
+
+def test_staff_draw_a_new_route_then_add_its_stops_on_the_edit_page(signed_in: Any, site: Site) -> None:
+    page = signed_in(site.seeded.staff)
+    page.goto("/backoffice/routes")
+    page.get_by_role("link", name="Nouveau parcours").click()
+    page.wait_for_url("**/backoffice/routes/new")
+    check_axe(page)
+    page.get_by_label("Titre (fr)").fill("Sur les pas des moines")
+    page.get_by_label("Durée (minutes)").fill("75")
+    undo = page.get_by_role("button", name="Retirer le dernier point")
+    expect(undo).to_be_hidden()
+    one_point_only = page.locator("#map")
+    one_point_only.click(position={"x": 60, "y": 60})
+    expect(undo).to_be_visible()
+    page.get_by_role("button", name="Créer le brouillon").click()
+    expect(page.locator("#errors")).to_contain_text("Tracez au moins deux points sur la carte.")
+    assert page.get_by_label("Titre (fr)").input_value() == "Sur les pas des moines"
+    shoot(page, "route-new-error")
+
+    drawn = page.locator("#map")
+    for x, y in ((60, 60), (160, 110), (260, 90)):
+        drawn.click(position={"x": x, "y": y})
+    page.get_by_role("button", name="Retirer le dernier point").click()
+    page.get_by_text("Coordonnées du tracé").click()
+    line = page.get_by_label("Tracé en paires [longitude, latitude]")
+    expect(line).to_have_value(re.compile(r"^\[\[.+\],\[.+\],\[.+\]\]$"))  # the failed try's point, then two
+    shoot(page, "route-new")
+    page.get_by_role("button", name="Créer le brouillon").click()
+    page.wait_for_url(re.compile(r".*/backoffice/routes/sur-les-pas-des-moines\?done=created$"))
+    expect(page.get_by_role("status").first).to_contain_text("Brouillon créé")
+    check_axe(page)
+    with site.api() as api:
+        assert api.get("/api/v1/routes/sur-les-pas-des-moines").status_code == 404  # a draft
