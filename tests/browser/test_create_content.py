@@ -1,6 +1,6 @@
 """Creating POIs and routes in the back-office: staff place a point or draw a line on the map and get a
-draft of their office; a mistake
-is named beside the form with what was typed kept; producers cannot reach the page."""
+draft of their office; a mistake is named beside the form with what was typed kept; producers cannot
+reach the page."""
 
 from __future__ import annotations
 
