@@ -58,6 +58,7 @@ from service.problems import exception_handlers
 from service.producers import ProducerController
 from service.proxies import TrustedProxies, parse_trusted_proxies
 from service.public import close_near_index, near_index
+from service.removals import RemovalController
 from service.routes import RouteController
 from service.tiles import tile, tilejson
 
@@ -73,6 +74,7 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
         ImportConflictsController,
         PoiController,
         ProducerController,
+        RemovalController,
         *auth_handlers,
         OfficesController,
         UsersController,

@@ -32,8 +32,7 @@ from content.core.events import EventHub, PendingChange
 from content.core.paging import EVERY_STATUS
 from content.core.settings import Settings
 from content.editing import UNCHECKED, EditSession
-from content.editing.producers import OFFERS, PRODUCERS, SeededOffer
-from content.producers.editor import NewProducer
+from content.editing.producers import OFFERS, PRODUCERS, NewProducer, SeededOffer
 from content.producers.model import OfferInput, OfferPatch, ProducerInput, ProducerPatch
 from content.producers.queries import get_offer, get_producer
 from content.producers.validate import OFFER_MAX_VALIDITY_DAYS

@@ -29,7 +29,9 @@ from content.accounts import (
     logout,
     user_etag,
 )
+from content.accounts.login import SignedIn
 from content.accounts.permissions import (
+    can_create,
     can_edit,
     can_manage_users,
     can_upload_media,
@@ -51,6 +53,7 @@ from content.core.model import MediaRef, Status
 from content.core.paging import EVERY_STATUS, MAX_LIMIT, Page, PageRequest, keyset, over_fetch
 from content.core.settings import Settings
 from content.editing import UNCHECKED, EditSession, etag_for
+from content.editing.accounts import change_own_password
 from content.editing.aggregates import (
     OFFERS,
     OFFICES,
@@ -65,15 +68,15 @@ from content.editing.aggregates import (
     set_stops,
 )
 from content.editing.history import HistoryEntry
+from content.editing.producers import editor_offer, editor_offers, editor_producer, editor_producers
 from content.importers.conflicts import PoiConflicts, list_conflicts, resolve_conflict
 from content.media import ingest
-from content.pois.model import PoiPatch, PoiRecord
+from content.pois.model import PoiInput, PoiPatch, PoiRecord
 from content.pois.queries import get_poi
-from content.producers.editor import editor_offer, editor_offers, editor_producer, editor_producers
 from content.producers.model import OfferPatch, ProducerPatch
 from content.producers.queries import expiring_offers
 from content.producers.rows import OfferRecord, ProducerRecord
-from content.routes.model import RoutePatch, RouteSummaryRecord, StopInput
+from content.routes.model import RouteInput, RoutePatch, RouteRecord, RouteSummaryRecord, StopInput
 from content.worklist import TodoList
 from packs.pack_id import PackId
 from packs.store import get_pack, stale_pack_ids
@@ -92,10 +95,14 @@ __all__ = [
     "Worklist",
     "add_office",
     "add_user",
+    "can_create",
     "can_edit",
     "can_manage_users",
     "can_upload_media",
     "change_account",
+    "change_password",
+    "create_poi",
+    "create_route",
     "find_pois",
     "history",
     "hours_preview",
@@ -146,6 +153,26 @@ def _session(
 ) -> EditSession:
     """The editing workflow's session for this request (``content.editing``); reads need no events."""
     return EditSession(db=db, events=events or EventHub(), principal=principal, now=now or utc_now())
+
+
+async def change_password(
+    db: Database,
+    principal: Principal,
+    *,
+    current_password: str,
+    new_password: str,
+    address: str,
+    now: datetime,
+    ttl_s: int,
+) -> SignedIn:
+    """The signed-in account's own password (``content.editing.accounts.change_own_password``)."""
+    return await change_own_password(
+        _session(None, db, principal, now),
+        current_password=current_password,
+        new_password=new_password,
+        address=address,
+        ttl_s=ttl_s,
+    )
 
 
 async def poi_for_editor(db: Database, principal: Principal, poi_id: str) -> PoiRecord:
@@ -250,6 +277,35 @@ def patch_poi(fields: dict[str, Any]) -> PoiPatch:
 
 def patch_route(fields: dict[str, Any]) -> RoutePatch:
     return msgspec.convert(fields, RoutePatch)
+
+
+async def create_poi(
+    events: EventHub,
+    db: Database,
+    principal: Principal,
+    fields: dict[str, Any],
+    *,
+    office_id: str | None,
+    now: datetime,
+) -> PoiRecord:
+    """A new draft POI from the form's fields (the JSON API's create body, hence the same checks),
+    owned by the staff member's office (admins name one)."""
+    body = msgspec.convert(fields, PoiInput)
+    return await editing.create(_session(events, db, principal, now), POIS, body, office_id=office_id)
+
+
+async def create_route(
+    events: EventHub,
+    db: Database,
+    principal: Principal,
+    fields: dict[str, Any],
+    *,
+    office_id: str | None,
+    now: datetime,
+) -> RouteRecord:
+    """A new draft route (no stops yet) from the form's fields, like :func:`create_poi`."""
+    body = msgspec.convert(fields, RouteInput)
+    return await editing.create(_session(events, db, principal, now), ROUTES, body, office_id=office_id)
 
 
 async def save_poi(
