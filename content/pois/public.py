@@ -85,17 +85,20 @@ async def public_near_json(
     # Rendered features by row number, for this snapshot and language choice: versions are fixed
     # within a snapshot, so the row number alone names one.
     memo = snapshot.rendered(choice, default)
-    found: list[RenderedFeature | None] = []
+    # Features that show media are never kept in ``memo``: they come out None and are rendered below.
+    ties = [entry.tie for entry in page.items]  # row numbers
+    found: list[RenderedFeature | None] = list(map(memo.get, ties))  # type: ignore[arg-type]
+    features = list(filter(None, found))
     missing = []
-    for entry in page.items:
-        rendered = None
-        if not entry.has_media:
-            rendered = memo.get(entry.tie)  # type: ignore[arg-type]
-            if rendered is None and (rendered := cache.get(entry, choice, default)) is not None:
-                memo[entry.tie] = rendered  # type: ignore[index]
-        if rendered is None:
-            missing.append(entry)
-        found.append(rendered)
+    if len(features) < len(found):
+        for position, entry in enumerate(page.items):
+            if found[position] is None:
+                rendered = None
+                if not entry.has_media and (rendered := cache.get(entry, choice, default)) is not None:
+                    memo[entry.tie] = rendered  # type: ignore[index]
+                    found[position] = rendered
+                else:
+                    missing.append(entry)
     if missing:
         async with db.read() as conn:
             records = {record.id: record for record in await poi_records(conn, [e.id for e in missing])}
@@ -111,10 +114,9 @@ async def public_near_json(
                 if not entry.has_media:
                     memo[entry.tie] = rendered  # type: ignore[index]
                 found[position] = rendered
-    features = [rendered for rendered in found if rendered is not None]
-    served = localizer.served
-    for rendered in features:
-        served |= rendered.served
+    if len(features) < len(found):
+        features = [rendered for rendered in found if rendered is not None]
+    localizer.served.update(*{rendered.served for rendered in features})  # a few distinct sets
     assert page.distances_m is not None
     next_cursor = cursor_of(page.next_key) if page.next_key is not None else None
     return near_page_json(features, page.distances_m, next_cursor)
