@@ -122,7 +122,7 @@ class NearSnapshot:
         # distance_of_a, inlined: 0 <= a <= a_max <= 1 here, so its clamps change nothing.
         asin, sqrt = math.asin, math.sqrt
         return Keyset(
-            items=[entry for _, _, entry in page.items],
+            items=list(map(_third, page.items)),
             next_key=page.next_key,
             distances_m=[_TWO_R * asin(sqrt(a)) for a, _, _ in page.items],
         )
@@ -225,7 +225,7 @@ class NearSnapshot:
         return found[:wanted]
 
 
-_first, _second = itemgetter(0), itemgetter(1)
+_first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 def _plain_public_near(query: PoiQuery) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 
 import aiosqlite
 
@@ -62,6 +63,9 @@ async def public_pois_json(
     return page_json(features, cursor_of(page.next_key) if page.next_key is not None else None)
 
 
+_TIE = attrgetter("tie")  # a row number, for the entries of the near-me index
+
+
 async def public_near_json(
     db: Database,
     index: NearIndex,
@@ -86,8 +90,7 @@ async def public_near_json(
     # within a snapshot, so the row number alone names one.
     memo = snapshot.rendered(choice, default)
     # Features that show media are never kept in ``memo``: they come out None and are rendered below.
-    ties = [entry.tie for entry in page.items]  # row numbers
-    found: list[RenderedFeature | None] = list(map(memo.get, ties))  # type: ignore[arg-type]
+    found: list[RenderedFeature | None] = list(map(memo.get, map(_TIE, page.items)))
     features = list(filter(None, found))
     missing = []
     if len(features) < len(found):
