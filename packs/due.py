@@ -70,6 +70,13 @@ async def due_packs(conn: aiosqlite.Connection) -> Due | None:
     )
 
 
+async def oldest_mark(conn: aiosqlite.Connection) -> float | None:
+    """When the oldest mark still due was made (``time.time()``), or ``None``. Marks made at 0.0 (packs
+    found stale when a rebuilder took the lease, their change time unknown) are left out."""
+    rows = list(await conn.execute_fetchall("SELECT min(first_marked) FROM pack_due WHERE first_marked > 0"))
+    return None if not rows or rows[0][0] is None else float(rows[0][0])
+
+
 async def clear_due(conn: aiosqlite.Connection, pack_id: PackId, mark: int, *, since: float) -> bool:
     """Forget the marks of ``pack_id`` up to ``mark`` (it was rebuilt); False if it was marked again since,
     in which case it stays due (and stale), counted from ``since`` (when its build began)."""

@@ -58,6 +58,7 @@ from service.problems import exception_handlers
 from service.producers import ProducerController
 from service.proxies import TrustedProxies, parse_trusted_proxies
 from service.public import close_near_index, near_index
+from service.removals import RemovalController
 from service.routes import RouteController
 from service.tiles import tile, tilejson
 
@@ -73,6 +74,7 @@ def _route_handlers(settings: Settings) -> Sequence[ControllerRouterHandler]:
         ImportConflictsController,
         PoiController,
         ProducerController,
+        RemovalController,
         *auth_handlers,
         OfficesController,
         UsersController,
@@ -127,7 +129,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         )
         app.state.rebuilder = rebuilder
         unsubscribe = events.subscribe(rebuilder.notify)
-        unsubscribe_metrics = events.subscribe(metrics.content_changed)
         rebuilder.start()
         analytics.start()
         near_index(app.state).warm()  # built in a thread; "near me" uses SQLite until it is ready
@@ -136,7 +137,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         finally:
             close_near_index(app.state)
             await analytics.stop()
-            unsubscribe_metrics()
             unsubscribe()
             await rebuilder.stop()
             await blobs.close()

@@ -7,26 +7,42 @@ public address shows nothing. With a token set it answers only ``Authorization: 
 What is measured: requests and latency by method, route template and status; pack builds and their
 duration (by outcome); packs marked stale and the rebuild lag (seconds since the first change not yet
 rebuilt); sign-in failures and throttled attempts; blob store errors.
+
+With ``odyssee serve --workers N`` every worker is a process with its own instruments; the supervisor
+gives them a shared directory (``PROMETHEUS_MULTIPROC_DIR``, see :func:`multiprocess_dir`) where
+prometheus-client keeps each process's values, and a scrape, whichever worker answers it, sums them
+all. The two gauges come from the database (the packs still stale, the oldest mark not yet rebuilt),
+so every worker reads the same values.
 """
 
 from __future__ import annotations
 
 import hmac
+import os
+import shutil
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from litestar import Request, Response, get
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 
 from content.core.db import Database
 from content.core.errors import NotFound, Unauthenticated
-from content.core.events import ContentChanged
 from packs.builder import BuildResult, PackBuilder
+from packs.due import oldest_mark
 from packs.pack_id import PackId
 from packs.store import stale_pack_ids
 
-__all__ = ["MeteredPackBuilder", "Metrics", "metrics_endpoint"]
+__all__ = ["MULTIPROCESS_ENV", "MeteredPackBuilder", "Metrics", "metrics_endpoint", "multiprocess_dir"]
+
+MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+"""prometheus-client's own variable: set, each process keeps its values in files in that directory."""
 
 _BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
@@ -52,13 +68,16 @@ class Metrics:
             "odyssee_pack_build_duration_seconds", "Time to bring one pack up to date", registry=r,
             buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300),
         )  # fmt: skip
+        # Set from the database just before a scrape: across workers, the scraping one's value is the one.
         self.stale_packs = Gauge(
-            "odyssee_packs_stale", "Packs marked stale, waiting for a rebuild", registry=r
-        )
+            "odyssee_packs_stale", "Packs marked stale, waiting for a rebuild", registry=r,
+            multiprocess_mode="mostrecent",
+        )  # fmt: skip
         self.rebuild_lag = Gauge(
             "odyssee_pack_rebuild_lag_seconds",
             "Seconds since the first content change that no rebuild has caught up with yet",
             registry=r,
+            multiprocess_mode="mostrecent",
         )
         self.login_failures = Counter(
             "odyssee_login_failures", "Sign-ins refused for wrong credentials", registry=r
@@ -69,29 +88,45 @@ class Metrics:
         self.blob_errors = Counter(
             "odyssee_blob_store_errors", "Blob store operations that failed", ["kind"], registry=r
         )
-        self._pending_since: float | None = None
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()
         self.latency.labels(method, route).observe(seconds)
 
-    def content_changed(self, _: ContentChanged) -> None:
-        """EventHub listener: starts the rebuild-lag clock if it is not running."""
-        if self._pending_since is None:
-            self._pending_since = time.monotonic()
-
     async def refresh(self, db: Database) -> None:
-        """Read the gauges that come from the store, just before a scrape."""
+        """Read the gauges that come from the store, just before a scrape. The lag counts from the oldest
+        change the rebuilder has marked and not yet built (whichever worker took the edit)."""
         async with db.read() as conn:
             stale = len(await stale_pack_ids(conn))
+            since = await oldest_mark(conn) if stale else None
         self.stale_packs.set(stale)
-        if stale == 0:
-            self._pending_since = None
-        since = self._pending_since
-        self.rebuild_lag.set(0.0 if since is None else time.monotonic() - since)
+        self.rebuild_lag.set(0.0 if since is None else max(0.0, time.time() - since))
 
     def exposition(self) -> bytes:
-        return generate_latest(self.registry)
+        """This process's values, or with ``PROMETHEUS_MULTIPROC_DIR`` set, the sum over all workers."""
+        directory = os.environ.get(MULTIPROCESS_ENV)
+        if not directory:
+            return generate_latest(self.registry)
+        every_worker = CollectorRegistry()
+        MultiProcessCollector(every_worker, path=directory)  # type: ignore[no-untyped-call]
+        return generate_latest(every_worker)
+
+
+@contextmanager
+def multiprocess_dir() -> Iterator[Path]:
+    """For the supervisor of several workers: a fresh private directory named in ``PROMETHEUS_MULTIPROC_DIR``
+    for the workers it starts (set before they import prometheus-client), removed on exit."""
+    directory = Path(tempfile.mkdtemp(prefix="odyssee-metrics-"))
+    previous = os.environ.get(MULTIPROCESS_ENV)
+    os.environ[MULTIPROCESS_ENV] = str(directory)
+    try:
+        yield directory
+    finally:
+        if previous is None:
+            os.environ.pop(MULTIPROCESS_ENV, None)
+        else:
+            os.environ[MULTIPROCESS_ENV] = previous
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 class MeteredPackBuilder(PackBuilder):

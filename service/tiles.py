@@ -4,12 +4,15 @@ Tiles are read from the PMTiles basemap by range (``packs.tiles``), never the wh
 ``pread`` in a worker thread, an object-store blob with ranged GETs. The tile URL in the TileJSON carries
 ``?v=`` (the basemap's identity); a tile asked for with the current ``v`` is cached for a year as
 immutable, otherwise for a day, always with a strong ETag. Inside the grid but without a tile: 204.
+A configured basemap that cannot be read (the file gone or not PMTiles, the blob missing) is an error
+logged for the operator and a 503 naming ``basemap`` for the client, re-checked every few seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import threading
 import time
 from collections.abc import Coroutine
@@ -22,11 +25,11 @@ from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 
-from content.blobs import BlobStore, LocalBlobStore
-from content.core.errors import InvalidParameter, NotFound
+from content.blobs import BlobNotFound, BlobStore, LocalBlobStore
+from content.core.errors import FieldError, InvalidParameter, NotFound, Unavailable
 from content.core.settings import Settings
 from packs.tiles.basemap import BasemapRef, resolve_basemap
-from packs.tiles.format import MAX_ZOOM, Compression
+from packs.tiles.format import MAX_ZOOM, Compression, FormatError
 from packs.tiles.reader import Archive, FileSource, RangeSource
 from service.conditional import etag_matches
 from service.problems import Problem
@@ -39,6 +42,7 @@ _DAY = "public, max-age=86400"
 _YEAR = "public, max-age=31536000, immutable"
 _PROBLEM = "application/problem+json"
 T = TypeVar("T")
+log = logging.getLogger("odyssee.tiles")
 
 
 class _BlobRange:
@@ -82,11 +86,29 @@ class TileServer:
         self._lock = threading.Lock()
         self._open: _Open | None = None
         self._checked = 0.0
+        self._failed: Unavailable | None = None  # the basemap could not be read at ``_checked``
 
     async def current(self) -> _Open | None:
+        """The basemap open for reading, or None if none is configured; :class:`Unavailable` (503, naming
+        ``basemap``) if it cannot be read, logged once per re-check for the operator."""
         now = time.monotonic()
-        if self._open is not None and now - self._checked < _RECHECK_S:
-            return self._open
+        if now - self._checked < _RECHECK_S:
+            if self._failed is not None:
+                raise self._failed
+            if self._open is not None:
+                return self._open
+        try:
+            opened = await self._reopen(now)
+        except (OSError, FormatError, BlobNotFound) as exc:
+            self._close()
+            self._checked = now
+            log.error("the basemap cannot be read, tiles answer 503: %s: %s", type(exc).__name__, exc)
+            self._failed = Unavailable(FieldError("basemap", "the basemap cannot be read at the moment"))
+            raise self._failed from None
+        self._failed = None
+        return opened
+
+    async def _reopen(self, now: float) -> _Open | None:
         ref = await asyncio.to_thread(resolve_basemap, self.settings)
         self._checked = now
         if ref is None:
@@ -154,6 +176,7 @@ def _check_zxy(z: int, x: int, y: int) -> None:
         304: ResponseSpec(None, description="Not modified: If-None-Match lists the ETag"),
         400: ResponseSpec(Problem, description="z, x or y outside the tile grid", media_type=_PROBLEM),
         404: ResponseSpec(Problem, description="No basemap is configured", media_type=_PROBLEM),
+        503: ResponseSpec(Problem, description="The basemap cannot be read", media_type=_PROBLEM),
     },
     media_type="application/octet-stream",
 )
@@ -210,7 +233,10 @@ class TileJSON(msgspec.Struct, omit_defaults=True):
     description="TileJSON 3.0.0 for the basemap: the tile URL template (with `?v=` for long caching), zooms, "
     "bounds, centre, attribution and, for vector tiles, `vector_layers`; MapLibre, Leaflet or OpenLayers "
     "can draw it. 404 when no basemap is configured.",
-    responses={404: ResponseSpec(Problem, description="No basemap is configured", media_type=_PROBLEM)},
+    responses={
+        404: ResponseSpec(Problem, description="No basemap is configured", media_type=_PROBLEM),
+        503: ResponseSpec(Problem, description="The basemap cannot be read", media_type=_PROBLEM),
+    },
     cache_control=None,
 )
 async def tilejson(request: Request[Any, Any, Any]) -> Response[TileJSON]:

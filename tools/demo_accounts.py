@@ -45,7 +45,7 @@ def describe_accounts(accounts: Sequence[DemoAccount], base_url: str) -> str:
     ]
     for account in accounts:
         owner = account.office_id or account.producer_id or ""
-        password = account.password or "unchanged"
+        password = "disabled" if account.disabled else account.password or "unchanged"
         lines.append(f"  {account.role:<9} {account.email:<32} password {password:<18} {owner}".rstrip())
     fresh = next((a for a in accounts if a.password is not None), None)
     if fresh is not None:
@@ -55,4 +55,6 @@ def describe_accounts(accounts: Sequence[DemoAccount], base_url: str) -> str:
         )
     if any(account.password is None for account in accounts):
         lines.append("  (passwords are shown once; `odyssee demo --reset-passwords` sets and shows new ones)")
+    if any(account.disabled for account in accounts):
+        lines.append("  (an admin disabled the accounts marked so; --reset-passwords enables them again)")
     return "\n".join(lines)

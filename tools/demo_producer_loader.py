@@ -14,7 +14,6 @@ and printed when the account is created, kept on re-runs, replaced only with ``-
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,9 +23,8 @@ import aiosqlite
 from msgspec import UNSET
 
 from content import editing
-from content.accounts.demo import DemoAccount
-from content.accounts.user_changes import NewUser, UserChanges, change_user, create_user
-from content.accounts.users import find_user_row, normalize_email, user_etag, user_from_row
+from content.accounts.demo import DemoAccount, ensure_account
+from content.accounts.users import normalize_email
 from content.core.clock import utc_now
 from content.core.db import Database
 from content.core.errors import FieldError, Gone, InvalidInput
@@ -34,8 +32,7 @@ from content.core.events import EventHub, PendingChange
 from content.core.paging import EVERY_STATUS
 from content.core.settings import Settings
 from content.editing import UNCHECKED, EditSession
-from content.editing.producers import OFFERS, PRODUCERS, SeededOffer
-from content.producers.editor import NewProducer
+from content.editing.producers import OFFERS, PRODUCERS, NewProducer, SeededOffer
 from content.producers.model import OfferInput, OfferPatch, ProducerInput, ProducerPatch
 from content.producers.queries import get_offer, get_producer
 from content.producers.validate import OFFER_MAX_VALIDITY_DAYS
@@ -151,31 +148,20 @@ async def ensure_producer_accounts(
     email_domain: str = DEMO_EMAIL_DOMAIN,
 ) -> list[DemoAccount]:
     """``<producer id>@<domain>`` for each producer. A new account gets a random password (returned to
-    be printed once, stored only as an argon2 hash); an existing one is re-enabled and keeps its password
-    (returned as ``None``) unless ``reset_passwords``."""
-    accounts = []
-    for producer_id in producer_ids:
-        email = normalize_email(f"{producer_id}@{email_domain}")
-        async with db.read() as conn:
-            row = await find_user_row(conn, email=email)
-        password: str | None
-        if row is None:
-            password = secrets.token_urlsafe(12)
-            new = NewUser(email=email, password=password, role="producer", producer_id=producer_id)
-            await create_user(db, new, actor_id=None, now=now)
-        else:
-            current = user_from_row(row)
-            password = secrets.token_urlsafe(12) if reset_passwords else None
-            changes = UserChanges(
-                password=UNSET if password is None else password,
-                role="producer",
-                office_id=UNSET,
-                producer_id=producer_id,
-                disabled=False,
-            )
-            await change_user(db, current.id, changes, if_match=user_etag(current), actor_id=None, now=now)
-        accounts.append(DemoAccount(email, "producer", password, None, producer_id))
-    return accounts
+    be printed once, stored only as an argon2 hash); an existing one keeps its password (returned as
+    ``None``) and stays disabled if an admin disabled it, unless ``reset_passwords``."""
+    return [
+        await ensure_account(
+            db,
+            normalize_email(f"{producer_id}@{email_domain}"),
+            role="producer",
+            office_id=None,
+            producer_id=producer_id,
+            reset_passwords=reset_passwords,
+            now=now,
+        )
+        for producer_id in producer_ids
+    ]
 
 
 async def load_demo_producers_with_accounts(
@@ -204,5 +190,5 @@ def print_producer_report(report: ProducerLoadReport, accounts: list[DemoAccount
     )
     print("producer accounts (passwords are shown once; --reset-passwords sets new ones):")
     for account in accounts:
-        password = account.password or "unchanged"
+        password = "disabled" if account.disabled else account.password or "unchanged"
         print(f"  {account.email}\t{password}\t(producer {account.producer_id})")

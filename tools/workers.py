@@ -5,7 +5,8 @@ uvicorn's supervisor binds the socket, starts the workers (each imports the app 
 database in WAL mode (SQLite serialises the writers); among them, the pack rebuilder runs in one only,
 the holder of a lease in the database (``packs.rebuild``), which another worker takes over within seconds
 if its holder dies. Before starting them, the supervisor applies pending migrations and makes the signing
-key once, so that the workers do not race for them.
+key once, so that the workers do not race for them, and gives them a directory where they keep their
+Prometheus values, so that ``/metrics`` sums every worker's (``service.metrics``).
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ from uvicorn.supervisors.multiprocess import Multiprocess
 from content.core.db import prepare_file
 from content.core.settings import Settings, load_settings
 from packs.signing import KeyRing
+from service.metrics import multiprocess_dir
 from tools.logs import configure_logging
-from tools.serving import GuardedH11Protocol
+from tools.serving import GuardedH11Protocol, GuardedHttpToolsProtocol
 
 __all__ = [
     "SETTINGS_ENV",
     "WorkerH11Protocol",
+    "WorkerHttpToolsProtocol",
     "cores",
     "create_worker_app",
     "prepare",
@@ -67,6 +70,20 @@ class WorkerH11Protocol(GuardedH11Protocol):
     protocol class ``server_options`` makes at run time cannot be pickled."""
 
 
+if GuardedHttpToolsProtocol is not None:
+
+    class WorkerHttpToolsProtocol(GuardedHttpToolsProtocol):
+        """The same for the httptools protocol."""
+
+else:  # pragma: no cover
+    WorkerHttpToolsProtocol = None  # type: ignore[assignment,misc,unused-ignore]
+
+_WORKER_PROTOCOLS = {
+    "WorkerH11Protocol": WorkerH11Protocol,
+    "WorkerHttpToolsProtocol": WorkerHttpToolsProtocol,
+}
+
+
 def create_worker_app() -> Litestar:
     """The app of one worker process (uvicorn's factory), on the supervisor's settings."""
     from service.app import create_app
@@ -77,6 +94,9 @@ def create_worker_app() -> Litestar:
     configure_logging(settings.log_level, settings.log_format)
     WorkerH11Protocol.header_timeout_s = settings.header_timeout_s
     WorkerH11Protocol.body_timeout_s = settings.body_timeout_s
+    if WorkerHttpToolsProtocol is not None:
+        WorkerHttpToolsProtocol.header_timeout_s = settings.header_timeout_s
+        WorkerHttpToolsProtocol.body_timeout_s = settings.body_timeout_s
     return create_app(settings)
 
 
@@ -103,15 +123,22 @@ def serve_workers(settings: Settings, workers: int, **options: Any) -> None:
     prepare(settings)
     os.environ[SETTINGS_ENV] = msgspec.json.encode(settings, enc_hook=str).decode()
     http = options.get("http")
-    if isinstance(http, type) and issubclass(http, GuardedH11Protocol):
+    if (
+        isinstance(http, type)
+        and GuardedHttpToolsProtocol is not None
+        and issubclass(http, GuardedHttpToolsProtocol)
+    ):
+        options = {**options, "http": f"{__name__}:WorkerHttpToolsProtocol"}
+    elif isinstance(http, type) and issubclass(http, GuardedH11Protocol):
         options = {**options, "http": f"{__name__}:WorkerH11Protocol"}
     config = _TcpConfig(f"{__name__}:create_worker_app", factory=True, workers=workers, **options)
     sock = config.bind_socket()
     try:
-        if "target" in inspect.signature(Multiprocess).parameters:  # older uvicorn
-            Multiprocess(config, target=uvicorn.Server(config).run, sockets=[sock]).run()  # type: ignore[call-arg,unused-ignore]
-        else:
-            Multiprocess(config, sockets=[sock]).run()
+        with multiprocess_dir():
+            if "target" in inspect.signature(Multiprocess).parameters:  # older uvicorn
+                Multiprocess(config, target=uvicorn.Server(config).run, sockets=[sock]).run()  # type: ignore[call-arg,unused-ignore]
+            else:
+                Multiprocess(config, sockets=[sock]).run()
     except KeyboardInterrupt:
         pass
     finally:

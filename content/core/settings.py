@@ -50,6 +50,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     body_timeout_s: float = 30.0
     keep_alive_s: float = 5.0
     max_connections: int = 1000
+    # `odyssee serve` (tools/serving.py): httptools on uvloop when installed, or h11 on asyncio.
+    http_parser: Literal["auto", "httptools", "h11"] = "auto"
     sweep_grace_s: int = 6 * 3600
     analytics_retention_months: int = 25
     analytics_figure_budget: int = 20

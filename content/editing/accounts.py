@@ -1,5 +1,6 @@
 """Accounts and offices in the editing workflow (:mod:`content.editing`); both are for admins only
-(``content.accounts.permissions``). Passwords are hashed before the write transaction opens."""
+(``content.accounts.permissions``), except one's own password (:func:`change_own_password`). Passwords
+are hashed before the write transaction opens."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ from typing import Any
 import aiosqlite
 import msgspec
 
+from content.accounts import throttle
+from content.accounts.login import SignedIn
 from content.accounts.offices import NewOffice, Office, get_office, insert_office, office_fields
+from content.accounts.passwords import validate_password, verify_password
+from content.accounts.tokens import issue_token
 from content.accounts.user_changes import (
     NewUser,
     PreparedUser,
@@ -20,12 +25,12 @@ from content.accounts.user_changes import (
     prepare_user_changes,
 )
 from content.accounts.users import User, find_user_row, user_from_row
-from content.core.errors import NotFound
-from content.editing import Aggregate, Created, EditSession, Owner, create, write
+from content.core.errors import Conflict, FieldError, InvalidInput, NotFound, RateLimited, Unauthenticated
+from content.editing import Aggregate, Created, EditSession, Owner, _record, _transaction, create, write
 from content.editing.changes import Change, Updated
 from content.editing.merge_patch import strip_read_only
 
-__all__ = ["OFFICES", "USERS", "edit_user", "new_user"]
+__all__ = ["OFFICES", "USERS", "change_own_password", "edit_user", "new_user"]
 
 
 async def _load_user(conn: aiosqlite.Connection, user_id: str) -> User | None:
@@ -70,6 +75,59 @@ async def edit_user(
 
 def _action(change: Change) -> str:
     return action_of(change.after)
+
+
+async def change_own_password(
+    session: EditSession,
+    *,
+    current_password: str,
+    new_password: str,
+    address: str,
+    ttl_s: int,
+    policy: throttle.ThrottlePolicy = throttle.DEFAULT_POLICY,
+) -> SignedIn:
+    """The signed-in account changes its own password, whatever its role: the current password is
+    checked under the sign-in throttle (a stolen token must not let anyone guess it faster than at the
+    sign-in form), then the change is written with a history row by the account itself. Every token of
+    the account is revoked, as for any password change, and a fresh one is returned for the session
+    that asked. ``InvalidInput`` names ``current_password`` or ``new_password``; nothing is written then.
+    """
+    principal = session.principal
+    if principal is None:
+        raise Unauthenticated("sign in to change your password")
+    problems = [] if current_password else [FieldError("current_password", "is required")]
+    try:
+        validate_password(new_password, "new_password")
+    except InvalidInput as exc:
+        problems.extend(exc.errors)
+    if current_password and new_password == current_password:
+        problems.append(FieldError("new_password", "must differ from the current password"))
+    if problems:
+        raise InvalidInput(problems)
+    async with session.db.write() as conn:
+        gate = await throttle.admit(
+            conn, address=address, email=principal.email, now=session.now, policy=policy
+        )
+    if isinstance(gate, throttle.Refused):
+        raise RateLimited("too many failed attempts; try again later", gate.retry_after_s, gate.scope)
+    async with session.db.read() as conn:
+        checked = await find_user_row(conn, user_id=principal.id)
+    if checked is None or checked["disabled"]:
+        raise Unauthenticated("this account no longer exists or is disabled")
+    if not (await verify_password(checked["password_hash"], current_password)).ok:
+        raise InvalidInput.field("current_password", "is not this account's password")
+    prepared = await prepare_user_changes(UserChanges(password=new_password))
+    async with _transaction(session) as pending:
+        row = await find_user_row(pending.conn, user_id=principal.id)
+        if row is None or row["disabled"] or row["password_hash"] != checked["password_hash"]:
+            raise Conflict("the account changed meanwhile; sign in again")
+        await throttle.forget_success(pending.conn, gate, now=session.now)
+        updated = await apply_user_changes(
+            pending.conn, user_from_row(row), prepared, actor_id=principal.id, now=session.now
+        )
+        await _record(pending.conn, session, USERS, updated.record, "password", updated.change)
+        issued = await issue_token(pending.conn, principal.id, now=session.now, ttl_s=ttl_s)
+    return SignedIn(token=issued.token, expires_at=issued.expires_at, user=updated.record.principal())
 
 
 async def _load_office(conn: aiosqlite.Connection, office_id: str) -> Office | None:

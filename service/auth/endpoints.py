@@ -1,4 +1,5 @@
-"""``POST /api/v1/auth/login``, ``POST /api/v1/auth/logout`` and ``GET /api/v1/me``."""
+"""``POST /api/v1/auth/login``, ``POST /api/v1/auth/logout``, ``GET /api/v1/me`` and
+``POST /api/v1/me/password``."""
 
 from __future__ import annotations
 
@@ -15,16 +16,33 @@ from content.accounts.principal import Principal
 from content.accounts.users import MAX_EMAIL_LENGTH
 from content.core.clock import rfc3339
 from content.core.errors import RateLimited, Unauthenticated
+from content.editing.accounts import change_own_password
 from service.auth.guards import BEARER_SECURITY, bearer_token, signed_in
-from service.deps import ClockDep, DatabaseDep, PrincipalDep, SettingsDep
+from service.deps import ClockDep, DatabaseDep, EditorDep, PrincipalDep, SettingsDep
 from service.problems import problem_responses
 
-__all__ = ["Credentials", "SignInAnswer", "auth_handlers", "me", "sign_in", "sign_out"]
+__all__ = [
+    "Credentials",
+    "PasswordChange",
+    "SignInAnswer",
+    "auth_handlers",
+    "change_my_password",
+    "me",
+    "sign_in",
+    "sign_out",
+]
 
 
 class Credentials(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     email: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_EMAIL_LENGTH)]
     password: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
+
+
+class PasswordChange(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The account's current password, and the new one (at least 10 characters)."""
+
+    current_password: Annotated[str, msgspec.Meta(max_length=MAX_PASSWORD_LENGTH)]
+    new_password: Annotated[str, msgspec.Meta(max_length=MAX_PASSWORD_LENGTH)]
 
 
 class SignInAnswer(msgspec.Struct, frozen=True):
@@ -99,4 +117,40 @@ async def me(principal: PrincipalDep) -> Principal:
     return principal
 
 
-auth_handlers = [sign_in, sign_out, me]
+@post(
+    "/api/v1/me/password",
+    status_code=200,
+    tags=["auth"],
+    guards=[signed_in],
+    security=BEARER_SECURITY,
+    cache_control=CacheControlHeader(no_store=True),
+    responses=problem_responses(401, 409, 413, 422, 429),
+    summary="Change my password",
+)
+async def change_my_password(
+    data: JSONBody[PasswordChange],
+    request: Request[Any, Any, Any],
+    editor: EditorDep,
+    settings: SettingsDep,
+) -> SignInAnswer:
+    """Any signed-in account (admin, staff or producer) changes its own password. A wrong
+    `current_password` gets 422 naming it and counts as a failed sign-in (429 with `Retry-After` after
+    repeated failures); a `new_password` shorter than 10 characters, or equal to the current one, gets
+    422 naming it. On success every token of the account is revoked, this one included, and the answer
+    carries a fresh token, as a sign-in does."""
+    address = request.client.host if request.client else "unknown"
+    try:
+        signed = await change_own_password(
+            editor,
+            current_password=data.current_password,
+            new_password=data.new_password,
+            address=address,
+            ttl_s=settings.token_ttl_s,
+        )
+    except RateLimited as exc:
+        request.app.state.metrics.login_throttled.labels(exc.scope).inc()
+        raise
+    return SignInAnswer(token=signed.token, expires_at=rfc3339(signed.expires_at), user=signed.user)
+
+
+auth_handlers = [sign_in, sign_out, me, change_my_password]

@@ -29,6 +29,7 @@ from content.accounts import (
     logout,
     user_etag,
 )
+from content.accounts.login import SignedIn
 from content.accounts.permissions import (
     can_edit,
     can_manage_users,
@@ -51,6 +52,7 @@ from content.core.model import MediaRef, Status
 from content.core.paging import EVERY_STATUS, MAX_LIMIT, Page, PageRequest, keyset, over_fetch
 from content.core.settings import Settings
 from content.editing import UNCHECKED, EditSession, etag_for
+from content.editing.accounts import change_own_password
 from content.editing.aggregates import (
     OFFERS,
     OFFICES,
@@ -65,11 +67,11 @@ from content.editing.aggregates import (
     set_stops,
 )
 from content.editing.history import HistoryEntry
+from content.editing.producers import editor_offer, editor_offers, editor_producer, editor_producers
 from content.importers.conflicts import PoiConflicts, list_conflicts, resolve_conflict
 from content.media import ingest
 from content.pois.model import PoiPatch, PoiRecord
 from content.pois.queries import get_poi
-from content.producers.editor import editor_offer, editor_offers, editor_producer, editor_producers
 from content.producers.model import OfferPatch, ProducerPatch
 from content.producers.queries import expiring_offers
 from content.producers.rows import OfferRecord, ProducerRecord
@@ -96,6 +98,7 @@ __all__ = [
     "can_manage_users",
     "can_upload_media",
     "change_account",
+    "change_password",
     "find_pois",
     "history",
     "hours_preview",
@@ -146,6 +149,26 @@ def _session(
 ) -> EditSession:
     """The editing workflow's session for this request (``content.editing``); reads need no events."""
     return EditSession(db=db, events=events or EventHub(), principal=principal, now=now or utc_now())
+
+
+async def change_password(
+    db: Database,
+    principal: Principal,
+    *,
+    current_password: str,
+    new_password: str,
+    address: str,
+    now: datetime,
+    ttl_s: int,
+) -> SignedIn:
+    """The signed-in account's own password (``content.editing.accounts.change_own_password``)."""
+    return await change_own_password(
+        _session(None, db, principal, now),
+        current_password=current_password,
+        new_password=new_password,
+        address=address,
+        ttl_s=ttl_s,
+    )
 
 
 async def poi_for_editor(db: Database, principal: Principal, poi_id: str) -> PoiRecord:

@@ -15,7 +15,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from content import editing
 from content.editing.aggregates import OFFERS
 from content.editing.merge_patch import MERGE_PATCH_DOC
-from content.producers.editor import OfferList, editor_offers
+from content.editing.producers import OfferList, editor_offers
 from content.producers.model import OfferInput, OfferPatch
 from content.producers.rows import OfferRecord
 from service.auth.guards import BEARER_SECURITY, signed_in

@@ -19,7 +19,7 @@ from content.core.paging import Page
 from content.editing.aggregates import PRODUCERS, producer_history_page
 from content.editing.history import HistoryEntry
 from content.editing.merge_patch import MERGE_PATCH_DOC
-from content.producers.editor import NewProducer, editor_producers
+from content.editing.producers import NewProducer, editor_producers
 from content.producers.model import ProducerPatch
 from content.producers.rows import ProducerRecord
 from service.auth.guards import BEARER_SECURITY, signed_in

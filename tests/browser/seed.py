@@ -19,8 +19,8 @@ from content.core.events import EventHub
 from content.core.settings import Settings
 from content.editing import UNCHECKED, EditSession
 from content.editing.aggregates import OFFERS, POIS, PRODUCERS, ROUTES
+from content.editing.producers import NewProducer
 from content.pois.model import PoiInput
-from content.producers.editor import NewProducer
 from content.producers.model import OfferInput
 from content.routes.model import RouteInput
 from packs.builder import PackBuilder

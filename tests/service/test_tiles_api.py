@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -109,6 +110,39 @@ async def test_without_a_basemap_both_answer_404(client: AsyncTestClient[Litesta
         response = await client.get(path)
         assert response.status_code == 404
         assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_a_basemap_that_cannot_be_read_is_a_503_naming_it_until_it_comes_back(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr("service.tiles._RECHECK_S", 0.0)  # re-resolve the basemap at every request
+    basemap = tmp_path / "basemap.pmtiles"
+    basemap.write_bytes(raster_basemap().read_bytes())
+    (z, x, y), _ = next(
+        (zxy, tile) for zxy, tile in all_tiles(MemorySource(basemap.read_bytes())) if zxy[0] == 15
+    )
+    app = create_app(msgspec.structs.replace(settings, basemap=str(basemap)))
+
+    async def statuses() -> list[int]:
+        answers = [await client.get(f"{TILES}.json"), await client.get(f"{TILES}/{z}/{x}/{y}")]
+        for answer in answers:
+            if answer.status_code == 503:
+                assert answer.headers["content-type"] == "application/problem+json"
+                assert [e["field"] for e in answer.json()["errors"]] == ["basemap"]
+                assert str(tmp_path) not in answer.text  # the path is for the operator's log only
+        return [answer.status_code for answer in answers]
+
+    async with AsyncTestClient(app=app) as client:
+        assert await statuses() == [200, 200]
+        saved = basemap.read_bytes()
+        basemap.unlink()
+        with caplog.at_level(logging.ERROR, logger="odyssee.tiles"):
+            assert await statuses() == [503, 503]
+        assert "FileNotFoundError" in caplog.text
+        basemap.write_bytes(b"not a PMTiles archive at all")
+        assert await statuses() == [503, 503]
+        basemap.write_bytes(saved)
+        assert await statuses() == [200, 200]
 
 
 async def test_a_basemap_stored_in_s3_is_served_and_cut_by_range(

@@ -84,3 +84,35 @@ def test_expired_offers_are_renewed_and_passwords_reset_on_demand(
     hashes = {email: digest for email, digest, _ in before["users"]}
     assert all(hashes[email] != digest for email, digest, _ in after["users"])
     assert "unchanged" not in out.split("producer accounts", 1)[1].split("offline packs", 1)[0]
+
+
+def test_a_rerun_keeps_accounts_an_admin_disabled(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``make run`` runs the demo at every start: it must not enable again what an admin disabled."""
+    data_dir = tmp_path / "data"
+    _run(data_dir, capsys)
+    producer_email = _state(data_dir)["users"][-1][0]
+    assert producer_email.endswith("@demo.odyssee.example")
+    for email in ("staff@demo.odyssee.example", producer_email):
+        assert main(["users", "disable", email, "--data-dir", str(data_dir)]) == 0
+    capsys.readouterr()
+
+    def disabled() -> set[str]:
+        conn = sqlite3.connect(data_dir / "odyssee.sqlite3")
+        try:
+            return {email for (email,) in conn.execute("SELECT email FROM users WHERE disabled")}
+        finally:
+            conn.close()
+
+    before = _state(data_dir)
+    out = _run(data_dir, capsys)
+    assert disabled() == {"staff@demo.odyssee.example", producer_email}
+    assert _state(data_dir) == before
+    staff_line = next(line for line in out.splitlines() if "staff@demo.odyssee.example" in line)
+    assert "password disabled" in staff_line
+    assert "--reset-passwords enables them again" in out
+    assert f"  {producer_email}\tdisabled\t" in out
+
+    out = _run(data_dir, capsys, "--reset-passwords")
+    assert disabled() == set()
+    staff_line = next(line for line in out.splitlines() if "staff@demo.odyssee.example" in line)
+    assert "disabled" not in staff_line

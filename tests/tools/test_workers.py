@@ -12,7 +12,15 @@ import msgspec
 import pytest
 
 from content.core.settings import load_settings
-from tools.workers import SETTINGS_ENV, WorkerH11Protocol, _TcpConfig, cores, create_worker_app, worker_count
+from tools.workers import (
+    SETTINGS_ENV,
+    WorkerH11Protocol,
+    WorkerHttpToolsProtocol,
+    _TcpConfig,
+    cores,
+    create_worker_app,
+    worker_count,
+)
 
 
 async def test_connections_accepted_by_the_workers_socket_have_tcp_nodelay() -> None:
@@ -53,8 +61,14 @@ def test_a_worker_gets_the_supervisors_settings_and_timeouts(
     app = create_worker_app()
     assert app.state.settings == settings
     assert (WorkerH11Protocol.header_timeout_s, WorkerH11Protocol.body_timeout_s) == (3, 7)
+    assert (WorkerHttpToolsProtocol.header_timeout_s, WorkerHttpToolsProtocol.body_timeout_s) == (3, 7)
     # uvicorn pickles its configuration for each spawned worker: the protocol must be importable.
     config = _TcpConfig(
         "tools.workers:create_worker_app", factory=True, http="tools.workers:WorkerH11Protocol"
     )
     assert pickle.loads(pickle.dumps(config)).http == "tools.workers:WorkerH11Protocol"
+    for name in ("WorkerH11Protocol", "WorkerHttpToolsProtocol"):
+        config = _TcpConfig(
+            "tools.workers:create_worker_app", factory=True, http=f"tools.workers:{name}", loop="uvloop"
+        )
+        assert pickle.loads(pickle.dumps(config)).http == f"tools.workers:{name}"

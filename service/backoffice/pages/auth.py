@@ -1,4 +1,4 @@
-"""Signing in and out, and the language switch."""
+"""Signing in and out, the account page (one's own password), and the language switch."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.params import FromQuery
 
-from content.core.errors import RateLimited, Unauthenticated
+from content.core.errors import Conflict, InvalidInput, RateLimited, Unauthenticated
 from service.backoffice import domain
 from service.backoffice._i18n import LANGS
 from service.backoffice._render import gettext_for, redirect, render
@@ -21,6 +21,7 @@ from service.backoffice._session import (
     session_principal,
     session_token,
 )
+from service.backoffice.deps import UserDep
 from service.backoffice.pages._forms import read_form, text
 from service.deps import ClockDep, DatabaseDep, SettingsDep
 
@@ -100,6 +101,63 @@ async def logout_link(request: AnyRequest, db: DatabaseDep, clock: ClockDep) -> 
     return await _sign_out(request, db, clock)
 
 
+@get("/account", include_in_schema=False)
+async def account_page(request: AnyRequest, user: UserDep, done: FromQuery[str] = "") -> Response[Any]:
+    _ = gettext_for(request)
+    notice = _("Your password was changed. Your other sessions were signed out.") if done else None
+    return render(request, "account.html", {"notice": notice, "errors": {}}, principal=user)
+
+
+@post("/account/password", include_in_schema=False, status_code=200)
+async def password_submit(
+    request: AnyRequest, user: UserDep, db: DatabaseDep, settings: SettingsDep, clock: ClockDep
+) -> Response[Any]:
+    """The account's own password: the current one, the new one twice. A mistake re-shows the form with
+    the message beside its field; success swaps the session for the fresh token (every other session
+    of the account ends, as on any password change)."""
+    form = await read_form(request)
+    current = (form.get("current_password") or [""])[0]
+    new, again = (form.get("new_password") or [""])[0], (form.get("new_password_again") or [""])[0]
+    _ = gettext_for(request)
+    errors: dict[str, str] = {}
+    status = 422
+    retry_after: int | None = None
+    if new != again:
+        errors["new_password_again"] = _("The two new passwords differ.")
+    else:
+        address = request.client.host if request.client else "unknown"
+        try:
+            signed = await domain.change_password(
+                db,
+                user,
+                current_password=current,
+                new_password=new,
+                address=address,
+                now=clock(),
+                ttl_s=settings.token_ttl_s,
+            )
+        except InvalidInput as exc:
+            messages = {
+                "current_password": _("This is not your current password."),
+                "new_password": _("At least 10 characters, and not the current password."),
+            }
+            errors = {e.field: messages.get(e.field, e.message) for e in exc.errors}
+        except RateLimited as exc:
+            minutes = max(1, (exc.retry_after_s + 59) // 60)
+            error = _("Too many failed attempts. Try again in %(minutes)d minutes.") % {"minutes": minutes}
+            errors, status, retry_after = {"current_password": error}, 429, exc.retry_after_s
+        except Conflict:
+            errors, status = {"current_password": _("Your account changed meanwhile. Sign in again.")}, 409
+        else:
+            done = redirect("/backoffice/account?done=1")
+            done.set_cookie(session_cookie(request, signed.token, settings.token_ttl_s))
+            return done
+    page = render(request, "account.html", {"errors": errors}, principal=user, status_code=status)
+    if retry_after is not None:
+        page.headers["Retry-After"] = str(retry_after)
+    return page
+
+
 @post("/language", include_in_schema=False, status_code=303)
 async def choose_language(request: AnyRequest) -> Response[Any]:
     form = await read_form(request)
@@ -120,4 +178,12 @@ async def choose_language(request: AnyRequest) -> Response[Any]:
     return response
 
 
-auth_pages = [login_form, login_submit, logout_submit, logout_link, choose_language]
+auth_pages = [
+    login_form,
+    login_submit,
+    logout_submit,
+    logout_link,
+    account_page,
+    password_submit,
+    choose_language,
+]

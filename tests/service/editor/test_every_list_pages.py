@@ -77,6 +77,13 @@ async def seed(client: Client, auth: Auth, db: Database, accounts: Accounts) -> 
             f"{PRODUCERS}/ferme-{index}/publish", headers={**admin, "If-Match": producer.headers["etag"]}
         )
         assert published.status_code == 200, published.text
+    # What left the public lists: two POIs unpublished (two stay public, with the imported ones below).
+    for index in (1, 2):
+        current = await client.get(f"{POIS}/poi-{index}", headers=admin)
+        unpublished = await client.post(
+            f"{POIS}/poi-{index}/unpublish", headers={**admin, "If-Match": current.headers["etag"]}
+        )
+        assert unpublished.status_code == 200, unpublished.text
     # Import conflicts: imported POIs edited here, then changed at their source.
     numbers = range(1, ITEMS + 1)
     await import_objects(db, geojson_objects([feature(n) for n in numbers]), office_id="ot-perche")

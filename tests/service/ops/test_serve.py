@@ -1,5 +1,5 @@
 """Issue 14 bug 9 (header and body deadlines, a connection limit) and bug 12 (the chunked upload cap),
-on a real server configured as ``odyssee serve`` configures it."""
+on a real server configured as ``odyssee serve`` configures it, with each of its HTTP parsers."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import msgspec
+import pytest
 
 from content.accounts.tokens import issue_token
 from content.core.db import Database
@@ -18,6 +19,11 @@ from content.core.settings import Settings
 from service.app import create_app
 from tests.service.accounts_fixtures import Accounts, ManualClock
 from tests.service.ops.served import serving
+
+
+@pytest.fixture(params=["httptools", "h11"])
+def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
+    return msgspec.structs.replace(settings, http_parser=request.param)
 
 
 def _read_all(sock: socket.socket, timeout: float) -> bytes:

@@ -1,5 +1,6 @@
 """Several server processes on one database: one pack rebuild per debounce window whichever process took
-the edits, and the rebuild lease handed over when its holder is killed with SIGKILL."""
+the edits, the rebuild lease handed over when its holder is killed with SIGKILL, and ``/metrics`` summing
+every worker's figures whichever worker answers the scrape."""
 
 from __future__ import annotations
 
@@ -35,13 +36,16 @@ def data_dir(tmp_path: Path, accounts_template: tuple[Path, Accounts]) -> Path:
 
 
 @contextmanager
-def server(data_dir: Path, log: Path, *, workers: int, delay_s: float) -> Iterator[str]:
+def server(
+    data_dir: Path, log: Path, *, workers: int, delay_s: float, env: dict[str, str] | None = None
+) -> Iterator[str]:
     """``odyssee serve`` on a free port; yields its base URL, stops it on exit."""
     env = {
         **os.environ,
         "ODYSSEE_DATA_DIR": str(data_dir),
         "ODYSSEE_PACK_REBUILD_DELAY_S": str(delay_s),
         "ODYSSEE_LOG_LEVEL": "info",
+        **(env or {}),
     }
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -179,3 +183,46 @@ def test_killing_the_lease_holder_hands_the_rebuilds_over(
         # The new holder rebuilds: an edit made now reaches the catalogue.
         edit(url, staff, route_id, "Après la relève.")
         wait_for_version(url, route_id, 2, within_s=60)
+
+
+def _sample(text: str, name: str) -> float:
+    values = [float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name + " ")]
+    assert len(values) == 1, text
+    return values[0]
+
+
+def test_metrics_sum_every_worker_whichever_answers(
+    data_dir: Path, tmp_path: Path, accounts: Accounts
+) -> None:
+    with server(data_dir, tmp_path / "first.log", workers=1, delay_s=0.2) as url:
+        staff = staff_headers(url, accounts)
+        route_id = publish_route(url, staff)
+        wait_for_version(url, route_id, 1, within_s=60)
+    token = {"Authorization": "Bearer scrape-me"}
+    env = {"ODYSSEE_METRICS_TOKEN": "scrape-me"}
+    with server(data_dir, tmp_path / "serve.log", workers=2, delay_s=60, env=env) as url:
+        for _ in range(30):  # a new connection each: the two workers share them
+            assert httpx.get(f"{url}/api/v1/pois/nowhere", timeout=30).status_code == 404
+        missing = 'odyssee_http_requests_total{method="GET",route="/api/v1/pois/{poi_id}",status="404"}'
+        for _ in range(6):  # scrapes on new connections too, answered by either worker
+            scrape = httpx.get(f"{url}/metrics", headers=token, timeout=30)
+            assert scrape.status_code == 200
+            assert _sample(scrape.text, missing) == 30.0
+            assert _sample(scrape.text, "odyssee_packs_stale") == 0.0
+            assert _sample(scrape.text, "odyssee_pack_rebuild_lag_seconds") == 0.0
+
+        # An edit waits out the long debounce: every worker reports the stale pack and a growing lag.
+        edit(url, staff_headers(url, accounts), route_id, "Une phrase de plus.")
+        started = time.monotonic()
+        while True:
+            text = httpx.get(f"{url}/metrics", headers=token, timeout=30).text
+            if _sample(text, "odyssee_packs_stale") == 1.0:
+                break
+            assert time.monotonic() - started < 30, text
+            time.sleep(0.2)
+        time.sleep(1.0)
+        for _ in range(6):
+            text = httpx.get(f"{url}/metrics", headers=token, timeout=30).text
+            assert _sample(text, "odyssee_packs_stale") == 1.0
+            assert 1.0 <= _sample(text, "odyssee_pack_rebuild_lag_seconds") < 60
+        assert version(url, route_id) == 1
