@@ -31,6 +31,7 @@ from content.accounts import (
 )
 from content.accounts.login import SignedIn
 from content.accounts.permissions import (
+    can_create,
     can_edit,
     can_manage_users,
     can_upload_media,
@@ -70,12 +71,12 @@ from content.editing.history import HistoryEntry
 from content.editing.producers import editor_offer, editor_offers, editor_producer, editor_producers
 from content.importers.conflicts import PoiConflicts, list_conflicts, resolve_conflict
 from content.media import ingest
-from content.pois.model import PoiPatch, PoiRecord
+from content.pois.model import PoiInput, PoiPatch, PoiRecord
 from content.pois.queries import get_poi
 from content.producers.model import OfferPatch, ProducerPatch
 from content.producers.queries import expiring_offers
 from content.producers.rows import OfferRecord, ProducerRecord
-from content.routes.model import RoutePatch, RouteSummaryRecord, StopInput
+from content.routes.model import RouteInput, RoutePatch, RouteRecord, RouteSummaryRecord, StopInput
 from content.worklist import TodoList
 from packs.pack_id import PackId
 from packs.store import get_pack, stale_pack_ids
@@ -94,11 +95,14 @@ __all__ = [
     "Worklist",
     "add_office",
     "add_user",
+    "can_create",
     "can_edit",
     "can_manage_users",
     "can_upload_media",
     "change_account",
     "change_password",
+    "create_poi",
+    "create_route",
     "find_pois",
     "history",
     "hours_preview",
@@ -273,6 +277,35 @@ def patch_poi(fields: dict[str, Any]) -> PoiPatch:
 
 def patch_route(fields: dict[str, Any]) -> RoutePatch:
     return msgspec.convert(fields, RoutePatch)
+
+
+async def create_poi(
+    events: EventHub,
+    db: Database,
+    principal: Principal,
+    fields: dict[str, Any],
+    *,
+    office_id: str | None,
+    now: datetime,
+) -> PoiRecord:
+    """A new draft POI from the form's fields (the JSON API's create body, hence the same checks),
+    owned by the staff member's office (admins name one)."""
+    body = msgspec.convert(fields, PoiInput)
+    return await editing.create(_session(events, db, principal, now), POIS, body, office_id=office_id)
+
+
+async def create_route(
+    events: EventHub,
+    db: Database,
+    principal: Principal,
+    fields: dict[str, Any],
+    *,
+    office_id: str | None,
+    now: datetime,
+) -> RouteRecord:
+    """A new draft route (no stops yet) from the form's fields, like :func:`create_poi`."""
+    body = msgspec.convert(fields, RouteInput)
+    return await editing.create(_session(events, db, principal, now), ROUTES, body, office_id=office_id)
 
 
 async def save_poi(

@@ -148,6 +148,7 @@ def statuses_of(status: str) -> tuple[Status, ...]:
 def notice_for(_: Callable[[str], str], done: str) -> str | None:
     messages = {
         "saved": _("Saved."),
+        "created": _("Draft created. Complete it, then publish it when it is ready."),
         "publish": _("Published: it is now visible in the app."),
         "unpublish": _("Unpublished: it is back to draft."),
         "archive": _("Archived."),

@@ -1,15 +1,17 @@
-"""Route pages: the list and the edit page (languages, the line on a map, stops with reordering
-buttons, publish/unpublish/archive, history, the pack's status and a rebuild button)."""
+"""Route pages: the list, the new-route page (its line drawn on a map), and the edit page (languages,
+the line on a map, stops with reordering buttons, publish/unpublish/archive, history, the pack's status
+and a rebuild button)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import msgspec
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 
-from content.core.errors import InvalidInput, PreconditionFailed, PreconditionRequired
+from content.core.errors import FieldError, Forbidden, InvalidInput, PreconditionFailed, PreconditionRequired
 from service.backoffice import domain
 from service.backoffice._render import gettext_for, redirect, render
 from service.backoffice.deps import UserDep
@@ -48,8 +50,89 @@ async def route_list(
         (lambda r: any(needle in fold(text) for text in (*r.title.values(), r.id))) if needle else None,
         after=after,
     )
-    context = {"items": items, "next": following, "q": q, "status": status}
+    context = {
+        "items": items,
+        "next": following,
+        "q": q,
+        "status": status,
+        "can_create": domain.can_create(user, "route"),
+    }
     return render(request, "routes.html", context, principal=user)
+
+
+_NEW_FIELDS = ("title.fr", "title.en", "theme", "mode", "difficulty", "duration_min", "line", "office_id")
+
+
+async def _new_page(
+    request: AnyRequest,
+    user: Any,
+    db: Any,
+    *,
+    values: dict[str, str] | None = None,
+    errors: list[Any] | None = None,
+    status_code: int = 200,
+) -> Response[Any]:
+    if not domain.can_create(user, "route"):
+        raise Forbidden("your role cannot create routes")
+    offices = await domain.offices(db, user) if user.role == "admin" else []
+    context = {
+        "values": values or {**dict.fromkeys(_NEW_FIELDS, ""), "duration_min": "60", "line": "[]"},
+        "errors": errors or [],
+        "offices": [(office.id, office.name) for office in offices],
+        **route_context(gettext_for(request)),
+    }
+    return render(request, "route_new.html", context, principal=user, status_code=status_code)
+
+
+def _new_route_fields(values: dict[str, str], _: Any) -> dict[str, Any]:
+    """The JSON API's create body from the form: the line as drawn (``[longitude, latitude]`` pairs)."""
+    problems = []
+    try:
+        line = json.loads(values["line"] or "[]")
+    except ValueError:
+        line = None
+    if not isinstance(line, list) or len(line) < 2:
+        problems.append(FieldError("line", _("Draw at least two points on the map.")))
+    try:
+        duration: Any = int(values["duration_min"])
+    except ValueError:
+        problems.append(FieldError("duration_min", _("A whole number of minutes.")))
+    if problems:
+        raise InvalidInput(problems)
+    return {
+        "title": {lang: values[f"title.{lang}"] for lang in ("fr", "en") if values[f"title.{lang}"]},
+        "theme": values["theme"],
+        "mode": values["mode"],
+        "difficulty": values["difficulty"],
+        "duration_min": duration,
+        "geometry": {"type": "LineString", "coordinates": line},
+    }
+
+
+@get("/routes/new", include_in_schema=False)
+async def route_new(request: AnyRequest, user: UserDep, db: DatabaseDep) -> Response[Any]:
+    return await _new_page(request, user, db)
+
+
+@post("/routes/new", include_in_schema=False, status_code=200)
+async def route_create(
+    request: AnyRequest, user: UserDep, db: DatabaseDep, events: EventsDep, clock: ClockDep
+) -> Response[Any]:
+    """A new draft route; its stops are added on its edit page, which opens next."""
+    form = await read_form(request)
+    values = {name: text(form, name) for name in _NEW_FIELDS}
+    try:
+        record = await domain.create_route(
+            events,
+            db,
+            user,
+            _new_route_fields(values, gettext_for(request)),
+            office_id=values["office_id"] or None if user.role == "admin" else None,
+            now=clock(),
+        )
+    except (InvalidInput, msgspec.ValidationError) as exc:
+        return await _new_page(request, user, db, values=values, errors=field_errors(exc), status_code=422)
+    return redirect(f"/backoffice/routes/{record.id}?done=created")
 
 
 async def _page(
@@ -183,4 +266,4 @@ async def pack_rebuild(
     return redirect(f"/backoffice/routes/{route_id}?done=rebuild#pack")
 
 
-route_pages = [route_list, route_page, route_submit, stops_submit, pack_rebuild]
+route_pages = [route_new, route_create, route_list, route_page, route_submit, stops_submit, pack_rebuild]

@@ -32,6 +32,12 @@
     [lat, lon].forEach(function (input) { input.addEventListener("change", function () {
       var p = [num(lat.value), num(lon.value)]; if (!isNaN(p[0]) && !isNaN(p[1])) { marker.setLatLng(p); map.panTo(p); }
     }); });
+    if (box.getAttribute("data-pick") === "true") {
+      // A new point: a click places the marker (and fills the fields), as dragging it does.
+      map.on("click", function (e) {
+        marker.setLatLng(e.latlng); lat.value = e.latlng.lat.toFixed(6); lon.value = e.latlng.lng.toFixed(6);
+      });
+    }
     fit([here]);
   } else if (kind === "points") {
     var points = JSON.parse(box.getAttribute("data-points") || "[]"), all = [];
@@ -49,13 +55,27 @@
     try { line = JSON.parse(lineField.value || "[]").map(function (c) { return [c[1], c[0]]; }); } catch (e) { line = []; }
     var poly = L.polyline(line, { color: "#22543d", weight: 4 }).addTo(map);
     var sync = function () { lineField.value = JSON.stringify(poly.getLatLngs().map(function (p) { return [+p.lng.toFixed(6), +p.lat.toFixed(6)]; })); };
-    if (editable) {
-      line.forEach(function (p, i) {
-        var v = L.circleMarker(p, { radius: 4, color: "#1b1b1b" }).addTo(map);
-        var handle = L.marker(p, { draggable: true, opacity: 0.01, keyboard: false }).addTo(map);
-        handle.on("drag", function () { var ll = poly.getLatLngs(); ll[i] = handle.getLatLng(); poly.setLatLngs(ll); v.setLatLng(handle.getLatLng()); });
-        handle.on("dragend", sync);
+    var vertices = [];
+    var addVertex = function (p, i) {
+      var v = L.circleMarker(p, { radius: 4, color: "#1b1b1b" }).addTo(map);
+      var handle = L.marker(p, { draggable: true, opacity: 0.01, keyboard: false }).addTo(map);
+      handle.on("drag", function () { var ll = poly.getLatLngs(); ll[i] = handle.getLatLng(); poly.setLatLngs(ll); v.setLatLng(handle.getLatLng()); });
+      handle.on("dragend", sync);
+      vertices.push([v, handle]);
+    };
+    if (editable) line.forEach(addVertex);
+    if (box.getAttribute("data-draw") === "true") {
+      // A new route: each click adds the next point of the line; the button takes the last one back.
+      var undo = document.getElementById("undo-point");
+      var shown = function () { if (undo) undo.hidden = poly.getLatLngs().length === 0; };
+      map.on("click", function (e) {
+        var ll = poly.getLatLngs(); ll.push(e.latlng); poly.setLatLngs(ll); addVertex(e.latlng, ll.length - 1); sync(); shown();
       });
+      if (undo) undo.addEventListener("click", function () {
+        var ll = poly.getLatLngs(); if (!ll.length) return;
+        ll.pop(); poly.setLatLngs(ll); var last = vertices.pop(); map.removeLayer(last[0]); map.removeLayer(last[1]); sync(); shown();
+      });
+      shown();
     }
     var lats = JSON.parse(box.getAttribute("data-stops") || "[]"), lons = JSON.parse(box.getAttribute("data-stops-lon") || "[]");
     var radii = JSON.parse(box.getAttribute("data-radii") || "[]"), all2 = line.slice();
