@@ -38,8 +38,9 @@ from tools.bench._report import record
 __all__ = ["main"]
 
 AREA = (-0.9, 48.1, 1.9, 48.95)  # min_lon, min_lat, max_lon, max_lat: Orne and Eure-et-Loir, roughly
-# wrk cycles through a seeded list of positions, each thread from its own offset: many distinct
-# questions (as many phones), the same ones in every run and for every server measured.
+# wrk cycles through a seeded list of positions, each thread from its own offset (plus the script's
+# argument, if given): many distinct questions (as many phones), the same ones in every run and for
+# every server measured.
 NEAR_SCRIPT = """
 local points = {%(points)s}
 local counter = 0
@@ -49,7 +50,7 @@ function setup(thread)
   threads = threads + 1
 end
 function init(args)
-  counter = offset or 0
+  counter = (offset or 0) + (tonumber(args[1]) or 0)
 end
 function request()
   counter = counter + 1
@@ -168,21 +169,25 @@ def parse_wrk(output: str) -> Run:
     return Run(float(rate.group(1)), percentiles[50], percentiles[99], failures)
 
 
-def drive(url: str, *, duration_s: int, connections: int, script: Path | None = None) -> Run:
+def drive(url: str, *, duration_s: int, connections: int, script: Path | None = None, start: int = 0) -> Run:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{duration_s}s", "--latency", "--timeout", "5s"]
     if script is not None:
         command += ["-s", str(script)]
-    result = subprocess.run([*command, url], capture_output=True, text=True, check=True)
+    result = subprocess.run([*command, url, "--", str(start)], capture_output=True, text=True, check=True)
     return parse_wrk(result.stdout)
 
 
 def settle(url: str, script: Path, *, connections: int, positions: int, max_runs: int = 40) -> None:
     """Drive ``url`` with ``script`` until every position was asked twice and the median latency
     settles: each server process builds its "near me" index in a thread and renders each POI once per
-    language choice, on first use (a server that has run for a while has them)."""
+    language choice, on first use (a server that has run for a while has them). Each run starts where
+    the previous one stopped: every wrk run starts its threads at the same offsets, so runs that all
+    started there would ask the first positions only, and a longer measured run would then reach
+    positions never asked (its latency tail would be first renders, not the steady state)."""
     previous, asked = None, 0.0
     for _ in range(max_runs):
-        run = drive(url, duration_s=3, connections=connections, script=script)
+        # Two wrk threads, one counter each: a thread asked about half the requests.
+        run = drive(url, duration_s=3, connections=connections, script=script, start=int(asked / 2))
         asked += run.requests_per_s * 3
         if asked >= 2 * positions and previous is not None and abs(run.p50_ms - previous) <= 0.1 * previous:
             return
@@ -318,6 +323,9 @@ def _serve_and_drive(
         for _, base_url in servers.values():
             # Warm both paths (page cache, reader connections) before measuring.
             settle(f"{base_url}/api/v1/pois", script, connections=connections, positions=positions)
+            # Once more as measured: the positions a measured run asks (wrk's two threads need not
+            # share the requests evenly, so the warm-up's tiling can leave a few out).
+            drive(f"{base_url}/api/v1/pois", duration_s=duration_s, connections=connections, script=script)
             drive(f"{base_url}/api/v1/health", duration_s=1, connections=connections)
         measured: dict[int, tuple[list[Run], list[Run]]] = {workers: ([], []) for workers in servers}
         for _ in range(rounds):
