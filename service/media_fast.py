@@ -12,7 +12,9 @@ It answers, from the local blob store only:
   ``data_version``, so a replaced or deleted variant is never served stale);
 - the bytes with one ``preadv(RWF_NOWAIT)`` on a file descriptor kept open in a small LRU: the kernel copies
   them from the page cache or refuses at once (``EAGAIN``) instead of waiting for the disk, so the event
-  loop never blocks on I/O; what is not cached is read in a worker thread, as before.
+  loop never blocks on I/O; what is not cached is read in a worker thread, as before. When the database
+  changes (the lookup's generation moves), every descriptor is closed on the next media request, so a blob
+  the sweep deletes is not kept alive by an open descriptor.
 
 Everything else passes to Litestar unchanged: other methods and paths, unknown media or variant names (404),
 412 and 416, bigger bodies (streamed in chunks, with disconnect handling), requests with an ``Origin``
