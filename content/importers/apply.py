@@ -66,6 +66,8 @@ async def apply_new(
         ids = await insert_pois(
             conn, inputs, office_id=office_id, user_id=None, updated_at=now, status=status
         )
+    # By POI id, as the POIs went in: the history and source indexes are keyed by it too.
+    by_id = sorted(zip(ids, items, strict=True), key=lambda pair: pair[0])
     await history.record_many(
         conn,
         entity_type="poi",
@@ -73,7 +75,7 @@ async def apply_new(
         user_id=None,
         entries=[
             (poi_id, 1, {}, {**item.fields, "status": status, "office_id": office_id})
-            for poi_id, item in zip(ids, items, strict=True)
+            for poi_id, item in by_id
         ],
     )
     await insert_tracked(
@@ -90,7 +92,7 @@ async def apply_new(
                 conflicts={},
                 unpublished_missing=False,
             )
-            for poi_id, item in zip(ids, items, strict=True)
+            for poi_id, item in by_id
         ),
         now,
     )

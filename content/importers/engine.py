@@ -17,7 +17,7 @@ import hashlib
 import sqlite3
 import tempfile
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -209,8 +209,59 @@ async def _plan_batch(run: _Run, batch: list[Entry]) -> _Plan | None:
     return _Plan(new, changed, returning, new_skips, skipped)
 
 
-async def _write_plan(run: _Run, plan: _Plan) -> None:
-    """One batch's transaction (a dry run's: the same decisions, counted, nothing written)."""
+class _Transaction:
+    """A batch's transaction (a dry run's reader), held open across the slices written into it: entered
+    by the first slice's write, committed once ``batch_size`` objects were written (or at the end), and
+    rolled back by an error. Each slice is planned while the one before it is written."""
+
+    def __init__(self, run: _Run) -> None:
+        self._run = run
+        self._stack: AsyncExitStack | None = None
+        self._held: tuple[aiosqlite.Connection, editing.EditSession | None] | None = None
+        self.objects = 0
+
+    async def open(self) -> tuple[aiosqlite.Connection, editing.EditSession | None]:
+        if self._stack is None or self._held is None:
+            stack = AsyncExitStack()
+            self._held = await stack.enter_async_context(self._run.batch())
+            self._stack, self.objects = stack, 0
+        return self._held
+
+    async def written(self, objects: int) -> None:
+        """Count a slice's objects; commit when the batch is full (a dry run: after every slice)."""
+        self.objects += objects
+        if self.objects >= self._run.options.batch_size or self._run.options.dry_run:
+            await self.commit()
+
+    async def commit(self) -> None:
+        stack, self._stack, self._held = self._stack, None, None
+        if stack is not None:
+            await stack.aclose()
+
+    async def abort(self, exc: BaseException) -> None:
+        stack, self._stack, self._held = self._stack, None, None
+        if stack is not None:
+            try:
+                await stack.__aexit__(type(exc), exc, exc.__traceback__)
+            except BaseException as again:  # the same error, raised again after the rollback
+                if again is not exc:
+                    raise
+
+
+async def _write_plan(run: _Run, plan: _Plan, transaction: _Transaction) -> None:
+    """A slice written into the batch's transaction (a dry run's: the same decisions, counted, nothing
+    written); an error rolls the whole batch back."""
+    try:
+        await _write_into(run, plan, *await transaction.open())
+    except BaseException as exc:
+        await transaction.abort(exc)
+        raise
+    await transaction.written(len(plan.new) + len(plan.changed) + len(plan.returning) + len(plan.new_skips))
+
+
+async def _write_into(
+    run: _Run, plan: _Plan, conn: aiosqlite.Connection, session: editing.EditSession | None
+) -> None:
     options, report = run.options, run.report
     new, changed, returning, new_skips, skipped = (
         plan.new,
@@ -219,25 +270,24 @@ async def _write_plan(run: _Run, plan: _Plan) -> None:
         plan.new_skips,
         plan.skipped,
     )
-    async with run.batch() as (conn, session):
-        write = session is not None
-        if write and new_skips:
-            await remember_skips(conn, options.provider, new_skips)
-        no_longer_skipped = [item.source.external_id for item in new if item.source.external_id in skipped]
-        if write and no_longer_skipped:
-            await forget_skips(conn, options.provider, no_longer_skipped)
-        await apply_new(
-            conn,
-            new,
-            provider=options.provider,
-            office_id=options.office_id,
-            status=options.status,
-            now=run.now,
-            write=write,
-            report=report,
-        )
-        await apply_changed(conn, changed, session=session, now=run.now, report=report)
-        await republish(conn, returning, session=session, report=report)
+    write = session is not None
+    if write and new_skips:
+        await remember_skips(conn, options.provider, new_skips)
+    no_longer_skipped = [item.source.external_id for item in new if item.source.external_id in skipped]
+    if write and no_longer_skipped:
+        await forget_skips(conn, options.provider, no_longer_skipped)
+    await apply_new(
+        conn,
+        new,
+        provider=options.provider,
+        office_id=options.office_id,
+        status=options.status,
+        now=run.now,
+        write=write,
+        report=report,
+    )
+    await apply_changed(conn, changed, session=session, now=run.now, report=report)
+    await republish(conn, returning, session=session, report=report)
 
 
 def _prepare_all(
@@ -260,6 +310,13 @@ def _where(source: SourceObject | Entry, detail: str = "") -> str:
 
 
 _PAGE = 5000
+# Objects read, planned and checked together: a batch (one transaction) of more objects is written in
+# slices of this many, so that the memory held does not grow with the batch size.
+_SLICE = 500
+
+
+def _slice(options: ImportOptions) -> int:
+    return min(options.batch_size, _SLICE)
 
 
 async def _unpublish_missing(run: _Run, seen: _SeenIds) -> None:
@@ -448,7 +505,7 @@ async def run_import(
     )
     with tempfile.TemporaryDirectory(prefix="odyssee-import-") as work:
         seen = _SeenIds(Path(work))
-        feed = _Prefetch(objects, options.batch_size, seen)
+        feed = _Prefetch(objects, _slice(options), seen)
         try:
             await _read_and_write(run, feed)
             if options.full_feed:
@@ -460,42 +517,55 @@ async def run_import(
 
 
 class _Writer:
-    """Batches written one after the other, each while the next one is planned (read and checked)."""
+    """Slices written one after the other into the batch's transaction, each while the next one is
+    planned (read and checked)."""
 
     def __init__(self, run: _Run) -> None:
         self._run = run
         self._writing: asyncio.Future[None] | None = None
+        self._transaction = _Transaction(run)
 
     async def add(self, batch: list[Entry]) -> None:
         if self._run.pictures is not None:
-            # Fetching pictures is slow anyway: each batch is written before the next one's pictures are
+            # Fetching pictures is slow anyway: each slice is written before the next one's pictures are
             # asked for, so that a run stopped while it waits for one leaves the batches before it whole.
             await self.drain()
         plan = await _plan_batch(self._run, batch)
         await self.drain()
         if plan is not None:
-            self._writing = asyncio.ensure_future(_write_plan(self._run, plan))
+            self._writing = asyncio.ensure_future(_write_plan(self._run, plan, self._transaction))
 
     async def drain(self) -> None:
-        """Wait for the batch being written (its error is raised here)."""
+        """Wait for the slice being written (its error is raised here)."""
         writing, self._writing = self._writing, None
         if writing is not None:
             await writing
 
+    async def finish(self) -> None:
+        """Wait for the last slice and commit the last batch."""
+        await self.drain()
+        await self._transaction.commit()
+
     async def close(self) -> None:
-        """After an error elsewhere: let the batch being written finish or fail, whatever it gave."""
+        """After an error elsewhere: let the slice being written finish or fail, whatever it gave, and
+        roll back the batch it belongs to."""
         writing, self._writing = self._writing, None
         if writing is not None:
             await asyncio.wait([writing])
             if not writing.cancelled():
                 writing.exception()
+        await self._transaction.abort(_Interrupted())
+
+
+class _Interrupted(Exception):
+    """Why a batch is rolled back when the import stopped for a reason of its own."""
 
 
 async def _read_and_write(run: _Run, feed: _Prefetch) -> None:
     writer = _Writer(run)
     try:
         await _read_into(run, feed, writer)
-        await writer.drain()
+        await writer.finish()
     finally:
         await writer.close()
 
@@ -510,7 +580,7 @@ async def _read_into(run: _Run, feed: _Prefetch, writer: _Writer) -> None:
                 raise
             if batch:
                 await writer.add(batch)
-            await writer.drain()
+            await writer.finish()
             raise NotAFeed(
                 f"{exc} (after {report.read} objects, which were imported; nothing was unpublished)"
             ) from None
@@ -522,7 +592,7 @@ async def _read_into(run: _Run, feed: _Prefetch, writer: _Writer) -> None:
                 report.skip(item.reason, item.detail)
                 continue
             batch.append(item)
-            if len(batch) >= run.options.batch_size:
+            if len(batch) >= _slice(run.options):
                 await writer.add(batch)
                 batch = []
     if batch:

@@ -144,10 +144,21 @@ def _row(tracked: Tracked) -> tuple[Any, ...]:
     )
 
 
+# Many rows as one JSON array read by one statement, which SQLite runs without the GIL.
+_INSERT_JSON = (
+    "INSERT INTO import_sources (poi_id, provider, external_id, source_updated_at, digest, baseline,"
+    " pictures, conflicts, unpublished_missing, imported_at)"
+    " SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6,"
+    " value ->> 7, value ->> 8, ? FROM json_each(?)"
+)
+
+
 async def insert_tracked(conn: aiosqlite.Connection, rows: Iterable[Tracked], imported_at: str) -> None:
-    await conn.executemany(
-        _INSERT, ((t.poi_id, t.provider, t.external_id, *_row(t), imported_at) for t in rows)
-    )
+    encoded = [(t.poi_id, t.provider, t.external_id, *_row(t)) for t in rows]
+    if len(encoded) > 1:
+        await conn.execute(_INSERT_JSON, (imported_at, _encode(encoded).decode()))
+    elif encoded:
+        await conn.execute(_INSERT, (*encoded[0], imported_at))
 
 
 async def update_tracked(conn: aiosqlite.Connection, rows: Iterable[Tracked], imported_at: str) -> None:

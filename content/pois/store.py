@@ -131,11 +131,13 @@ async def insert_pois(
     user_id: str | None,
     updated_at: str,
     status: Status = "published",
+    page_cache_kib: int | None = 262144,
 ) -> list[str]:
     """Insert many new POIs in one statement batch (import); returns their ids in input order.
 
     Everything is checked first; errors name the item as ``[index].field`` (``[12].category``) and
-    nothing is inserted. Given ids must be new; missing ids are generated from the names.
+    nothing is inserted. Given ids must be new; missing ids are generated from the names. The page
+    cache is raised to ``page_cache_kib`` for the batch (None: left as the caller set it).
     """
     errors: list[FieldError] = []
     checked: list[PoiValues | None] = []
@@ -156,8 +158,11 @@ async def insert_pois(
     ids = await _assign_ids(conn, [poi.id for poi in pois], all_values)
     # A large page cache for the batch: each row also updates three indexes, two R*Trees and the
     # text index, and their pages would otherwise be evicted and re-read over and over.
+    if page_cache_kib is None:
+        await _insert_values(conn, ids, all_values, office_id, status, user_id, updated_at)
+        return ids
     cache_rows = list(await conn.execute_fetchall("PRAGMA cache_size"))
-    await conn.execute("PRAGMA cache_size = -262144")
+    await conn.execute(f"PRAGMA cache_size = {-int(page_cache_kib)}")
     await _insert_values(conn, ids, all_values, office_id, status, user_id, updated_at)
     await conn.execute(f"PRAGMA cache_size = {int(cache_rows[0][0])}")
     return ids
@@ -173,10 +178,66 @@ async def insert_checked_pois(
     status: Status = "published",
 ) -> list[str]:
     """:func:`insert_pois` for values that :func:`check_poi` already returned, whose office was checked
-    and which point at no media (a bulk import's batch): ids are generated from the names."""
+    and which point at no media (a bulk import's batch): ids are generated from the names.
+
+    The rows go in by id order, as one JSON array read by a single statement (:data:`_INSERT_POIS_JSON`)."""
     ids = await _assign_ids(conn, [None] * len(values), values)
-    await _insert_values(conn, ids, values, office_id, status, user_id, updated_at)
+    rows = _json_rows(ids, values, office_id, status, user_id, updated_at)
+    if rows is None:
+        await _insert_values(conn, ids, values, office_id, status, user_id, updated_at)
+    else:
+        await conn.execute(_INSERT_POIS_JSON, (rows,))
     return ids
+
+
+# A batch of new rows as one JSON array and one statement: SQLite then inserts the whole batch without
+# the GIL (``executemany`` binds every row in Python, and between rows the writer thread waits for the GIL
+# while the import's other threads parse the feed). By id order, the id-keyed indexes are walked once,
+# in order, per batch. Coordinates travel as integer micro-degrees and are stored as their quotient by
+# 1e6, which is exactly the rounded float that check_poi made (the text of a float would go through
+# SQLite's own number parser instead).
+_INSERT_POIS_JSON = """
+INSERT INTO pois (id, office_id, status, category, name, description, lat, lon, address, commune,
+                  opening_hours, contact, accessibility, images, audio, created_at, updated_at, updated_by)
+SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+       (value ->> 6) / 1000000.0, (value ->> 7) / 1000000.0, value ->> 8, value ->> 9, value ->> 10,
+       value ->> 11, value ->> 12, value ->> 13, value ->> 14, value ->> 15, value ->> 15, value ->> 16
+FROM json_each(?)
+"""
+_MICRO = 1_000_000
+
+
+def _micro(value: float) -> int | None:
+    """``value`` as integer micro-degrees when that is exact, else None."""
+    micro = round(value * _MICRO)
+    return micro if micro / _MICRO == value else None
+
+
+def _json_rows(
+    ids: Sequence[str],
+    values: Sequence[PoiValues],
+    office_id: str | None,
+    status: Status,
+    user_id: str | None,
+    updated_at: str,
+) -> str | None:
+    """The rows of :data:`_INSERT_POIS_JSON`, by id; None when a coordinate is not a whole number of
+    micro-degrees (then the batch goes through ``executemany``)."""
+    rows = []
+    for poi_id, poi_values in sorted(zip(ids, values, strict=True), key=lambda pair: pair[0]):
+        params = poi_params(poi_values)
+        lat, lon = _micro(params["lat"]), _micro(params["lon"])
+        if lat is None or lon is None:
+            return None
+        rows.append(
+            (
+                poi_id, office_id, status, params["category"], params["name"], params["description"],
+                lat, lon, params["address"], params["commune"], params["opening_hours"],
+                params["contact"], params["accessibility"], params["images"], params["audio"],
+                updated_at, user_id,
+            )
+        )  # fmt: skip
+    return _encode_ids(rows).decode()
 
 
 async def _insert_values(

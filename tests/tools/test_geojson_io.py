@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 
+from content.pois import exchange
 from tests.territory import SMALL_TERRITORY
 from tools.cli import main
+from tools.commands import geojson_io
 
 
 def feature(n: int, **properties: Any) -> dict[str, Any]:
@@ -41,8 +43,18 @@ def poi_count(data_dir: Path) -> int:
         conn.close()
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+@pytest.fixture(params=["whole", "streamed"])
+def data_dir(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Path:
+    """A demo store; every test runs twice: files read whole, and read as a stream (every file counts as
+    big, in chunks of 7 features, so that a file spans several chunks of the same transaction)."""
+    if request.param == "streamed":
+        monkeypatch.setattr(geojson_io, "STREAMED_FROM_BYTES", 0)
+        monkeypatch.setattr(exchange, "STREAM_CHUNK", 7)
     directory = tmp_path / "data"
     assert main(["demo", "--no-media", "--data-dir", str(directory), "--file", str(SMALL_TERRITORY)]) == 0
     capsys.readouterr()
@@ -131,3 +143,27 @@ def test_export_then_import_round_trips(
     assert main(["export", "--data-dir", str(fresh), "--out", str(second)]) == 0
     assert second.read_bytes() == first.read_bytes()
     capsys.readouterr()
+
+
+def test_a_streamed_file_names_a_repeated_id_and_a_late_type(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read as a stream, an id repeated in a later chunk is still "twice in the import" (not "already
+    exists": nothing was written), and a ``type`` written after the features is still checked."""
+    monkeypatch.setattr(geojson_io, "STREAMED_FROM_BYTES", 0)
+    monkeypatch.setattr(exchange, "STREAM_CHUNK", 7)
+    features = [feature(n) for n in range(30)]
+    features[20] = {**features[20], "id": "lavoir-2"}
+    source = write(tmp_path / "twice.geojson", features)
+    assert main(["import", str(source), "--data-dir", str(data_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "features[20].id: id 'lavoir-2' appears twice in the import" in err
+    late = tmp_path / "late.geojson"
+    late.write_text(json.dumps({"features": [feature(1)], "type": "Point"}), encoding="utf-8")
+    assert main(["import", str(late), "--data-dir", str(data_dir)]) == 1
+    assert "type: Invalid value 'Point'" in capsys.readouterr().err
+    assert poi_count(data_dir) == 4
+    fine = tmp_path / "fine.geojson"
+    fine.write_text(json.dumps({"features": [feature(1)], "type": "FeatureCollection"}), encoding="utf-8")
+    assert main(["import", str(fine), "--data-dir", str(data_dir)]) == 0
+    assert poi_count(data_dir) == 5

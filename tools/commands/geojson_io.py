@@ -12,9 +12,12 @@ from typing import BinaryIO
 import msgspec
 
 from content.core.db import Database
+from content.core.model import Status
 from content.core.settings import Settings
 from content.exports.catalogue import export_catalogue_jsonld
-from content.pois.exchange import export_pois, import_pois
+from content.importers import tune_for_bulk
+from content.importers.streaming import STREAM_FROM_BYTES
+from content.pois.exchange import export_pois, import_pois, import_pois_streamed
 from tools.cli import add_common, output_file, settings_from
 
 __all__ = ["export_file", "export_jsonld", "import_file", "in_file_words", "register"]
@@ -41,21 +44,39 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     exporter.set_defaults(handler=run_export)
 
 
+# Files above this size are read as a stream (a module attribute, so that tests can lower it).
+STREAMED_FROM_BYTES = STREAM_FROM_BYTES
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-async def import_file(settings: Settings, path: Path, *, office_id: str | None, status: str) -> list[str]:
+async def import_file(
+    settings: Settings,
+    path: Path,
+    *,
+    office_id: str | None,
+    status: str,
+    stream_from_bytes: int | None = None,
+) -> int:
+    """Insert every POI of the file in one transaction; returns how many. A file over
+    ``stream_from_bytes`` (default :data:`STREAMED_FROM_BYTES`) is read as a stream, with the bulk
+    import's bounded page cache."""
+    status_: Status = "draft" if status == "draft" else "published"
+    limit = STREAMED_FROM_BYTES if stream_from_bytes is None else stream_from_bytes
+    if (await asyncio.to_thread(path.stat)).st_size > limit:
+        async with Database(settings.db_path, readers=1) as db:
+            await tune_for_bulk(db)
+            return await import_pois_streamed(
+                db, path, office_id=office_id, status=status_, user_id=None, updated_at=_now()
+            )
     data = await asyncio.to_thread(path.read_bytes)
     async with Database(settings.db_path, readers=1) as db:
-        return await import_pois(
-            db,
-            data,
-            office_id=office_id,
-            status="draft" if status == "draft" else "published",
-            user_id=None,
-            updated_at=_now(),
+        ids = await import_pois(
+            db, data, office_id=office_id, status=status_, user_id=None, updated_at=_now()
         )
+    return len(ids)
 
 
 async def export_jsonld(settings: Settings, out: BinaryIO, base_url: str) -> int:

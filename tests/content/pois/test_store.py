@@ -8,6 +8,8 @@ from typing import Any
 
 import msgspec
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from content.core.db import Database
 from content.core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
@@ -15,7 +17,8 @@ from content.core.inputs import convert_input, decode_input
 from content.core.paging import EVERY_STATUS
 from content.pois.model import PoiInput, PoiPatch
 from content.pois.queries import get_poi
-from content.pois.store import create_poi, insert_pois, set_poi_status, update_poi
+from content.pois.store import create_poi, insert_checked_pois, insert_pois, set_poi_status, update_poi
+from content.pois.validate import check_poi
 from tests.media_rows import add_audio, add_image
 
 AT = "2025-06-01T08:00:00Z"
@@ -267,3 +270,58 @@ async def test_bulk_insert_names_the_bad_item_and_writes_nothing(db: Database) -
                 updated_at=AT,
             )
     assert duplicate.value.errors[0].field == "[0].id"
+
+
+_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), max_codepoint=0x1F64F)
+    | st.sampled_from('"\\\n\t/é€😀\u2028'),
+    min_size=1,
+    max_size=40,
+)
+
+
+@given(
+    name=_TEXT,
+    description=_TEXT,
+    commune=st.none() | _TEXT,
+    lon=st.floats(-180, 180),
+    lat=st.floats(-90, 90),
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+async def test_a_checked_batch_is_stored_as_the_row_by_row_insert_stores_it(
+    db: Database, name: str, description: str, commune: str | None, lon: float, lat: float
+) -> None:
+    """insert_checked_pois sends the batch as one JSON array (coordinates as micro-degrees): every column
+    comes back as insert_pois (executemany) writes it, and the spatial and text indexes agree."""
+    poi = body(
+        name={"fr": name, "en": name + " en"},
+        description={"fr": description},
+        commune=commune,
+        geometry={"type": "Point", "coordinates": [lon, lat]},
+        contact={"phone": "+33 2 33 00 00 00"},
+    )
+    try:
+        values = check_poi(convert_input(poi, PoiInput))
+    except InvalidInput:
+        assume(False)
+        return
+    async with db.write() as conn:
+        [plain] = await insert_pois(
+            conn, [convert_input(poi, PoiInput)], office_id="perche", user_id=None, updated_at=AT
+        )
+        batch = await insert_checked_pois(
+            conn, [values, values], office_id="perche", user_id=None, updated_at=AT, status="published"
+        )
+        rows = {
+            row[0]: tuple(row[1:])
+            for row in await conn.execute_fetchall(
+                "SELECT p.id, p.office_id, p.status, p.revision, p.category, p.name, p.description, p.lat,"
+                " p.lon, p.address, p.commune, p.opening_hours, p.contact, p.accessibility, p.images,"
+                " p.audio, p.created_at, p.updated_at, p.updated_by, r.min_lon, r.max_lat, f.name,"
+                " f.description, f.place FROM pois p JOIN pois_rtree r ON r.id = p.rowid"
+                " JOIN pois_fts f ON f.rowid = p.rowid WHERE p.id IN (?, ?, ?)",
+                (plain, *batch),
+            )
+        }
+    assert rows[batch[0]] == rows[plain] == rows[batch[1]]
+    assert isinstance(rows[plain][7], float)
