@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
+import http.client
 import json
 import os
 import random
@@ -25,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,16 +64,56 @@ end
 """
 
 
+def positions(area: tuple[float, float, float, float], count: int, *, seed: int = 15) -> list[str]:
+    """``count`` seeded positions within ``area`` (lon/lat box), as ``lat,lon`` to 5 decimals."""
+    rng = random.Random(seed)
+    min_lon, min_lat, max_lon, max_lat = area
+    return [f"{rng.uniform(min_lat, max_lat):.5f},{rng.uniform(min_lon, max_lon):.5f}" for _ in range(count)]
+
+
 def near_script(
     area: tuple[float, float, float, float], count: int, *, radius_m: int = 5000, seed: int = 15
 ) -> str:
     """The wrk script asking "near me" at ``count`` seeded positions within ``area`` (lon/lat box)."""
-    rng = random.Random(seed)
-    min_lon, min_lat, max_lon, max_lat = area
-    points = ",".join(
-        f"{{{rng.uniform(min_lat, max_lat):.5f},{rng.uniform(min_lon, max_lon):.5f}}}" for _ in range(count)
-    )
+    points = ",".join(f"{{{point}}}" for point in positions(area, count, seed=seed))
     return NEAR_SCRIPT % {"points": points, "radius": radius_m}
+
+
+def ask_every_position(
+    base_url: str,
+    area: tuple[float, float, float, float],
+    count: int,
+    *,
+    radius_m: int = 5000,
+    seed: int = 15,
+    connections: int = 1,
+) -> None:
+    """Ask "near me" once at each of the positions the wrk script asks, on each of ``connections``
+    keep-alive connections (several, so that every worker of a multi-process server is likely to be
+    asked each): each process renders a POI on its first page, and a server that has run for a while
+    has rendered them all. wrk alone cannot be made to ask each position: its threads restart at the
+    same offsets in every run and share the requests unevenly."""
+    host, port = urllib.parse.urlsplit(base_url).netloc.split(":")
+    paths = [
+        f"/api/v1/pois?near={point}&radius_m={radius_m}&limit=50"
+        for point in positions(area, count, seed=seed)
+    ]
+
+    def ask_all() -> None:
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        try:
+            for path in paths:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    raise RuntimeError(f"{path}: {response.status}")
+        finally:
+            conn.close()
+
+    with concurrent.futures.ThreadPoolExecutor(connections) as pool:
+        for done in [pool.submit(ask_all) for _ in range(connections)]:
+            done.result()
 
 
 WORDS = [
@@ -320,8 +363,9 @@ def _serve_and_drive(
         for _, base_url in servers.values():
             wait_ready(base_url, timeout_s=90)
         _wait_caught_up(Path(env["ODYSSEE_DATA_DIR"]) / "odyssee.sqlite3")
-        for _, base_url in servers.values():
+        for workers, (_, base_url) in servers.items():
             # Warm both paths (page cache, reader connections) before measuring.
+            ask_every_position(base_url, AREA, positions, connections=2 * workers)
             settle(f"{base_url}/api/v1/pois", script, connections=connections, positions=positions)
             # Once more as measured: the positions a measured run asks (wrk's two threads need not
             # share the requests evenly, so the warm-up's tiling can leave a few out).
