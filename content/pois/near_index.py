@@ -381,14 +381,25 @@ class NearIndex:
         self._building = loop.create_task(self._rebuild())
 
     async def _rebuild(self) -> None:
+        # The build makes a few objects per POI (millions at 1,000,000 POIs), and the cyclic collector,
+        # counting them, would run full passes over them meanwhile: pauses of the event loop, tens to
+        # hundreds of milliseconds each, that showed in the latency's tail. None run during the build;
+        # a big index then leaves the collector's reach at once (gc.freeze) before it runs again.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
-            snapshot = await asyncio.to_thread(_build, self.path)
-        except (sqlite3.Error, OSError):
-            _log.warning("cannot build the near-me index", exc_info=True)
-            return
-        if self._snapshot is None or snapshot.generation >= self._snapshot.generation:
-            self._snapshot = snapshot
-            if snapshot.count >= _FREEZE_FROM:
-                # Hundreds of thousands of long-lived objects (the index, rendered features): out of
-                # the cyclic collector's full passes, whose pauses would show in the latency's tail.
-                gc.freeze()
+            try:
+                snapshot = await asyncio.to_thread(_build, self.path)
+            except (sqlite3.Error, OSError):
+                _log.warning("cannot build the near-me index", exc_info=True)
+                return
+            if self._snapshot is None or snapshot.generation >= self._snapshot.generation:
+                self._snapshot = snapshot
+                if snapshot.count >= _FREEZE_FROM:
+                    # Hundreds of thousands of long-lived objects (the index, rendered features): out
+                    # of the cyclic collector's full passes, whose pauses would show in the latency's
+                    # tail.
+                    gc.freeze()
+        finally:
+            if collecting:
+                gc.enable()
