@@ -101,7 +101,9 @@ class ConditionalJSONMiddleware:
         headers = [
             (k, v) for k, v in start.get("headers", []) if k.lower() not in {b"content-length", b"vary"}
         ]
-        digest = hashlib.sha256(body).hexdigest()[:40]
+        # A validator, not a signature: SHA-1 (40 hex digits, as the SHA-256 prefix it replaces) costs
+        # about half as much on a 22 kB page (12 against 20 µs), on every JSON answer.
+        digest = hashlib.sha1(body, usedforsecurity=False).hexdigest()
         accepts_gzip = b"gzip" in request_headers.get(b"accept-encoding", b"")
         compress = accepts_gzip and len(body) >= _GZIP_MIN_BYTES
         # Distinct representations get distinct strong ETags; both validate a conditional request.

@@ -12,7 +12,9 @@ It answers, from the local blob store only:
   ``data_version``, so a replaced or deleted variant is never served stale);
 - the bytes with one ``preadv(RWF_NOWAIT)`` on a file descriptor kept open in a small LRU: the kernel copies
   them from the page cache or refuses at once (``EAGAIN``) instead of waiting for the disk, so the event
-  loop never blocks on I/O; what is not cached is read in a worker thread, as before.
+  loop never blocks on I/O; what is not cached is read in a worker thread, as before. When the database
+  changes (the lookup's generation moves), every descriptor is closed on the next media request, so a blob
+  the sweep deletes is not kept alive by an open descriptor.
 
 Everything else passes to Litestar unchanged: other methods and paths, unknown media or variant names (404),
 412 and 416, bigger bodies (streamed in chunks, with disconnect handling), requests with an ``Origin``
@@ -33,7 +35,7 @@ from content.core.errors import NotFound
 from content.media.lookup import VariantLookup
 from content.media.profiles import PUBLIC_VARIANTS
 from content.media.queries import VariantFile
-from service.ranges import IMMUTABLE, STREAM_CHUNK_BYTES, ByteRange, plan_response
+from service.ranges import IMMUTABLE, STREAM_CHUNK_BYTES, plan_response
 
 __all__ = ["FAST_MAX_BYTES", "MediaFastPath", "OpenBlobs"]
 
@@ -44,7 +46,10 @@ PATH_TEMPLATE = "/api/v1/media/{media_id}/{variant}"
 FAST_MAX_BYTES = STREAM_CHUNK_BYTES
 _CONDITIONS = {b"range": 0, b"if-range": 1, b"if-match": 2, b"if-none-match": 3}
 _PUBLIC = frozenset(PUBLIC_VARIANTS)
-_IMMUTABLE = IMMUTABLE.encode()
+_CACHE_CONTROL = (b"cache-control", IMMUTABLE.encode())
+_ACCEPT_RANGES = (b"accept-ranges", b"bytes")
+_NOSNIFF = (b"x-content-type-options", b"nosniff")
+_MAX_HEADS = 4096
 _NOWAIT = getattr(os, "RWF_NOWAIT", None)
 
 
@@ -60,14 +65,23 @@ class OpenBlobs:
         self.capacity = capacity
         self.nowait = _NOWAIT is not None
         self._fds: dict[str, int] = {}
+        self._closings = 0  # how many times every descriptor was closed
 
-    async def read(self, sha256: str, size: int, start: int, length: int) -> bytes | None:
+    async def read(self, sha256: str, size: int, start: int, length: int) -> bytes | bytearray | None:
         """``length`` bytes from ``start``, or None when the blob is missing or not ``size`` bytes long."""
         fd = self._fds.pop(sha256, None)
         if fd is None:
+            closings = self._closings
             fd = await asyncio.to_thread(self._open, sha256, size)
             if fd is None:
                 return None
+            if closings != self._closings:
+                # Everything was closed while this one opened (the database changed): read once, keep nothing.
+                try:
+                    got = self._read_cached(fd, start, length)
+                finally:
+                    os.close(fd)
+                return got if len(got) == length else await self._read_rest(sha256, start, length, got)
             stale = self._fds.pop(sha256, None)  # a concurrent request opened it meanwhile
             if stale is not None:
                 os.close(stale)
@@ -77,11 +91,17 @@ class OpenBlobs:
         got = self._read_cached(fd, start, length)
         if len(got) == length:
             return got
+        return await self._read_rest(sha256, start, length, got)
+
+    async def _read_rest(
+        self, sha256: str, start: int, length: int, got: bytes | bytearray
+    ) -> bytes | bytearray | None:
         rest = await asyncio.to_thread(self._read_file, sha256, start + len(got), length - len(got))
         return None if rest is None else got + rest
 
-    def _read_cached(self, fd: int, start: int, length: int) -> bytes:
-        """What the page cache holds of the range, without waiting for the disk (maybe nothing)."""
+    def _read_cached(self, fd: int, start: int, length: int) -> bytes | bytearray:
+        """What the page cache holds of the range, without waiting for the disk (maybe nothing). The buffer
+        read into is the answer's body as it is (uvicorn writes any bytes-like object): no copy."""
         if not self.nowait or length == 0:
             return b""
         buffer = bytearray(length)
@@ -93,7 +113,9 @@ class OpenBlobs:
             if exc.errno in (errno.EOPNOTSUPP, errno.EINVAL):
                 self.nowait = False  # this file system cannot: every read goes to a worker thread
             return b""
-        return bytes(buffer) if got == length else bytes(memoryview(buffer)[:got])
+        if got != length:
+            del buffer[got:]
+        return buffer
 
     def _open(self, sha256: str, size: int) -> int | None:
         try:
@@ -124,6 +146,8 @@ class OpenBlobs:
             os.close(fd)
 
     def close(self) -> None:
+        """Close every descriptor (they reopen on demand)."""
+        self._closings += 1
         for fd in self._fds.values():
             with contextlib.suppress(OSError):
                 os.close(fd)
@@ -138,6 +162,9 @@ class MediaFastPath:
         self.lookup = lookup
         self.files = OpenBlobs(blobs) if isinstance(blobs, LocalBlobStore) else None
         self.enabled = self.files is not None
+        self._generation = lookup.generation
+        # Per variant answered lately: the header pairs that do not depend on the request.
+        self._heads: dict[str, tuple[VariantFile, tuple[bytes, bytes], tuple[bytes, bytes], str]] = {}
 
     def close(self) -> None:
         if self.files is not None:
@@ -168,9 +195,19 @@ class MediaFastPath:
             elif name == b"origin":
                 return False  # CORS headers are Litestar's
         found = await self._find(media_id, variant)
+        if self.lookup.generation != self._generation:
+            # The database changed since the descriptors were opened: a blob it no longer refers to may be
+            # deleted from the store at any time, and an open descriptor would keep its disk space (and its
+            # bytes) alive. Close them all; those still needed reopen on their next read.
+            self._generation = self.lookup.generation
+            if self.files is not None:
+                self.files.close()
         if found is None:
             return False
-        etag = f'"{found.sha256}"'
+        head = self._heads.get(found.sha256)
+        if head is None or head[0] is not found:
+            head = self._head(found)
+        _, etag_pair, type_pair, etag = head
         plan = plan_response(
             size=found.size,
             etag=etag,
@@ -179,32 +216,44 @@ class MediaFastPath:
             if_match=conditions[2],
             if_none_match=conditions[3],
         )
-        headers = [(b"etag", etag.encode()), (b"cache-control", _IMMUTABLE), (b"accept-ranges", b"bytes")]
-        is_head = scope["method"] == "HEAD"
-        if plan.status == 304:
-            await _send(scope, send, 304, headers, b"")
+        status = plan.status
+        if status == 304:
+            await _send(scope, send, 304, [etag_pair, _CACHE_CONTROL, _ACCEPT_RANGES], b"")
             return True
-        if plan.status not in (200, 206):
+        if status != 200 and status != 206:
             return False  # 412 and 416 problems
-        byte_range = plan.byte_range or ByteRange(0, found.size - 1)
-        length = byte_range.length if found.size else 0
-        body = b""
-        if not is_head:
+        size = found.size
+        byte_range = plan.byte_range
+        start, end = (0, size - 1) if byte_range is None else (byte_range.start, byte_range.end)
+        length = end - start + 1 if size else 0
+        body: bytes | bytearray = b""
+        if scope["method"] != "HEAD":
             if length > FAST_MAX_BYTES or self.files is None:
                 return False
-            got = await self.files.read(found.sha256, found.size, byte_range.start, length)
+            got = await self.files.read(found.sha256, size, start, length)
             if got is None:
                 return False
             body = got
-        headers += [
-            (b"content-type", found.type.encode()),
-            (b"content-length", str(length).encode()),
-            (b"x-content-type-options", b"nosniff"),
+        headers = [
+            etag_pair,
+            _CACHE_CONTROL,
+            _ACCEPT_RANGES,
+            type_pair,
+            (b"content-length", b"%d" % length),
+            _NOSNIFF,
         ]
-        if plan.status == 206:
-            headers.append((b"content-range", byte_range.content_range(found.size).encode()))
-        await _send(scope, send, plan.status, headers, body)
+        if status == 206:
+            headers.append((b"content-range", b"bytes %d-%d/%d" % (start, end, size)))
+        await _send(scope, send, status, headers, body)
         return True
+
+    def _head(self, found: VariantFile) -> tuple[VariantFile, tuple[bytes, bytes], tuple[bytes, bytes], str]:
+        if len(self._heads) >= _MAX_HEADS:
+            self._heads.clear()
+        etag = f'"{found.sha256}"'
+        head = (found, (b"etag", etag.encode()), (b"content-type", found.type.encode()), etag)
+        self._heads[found.sha256] = head
+        return head
 
     async def _find(self, media_id: str, variant: str) -> VariantFile | None:
         try:
@@ -213,7 +262,9 @@ class MediaFastPath:
             return None
 
 
-async def _send(scope: Any, send: Any, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+async def _send(
+    scope: Any, send: Any, status: int, headers: list[tuple[bytes, bytes]], body: bytes | bytearray
+) -> None:
     scope["path_template"] = PATH_TEMPLATE
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

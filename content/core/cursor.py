@@ -49,7 +49,7 @@ class CursorCodec:
 
     def _mac(self, scope: str, payload: bytes) -> bytes:
         message = hashlib.sha256(scope.encode()).digest() + payload
-        return hmac.new(self._key, message, hashlib.sha256).digest()[:_MAC_BYTES]
+        return hmac.digest(self._key, message, "sha256")[:_MAC_BYTES]
 
     def encode(self, scope: str, position: SortKey) -> str:
         payload = _encode(position)

@@ -33,6 +33,9 @@ class VariantLookup:
         self._conn: sqlite3.Connection | None = None
         self._version: int | None = None
         self._entries: dict[tuple[str, str], VariantFile] = {}
+        # Moves whenever the cache is dropped (the database changed, or its version could not be read): what
+        # callers keep about the variants they were given (open files) is to be dropped with it.
+        self.generation = 0
 
     async def open(self) -> None:
         """Open the version connection (after the database file exists)."""
@@ -44,6 +47,7 @@ class VariantLookup:
             self._conn = None
         self._entries.clear()
         self._version = None
+        self.generation += 1
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
@@ -68,6 +72,7 @@ class VariantLookup:
         if version is None or version != self._version:
             self._entries.clear()
             self._version = version
+            self.generation += 1
             return None, version
         return self._entries.get((media_id, variant)), version
 

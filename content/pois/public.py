@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 
 import aiosqlite
 
@@ -62,6 +63,9 @@ async def public_pois_json(
     return page_json(features, cursor_of(page.next_key) if page.next_key is not None else None)
 
 
+_TIE = attrgetter("tie")  # a row number, for the entries of the near-me index
+
+
 async def public_near_json(
     db: Database,
     index: NearIndex,
@@ -85,17 +89,19 @@ async def public_near_json(
     # Rendered features by row number, for this snapshot and language choice: versions are fixed
     # within a snapshot, so the row number alone names one.
     memo = snapshot.rendered(choice, default)
-    found: list[RenderedFeature | None] = []
+    # Features that show media are never kept in ``memo``: they come out None and are rendered below.
+    found: list[RenderedFeature | None] = list(map(memo.get, map(_TIE, page.items)))
+    features = list(filter(None, found))
     missing = []
-    for entry in page.items:
-        rendered = None
-        if not entry.has_media:
-            rendered = memo.get(entry.tie)  # type: ignore[arg-type]
-            if rendered is None and (rendered := cache.get(entry, choice, default)) is not None:
-                memo[entry.tie] = rendered  # type: ignore[index]
-        if rendered is None:
-            missing.append(entry)
-        found.append(rendered)
+    if len(features) < len(found):
+        for position, entry in enumerate(page.items):
+            if found[position] is None:
+                rendered = None
+                if not entry.has_media and (rendered := cache.get(entry, choice, default)) is not None:
+                    memo[entry.tie] = rendered  # type: ignore[index]
+                    found[position] = rendered
+                else:
+                    missing.append(entry)
     if missing:
         async with db.read() as conn:
             records = {record.id: record for record in await poi_records(conn, [e.id for e in missing])}
@@ -111,10 +117,9 @@ async def public_near_json(
                 if not entry.has_media:
                     memo[entry.tie] = rendered  # type: ignore[index]
                 found[position] = rendered
-    features = [rendered for rendered in found if rendered is not None]
-    served = localizer.served
-    for rendered in features:
-        served |= rendered.served
+    if len(features) < len(found):
+        features = [rendered for rendered in found if rendered is not None]
+    localizer.served.update(*{rendered.served for rendered in features})  # a few distinct sets
     assert page.distances_m is not None
     next_cursor = cursor_of(page.next_key) if page.next_key is not None else None
     return near_page_json(features, page.distances_m, next_cursor)

@@ -10,7 +10,6 @@ that show media are rendered every time, because media can change without the PO
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import msgspec
 
@@ -43,13 +42,19 @@ _DISTANCE = b',"distance_m":'
 _PAGE_HEAD = b'{"type":"FeatureCollection","features":['
 
 _MAX_LOCALIZERS = 256
+_SERVED: dict[frozenset[str], frozenset[str]] = {}
 
-CacheKey = tuple[str, int, str, str, LanguageChoice, str]
+# id, revision, created_at, updated_at, then the language choice as plain values (tuples of strings
+# leave the garbage collector's lists; a dataclass would keep every key there), and the default.
+CacheKey = tuple[str, int, str, str, tuple[str, ...], bool, str]
 
 
-@dataclass(frozen=True, slots=True)
-class RenderedFeature:
-    """A feature's JSON before and after its ``distance_m``, and the languages it serves."""
+class RenderedFeature(msgspec.Struct, frozen=True, gc=False):
+    """A feature's JSON before and after its ``distance_m``, and the languages it serves.
+
+    Kept by the hundred thousand: not tracked by the garbage collector (it holds bytes and one of a
+    few shared sets of strings, so it can be in no cycle), whose full passes would otherwise walk them
+    all and show in the latency's tail."""
 
     head: bytes
     tail: bytes
@@ -71,6 +76,8 @@ def render(record: PoiRecord, media: Mapping[str, MediaRef], localizer: Localize
     head, mark, tail = document.rpartition(_MARK)
     assert mark, "the distance mark is missing from a rendered feature"
     served = frozenset(localizer.served)
+    if len(_SERVED) < _MAX_LOCALIZERS:
+        served = _SERVED.setdefault(served, served)  # one set per combination of languages
     localizer.served.clear()
     return RenderedFeature(head=head, tail=tail, served=served, lead=head + _DISTANCE)
 
@@ -110,7 +117,15 @@ class FeatureCache:
 
 
 def _key(entry: PageEntry, choice: LanguageChoice, default: str) -> CacheKey:
-    return (entry.id, entry.revision, entry.created_at, entry.updated_at, choice, default)
+    return (
+        entry.id,
+        entry.revision,
+        entry.created_at,
+        entry.updated_at,
+        choice.preferred,
+        choice.every,
+        default,
+    )
 
 
 def page_features(
@@ -142,17 +157,15 @@ def near_page_json(
 ) -> bytes:
     """:func:`page_json` of ``features`` at ``distances_m``, byte for byte, in one join."""
     parts = [_PAGE_HEAD]
-    append, encode = parts.append, _encode
-    for feature, distance_m in zip(features, distances_m, strict=True):
-        append(feature.lead)
-        append(encode(round(distance_m, 1)))  # round_m
-        append(feature.tail)
-        append(b",")
+    # The rounded distances encoded as one list, then cut apart: a number holds no comma.
+    numbers = _encode([round(distance_m, 1) for distance_m in distances_m])[1:-1].split(b",")  # round_m
+    if not distances_m:
+        numbers = []
+    for feature, number in zip(features, numbers, strict=True):
+        parts += (feature.lead, number, feature.tail, b",")
     if features:
         parts.pop()
-    append(b'],"next":')
-    append(encode(next_cursor))
-    append(b"}")
+    parts += (b'],"next":', _encode(next_cursor), b"}")
     return b"".join(parts)
 
 

@@ -4,6 +4,7 @@ replaced or deleted variant, keeps the access log, and hands everything it does 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import logging
@@ -324,3 +325,60 @@ async def test_insert_media_helper_still_fits(client: AsyncTestClient[Litestar],
     response = await client.get("/api/v1/media/b/speech", headers={"Range": "bytes=4096-69631"})
     assert response.content == data[4096:69632]
     assert inner.calls == 0
+
+
+def _held(path: Path) -> bool:
+    """Whether this process has a descriptor open on ``path`` (also after it was deleted)."""
+    for link in Path("/proc/self/fd").iterdir():
+        with contextlib.suppress(OSError):
+            if os.readlink(link) in (str(path), f"{path} (deleted)"):
+                return True
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc/self/fd")
+async def test_a_deleted_blob_is_not_held_open(
+    client: AsyncTestClient[Litestar], app: Litestar, speech: bytes
+) -> None:
+    """The fast path keeps descriptors open between requests; once the database changes, they are closed,
+    so a blob deleted from the store (as the sweep does once nothing refers to it) frees its space."""
+    other = os.urandom(1000)
+    await _place(app, "other", other)
+    assert (await client.get(URL, headers={"Range": "bytes=0-99"})).status_code == 206
+    etag = (await client.head(URL)).headers["etag"]
+    path = app.state.blobs.path_for(etag.strip('"'))
+    assert _held(path)
+    async with app.state.db.write() as conn:
+        await conn.execute("DELETE FROM media WHERE id = 'narration'")
+    # The next request, whatever it asks, closes it; the blob can then go for good.
+    answer = await client.get("/api/v1/media/other/speech", headers={"Range": "bytes=0-9"})
+    assert answer.content == other[:10]
+    assert not _held(path)
+    path.unlink()
+    assert (await client.get(URL, headers={"Range": "bytes=0-99"})).status_code == 404
+    assert not _held(path)
+    # Deleted after the change was seen, and only 404s asked for since: not held either.
+    await _place(app, "third", os.urandom(500))
+    third = (await client.get("/api/v1/media/third/speech", headers={"Range": "bytes=0-9"})).headers["etag"]
+    third_path = app.state.blobs.path_for(third.strip('"'))
+    assert _held(third_path)
+    async with app.state.db.write() as conn:
+        await conn.execute("DELETE FROM media WHERE id = 'third'")
+    assert (await client.get("/api/v1/media/third/speech", headers={"Range": "bytes=0-9"})).status_code == 404
+    assert not _held(third_path)
+    # Still referenced blobs reopen and are served as before.
+    assert (await client.get("/api/v1/media/other/speech", headers={"Range": "bytes=5-9"})).content == other[
+        5:10
+    ]
+
+
+async def test_a_descriptor_opened_across_a_change_is_not_kept(app: Litestar, speech: bytes) -> None:
+    """A read that was opening its file when every descriptor was closed reads once and keeps nothing."""
+    files = _fast(app).files
+    assert files is not None
+    sha256 = (await app.state.media_lookup.find("narration", "speech")).sha256
+    reading = asyncio.ensure_future(files.read(sha256, SIZE, 10, 20))
+    await asyncio.sleep(0)  # the read is now opening its file in a worker thread
+    files.close()
+    assert await reading == speech[10:30]
+    assert not _held(app.state.blobs.path_for(sha256))

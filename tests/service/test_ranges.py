@@ -1,8 +1,19 @@
 from __future__ import annotations
 
-import pytest
+from collections.abc import Callable
 
-from service.ranges import ByteRange, Plan, RangeNotSatisfiable, parse_range, plan_response
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from service.ranges import (
+    ByteRange,
+    Plan,
+    RangeNotSatisfiable,
+    _parse_any_range,
+    parse_range,
+    plan_response,
+)
 
 SIZE = 1000
 ETAG = '"' + "ab" * 32 + '"'
@@ -95,3 +106,31 @@ def test_byte_range_helpers() -> None:
 )
 def test_plan_response(headers: dict[str, str], expected: Plan) -> None:
     assert plan_response(size=SIZE, etag=ETAG, **headers) == expected
+
+
+def _outcome(parse: Callable[[str, int], ByteRange | None], header: str, size: int) -> object:
+    try:
+        return parse(header, size)
+    except RangeNotSatisfiable as exc:
+        return ("416", exc.size)
+
+
+_HEADER_PARTS = st.sampled_from(
+    ["bytes=", "BYTES=", "bytes", "=", "-", ",", " ", "0", "1", "9", "12", "999", "٣", "a"]
+)
+
+
+@given(
+    header=st.one_of(
+        st.builds(lambda a, b: f"bytes={a}-{b}", st.integers(0, 3000), st.integers(0, 3000)),
+        st.builds(lambda a: f"bytes={a}-", st.integers(0, 3000)),
+        st.lists(_HEADER_PARTS, max_size=8).map("".join),
+        st.text(max_size=20),
+    ),
+    size=st.integers(0, 2000),
+)
+def test_the_fast_shape_answers_as_the_general_parse(header: str, size: int) -> None:
+    """parse_range reads "bytes=N-" and "bytes=N-M" without the general parse: the same answer for any
+    header (``_parse_any_range`` is that general parse)."""
+    if header and len(header) <= 1024:
+        assert _outcome(parse_range, header, size) == _outcome(_parse_any_range, header, size)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
+import http.client
 import json
 import os
 import random
@@ -25,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,8 +41,9 @@ from tools.bench._report import record
 __all__ = ["main"]
 
 AREA = (-0.9, 48.1, 1.9, 48.95)  # min_lon, min_lat, max_lon, max_lat: Orne and Eure-et-Loir, roughly
-# wrk cycles through a seeded list of positions, each thread from its own offset: many distinct
-# questions (as many phones), the same ones in every run and for every server measured.
+# wrk cycles through a seeded list of positions, each thread from its own offset (plus the script's
+# argument, if given): many distinct questions (as many phones), the same ones in every run and for
+# every server measured.
 NEAR_SCRIPT = """
 local points = {%(points)s}
 local counter = 0
@@ -49,7 +53,7 @@ function setup(thread)
   threads = threads + 1
 end
 function init(args)
-  counter = offset or 0
+  counter = (offset or 0) + (tonumber(args[1]) or 0)
 end
 function request()
   counter = counter + 1
@@ -60,16 +64,56 @@ end
 """
 
 
+def positions(area: tuple[float, float, float, float], count: int, *, seed: int = 15) -> list[str]:
+    """``count`` seeded positions within ``area`` (lon/lat box), as ``lat,lon`` to 5 decimals."""
+    rng = random.Random(seed)
+    min_lon, min_lat, max_lon, max_lat = area
+    return [f"{rng.uniform(min_lat, max_lat):.5f},{rng.uniform(min_lon, max_lon):.5f}" for _ in range(count)]
+
+
 def near_script(
     area: tuple[float, float, float, float], count: int, *, radius_m: int = 5000, seed: int = 15
 ) -> str:
     """The wrk script asking "near me" at ``count`` seeded positions within ``area`` (lon/lat box)."""
-    rng = random.Random(seed)
-    min_lon, min_lat, max_lon, max_lat = area
-    points = ",".join(
-        f"{{{rng.uniform(min_lat, max_lat):.5f},{rng.uniform(min_lon, max_lon):.5f}}}" for _ in range(count)
-    )
+    points = ",".join(f"{{{point}}}" for point in positions(area, count, seed=seed))
     return NEAR_SCRIPT % {"points": points, "radius": radius_m}
+
+
+def ask_every_position(
+    base_url: str,
+    area: tuple[float, float, float, float],
+    count: int,
+    *,
+    radius_m: int = 5000,
+    seed: int = 15,
+    connections: int = 1,
+) -> None:
+    """Ask "near me" once at each of the positions the wrk script asks, on each of ``connections``
+    keep-alive connections (several, so that every worker of a multi-process server is likely to be
+    asked each): each process renders a POI on its first page, and a server that has run for a while
+    has rendered them all. wrk alone cannot be made to ask each position: its threads restart at the
+    same offsets in every run and share the requests unevenly."""
+    host, port = urllib.parse.urlsplit(base_url).netloc.split(":")
+    paths = [
+        f"/api/v1/pois?near={point}&radius_m={radius_m}&limit=50"
+        for point in positions(area, count, seed=seed)
+    ]
+
+    def ask_all() -> None:
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        try:
+            for path in paths:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    raise RuntimeError(f"{path}: {response.status}")
+        finally:
+            conn.close()
+
+    with concurrent.futures.ThreadPoolExecutor(connections) as pool:
+        for done in [pool.submit(ask_all) for _ in range(connections)]:
+            done.result()
 
 
 WORDS = [
@@ -168,21 +212,25 @@ def parse_wrk(output: str) -> Run:
     return Run(float(rate.group(1)), percentiles[50], percentiles[99], failures)
 
 
-def drive(url: str, *, duration_s: int, connections: int, script: Path | None = None) -> Run:
+def drive(url: str, *, duration_s: int, connections: int, script: Path | None = None, start: int = 0) -> Run:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{duration_s}s", "--latency", "--timeout", "5s"]
     if script is not None:
         command += ["-s", str(script)]
-    result = subprocess.run([*command, url], capture_output=True, text=True, check=True)
+    result = subprocess.run([*command, url, "--", str(start)], capture_output=True, text=True, check=True)
     return parse_wrk(result.stdout)
 
 
 def settle(url: str, script: Path, *, connections: int, positions: int, max_runs: int = 40) -> None:
     """Drive ``url`` with ``script`` until every position was asked twice and the median latency
     settles: each server process builds its "near me" index in a thread and renders each POI once per
-    language choice, on first use (a server that has run for a while has them)."""
+    language choice, on first use (a server that has run for a while has them). Each run starts where
+    the previous one stopped: every wrk run starts its threads at the same offsets, so runs that all
+    started there would ask the first positions only, and a longer measured run would then reach
+    positions never asked (its latency tail would be first renders, not the steady state)."""
     previous, asked = None, 0.0
     for _ in range(max_runs):
-        run = drive(url, duration_s=3, connections=connections, script=script)
+        # Two wrk threads, one counter each: a thread asked about half the requests.
+        run = drive(url, duration_s=3, connections=connections, script=script, start=int(asked / 2))
         asked += run.requests_per_s * 3
         if asked >= 2 * positions and previous is not None and abs(run.p50_ms - previous) <= 0.1 * previous:
             return
@@ -315,9 +363,13 @@ def _serve_and_drive(
         for _, base_url in servers.values():
             wait_ready(base_url, timeout_s=90)
         _wait_caught_up(Path(env["ODYSSEE_DATA_DIR"]) / "odyssee.sqlite3")
-        for _, base_url in servers.values():
+        for workers, (_, base_url) in servers.items():
             # Warm both paths (page cache, reader connections) before measuring.
+            ask_every_position(base_url, AREA, positions, connections=2 * workers)
             settle(f"{base_url}/api/v1/pois", script, connections=connections, positions=positions)
+            # Once more as measured: the positions a measured run asks (wrk's two threads need not
+            # share the requests evenly, so the warm-up's tiling can leave a few out).
+            drive(f"{base_url}/api/v1/pois", duration_s=duration_s, connections=connections, script=script)
             drive(f"{base_url}/api/v1/health", duration_s=1, connections=connections)
         measured: dict[int, tuple[list[Run], list[Run]]] = {workers: ([], []) for workers in servers}
         for _ in range(rounds):

@@ -26,6 +26,7 @@ from content.core.settings import load_settings
 from content.media.queries import MediaRecord, VariantRecord, insert_media, upsert_variant
 from tools.bench._report import record
 from tools.bench._servers import Throughput, fetch, free_port, measure, nginx, odyssee_serve
+from tools.serving import event_loop, guarded_protocol
 
 __all__ = ["main"]
 
@@ -161,6 +162,13 @@ class _Load:
         return self.cpu_s / self.requests * 1e6
 
 
+def _server() -> str:
+    """The HTTP parser and event loop ``odyssee serve`` runs on here (``ODYSSEE_HTTP_PARSER`` chooses)."""
+    parser = os.environ.get("ODYSSEE_HTTP_PARSER") or "auto"
+    name = guarded_protocol(parser).__name__.removeprefix("Guarded").removesuffix("Protocol")
+    return f"{name} on {event_loop(parser)}"
+
+
 def _line(label: str, ours: Throughput, theirs: Throughput) -> None:
     print(
         f"{label:<34} ours {ours.bytes_per_s / 1e6:8.1f} MB/s {ours.requests_per_s:8.1f} req/s | "
@@ -215,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
             raise RuntimeError(f"{label} sent {per_request:.0f} bytes per range request, not about 64 KiB")
     print(
         f"50 MB variant, {CONNECTIONS} connections, {SECONDS} s each, loopback, client: {whole_ours.tool}"
-        f" (1 thread); 1 odyssee serve worker against nginx worker_processes 1, both keep-alive;"
+        f" (1 thread); 1 odyssee serve worker ({_server()}) against nginx worker_processes 1,"
+        " both keep-alive;"
         f" ranges: {OFFSETS} seeded 64 KiB windows; {os.cpu_count()} cores shared by client and server;"
         f" load average {os.getloadavg()[0]:.2f}"
     )

@@ -148,3 +148,51 @@ async def test_an_edit_by_another_connection_outdates_the_index(tmp_path: Path) 
             assert page.items == []
         finally:
             index.close()
+
+
+# Where longitudes bunch up or wrap: by the poles, along the antimeridian, south of the equator.
+EDGES = [(89.95, 10.0), (-89.97, -150.0), (0.3, 179.98), (-0.2, -179.97), (-45.0, 3.0), (70.0, 25.0)]
+
+
+@pytest.fixture(scope="module")
+def edges_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """POIs around each place of EDGES, from a few metres to about 150 km away (and all around the
+    north pole)."""
+    import asyncio
+
+    path = tmp_path_factory.mktemp("edges") / "store.sqlite3"
+    rng = random.Random(16)
+    pois = []
+    for lat, lon in EDGES:
+        for n in range(150):
+            spread = rng.choice([0.001, 0.05, 1.0])
+            p_lat = max(-90.0, min(90.0, rng.gauss(lat, spread)))
+            p_lon = (rng.gauss(lon, spread * 3) + 180) % 360 - 180
+            if lat > 89 and n % 2:
+                p_lon = rng.uniform(-180, 180)  # all around the pole
+            pois.append(_poi(f"Bord {lat} {n}", p_lon, p_lat))
+
+    async def load() -> None:
+        async with Database(path) as db, db.write() as conn:
+            await insert_pois(conn, pois, office_id=None, user_id=None, updated_at=AT)
+
+    asyncio.run(load())
+    return path
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    place=st.sampled_from(EDGES),
+    d_lat=st.floats(-0.5, 0.5),
+    d_lon=st.floats(-1.5, 1.5),
+    radius_m=st.sampled_from([30.0, 2500.0, 40000.0, 100000.0]),
+    limit=st.sampled_from([7, 50]),
+)
+async def test_pages_are_those_of_sqlite_by_the_poles_and_the_antimeridian(
+    edges_path: Path, place: tuple[float, float], d_lat: float, d_lon: float, radius_m: float, limit: int
+) -> None:
+    lat = max(-90.0, min(90.0, place[0] + d_lat))
+    lon = (place[1] + d_lon + 180) % 360 - 180
+    snapshot = NearIndex(edges_path).build_now()
+    async with Database(edges_path) as db:
+        await _same_pages(db, snapshot, PoiQuery(near=Near(lat, lon, radius_m), limit=limit))
