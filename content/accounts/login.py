@@ -13,7 +13,7 @@ from content.accounts.users import find_user_row, user_from_row
 from content.core.db import Database
 from content.core.errors import RateLimited, Unauthenticated
 
-__all__ = ["SignedIn", "login", "logout"]
+__all__ = ["SignedIn", "admit_attempt", "login", "logout"]
 
 _WRONG = "wrong email or password"
 
@@ -38,10 +38,7 @@ async def login(
     """A fresh token for the account, or ``Unauthenticated`` (the same answer for an unknown email,
     a wrong password and a disabled account) or ``RateLimited`` after repeated failures."""
     email = email.strip().lower()
-    async with db.write() as conn:
-        gate = await throttle.admit(conn, address=address, email=email, now=now, policy=policy)
-    if isinstance(gate, throttle.Refused):
-        raise RateLimited("too many failed sign-in attempts; try again later", gate.retry_after_s, gate.scope)
+    gate = await admit_attempt(db, address=address, email=email, now=now, policy=policy)
 
     async with db.read() as conn:
         row = await find_user_row(conn, email=email)
@@ -61,6 +58,23 @@ async def login(
         await prune_tokens(conn, now=now)
         issued = await issue_token(conn, row["id"], now=now, ttl_s=ttl_s)
     return SignedIn(token=issued.token, expires_at=issued.expires_at, user=user_from_row(row).principal())
+
+
+async def admit_attempt(
+    db: Database,
+    *,
+    address: str,
+    email: str,
+    now: datetime,
+    policy: throttle.ThrottlePolicy = throttle.DEFAULT_POLICY,
+) -> throttle.Admitted:
+    """A password attempt for ``email`` from ``address`` recorded by the sign-in throttle, or
+    ``RateLimited`` while it refuses them (committed either way: a refusal may have set a lock)."""
+    async with db.write() as conn:
+        gate = await throttle.admit(conn, address=address, email=email, now=now, policy=policy)
+    if isinstance(gate, throttle.Refused):
+        raise RateLimited("too many failed sign-in attempts; try again later", gate.retry_after_s, gate.scope)
+    return gate
 
 
 async def logout(db: Database, token: str, *, now: datetime) -> None:

@@ -10,7 +10,7 @@ import aiosqlite
 import msgspec
 
 from content.accounts import throttle
-from content.accounts.login import SignedIn
+from content.accounts.login import SignedIn, admit_attempt
 from content.accounts.offices import NewOffice, Office, get_office, insert_office, office_fields
 from content.accounts.passwords import validate_password, verify_password
 from content.accounts.tokens import issue_token
@@ -25,7 +25,7 @@ from content.accounts.user_changes import (
     prepare_user_changes,
 )
 from content.accounts.users import User, find_user_row, user_from_row
-from content.core.errors import Conflict, FieldError, InvalidInput, NotFound, RateLimited, Unauthenticated
+from content.core.errors import Conflict, FieldError, InvalidInput, NotFound, Unauthenticated
 from content.editing import Aggregate, Created, EditSession, Owner, _record, _transaction, create, write
 from content.editing.changes import Change, Updated
 from content.editing.merge_patch import strip_read_only
@@ -104,12 +104,9 @@ async def change_own_password(
         problems.append(FieldError("new_password", "must differ from the current password"))
     if problems:
         raise InvalidInput(problems)
-    async with session.db.write() as conn:
-        gate = await throttle.admit(
-            conn, address=address, email=principal.email, now=session.now, policy=policy
-        )
-    if isinstance(gate, throttle.Refused):
-        raise RateLimited("too many failed attempts; try again later", gate.retry_after_s, gate.scope)
+    gate = await admit_attempt(
+        session.db, address=address, email=principal.email, now=session.now, policy=policy
+    )
     async with session.db.read() as conn:
         checked = await find_user_row(conn, user_id=principal.id)
     if checked is None or checked["disabled"]:

@@ -76,7 +76,7 @@ from content.pois.queries import get_poi
 from content.producers.model import OfferPatch, ProducerPatch
 from content.producers.queries import expiring_offers
 from content.producers.rows import OfferRecord, ProducerRecord
-from content.routes.model import RouteInput, RoutePatch, RouteRecord, RouteSummaryRecord, StopInput
+from content.routes.model import RouteInput, RoutePatch, RouteSummaryRecord, StopInput
 from content.worklist import TodoList
 from packs.pack_id import PackId
 from packs.store import get_pack, stale_pack_ids
@@ -101,8 +101,7 @@ __all__ = [
     "can_upload_media",
     "change_account",
     "change_password",
-    "create_poi",
-    "create_route",
+    "create_draft",
     "find_pois",
     "history",
     "hours_preview",
@@ -279,33 +278,25 @@ def patch_route(fields: dict[str, Any]) -> RoutePatch:
     return msgspec.convert(fields, RoutePatch)
 
 
-async def create_poi(
+_DRAFTS: dict[str, tuple[Any, type[Any]]] = {"poi": (POIS, PoiInput), "route": (ROUTES, RouteInput)}
+
+
+async def create_draft(
     events: EventHub,
     db: Database,
     principal: Principal,
+    kind: Literal["poi", "route"],
     fields: dict[str, Any],
     *,
     office_id: str | None,
     now: datetime,
-) -> PoiRecord:
-    """A new draft POI from the form's fields (the JSON API's create body, hence the same checks),
-    owned by the staff member's office (admins name one)."""
-    body = msgspec.convert(fields, PoiInput)
-    return await editing.create(_session(events, db, principal, now), POIS, body, office_id=office_id)
-
-
-async def create_route(
-    events: EventHub,
-    db: Database,
-    principal: Principal,
-    fields: dict[str, Any],
-    *,
-    office_id: str | None,
-    now: datetime,
-) -> RouteRecord:
-    """A new draft route (no stops yet) from the form's fields, like :func:`create_poi`."""
-    body = msgspec.convert(fields, RouteInput)
-    return await editing.create(_session(events, db, principal, now), ROUTES, body, office_id=office_id)
+) -> str:
+    """A new draft POI or route (no stops yet) from a form's fields, converted to the JSON API's create
+    body (hence the same checks) and owned by the staff member's office (admins name one); its id."""
+    aggregate, body_type = _DRAFTS[kind]
+    body = msgspec.convert(fields, body_type)
+    record = await editing.create(_session(events, db, principal, now), aggregate, body, office_id=office_id)
+    return str(record.id)
 
 
 async def save_poi(

@@ -9,13 +9,14 @@ import msgspec
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 
-from content.core.errors import Forbidden, InvalidInput
+from content.core.errors import InvalidInput
 from service.backoffice import domain
 from service.backoffice._render import gettext_for, redirect, render
 from service.backoffice.deps import UserDep
 from service.backoffice.pages._editing import EditOutcome, apply_edit, notice_for, statuses_of
-from service.backoffice.pages._forms import field_errors, read_form, text
-from service.backoffice.pages._labels import category_context, hours_text
+from service.backoffice.pages._forms import read_form
+from service.backoffice.pages._labels import Gettext, category_context, hours_text
+from service.backoffice.pages._new_draft import NewDraftForm
 from service.backoffice.pages._values import FORM_LANGS, Shape, flat_values
 from service.deps import ClockDep, DatabaseDep, EventsDep
 
@@ -62,31 +63,7 @@ async def poi_list(
     return render(request, "pois.html", {**context, **category_context(gettext_for(request))}, principal=user)
 
 
-_NEW_FIELDS = ("name.fr", "name.en", "category", "commune", "address", "lat", "lon", "office_id")
-
-
-async def _new_page(
-    request: AnyRequest,
-    user: Any,
-    db: Any,
-    *,
-    values: dict[str, str] | None = None,
-    errors: list[Any] | None = None,
-    status_code: int = 200,
-) -> Response[Any]:
-    if not domain.can_create(user, "poi"):
-        raise Forbidden("your role cannot create points of interest")
-    offices = await domain.offices(db, user) if user.role == "admin" else []
-    context = {
-        "values": values or dict.fromkeys(_NEW_FIELDS, ""),
-        "errors": errors or [],
-        "offices": [(office.id, office.name) for office in offices],
-        **category_context(gettext_for(request)),
-    }
-    return render(request, "poi_new.html", context, principal=user, status_code=status_code)
-
-
-def _new_poi_fields(values: dict[str, str], _: Any) -> dict[str, Any]:
+def _new_poi_body(values: dict[str, str], _: Gettext) -> dict[str, Any]:
     """The JSON API's create body from the form; a coordinate that is not a number is named."""
     coordinates = []
     for name in ("lon", "lat"):
@@ -103,30 +80,27 @@ def _new_poi_fields(values: dict[str, str], _: Any) -> dict[str, Any]:
     return fields
 
 
+NEW_POI = NewDraftForm(
+    kind="poi",
+    path="/backoffice/pois",
+    template="poi_new.html",
+    fields=("name.fr", "name.en", "category", "commune", "address", "lat", "lon"),
+    defaults={},
+    choices=category_context,
+    body=_new_poi_body,
+)
+
+
 @get("/pois/new", include_in_schema=False)
 async def poi_new(request: AnyRequest, user: UserDep, db: DatabaseDep) -> Response[Any]:
-    return await _new_page(request, user, db)
+    return await NEW_POI.page(request, user, db)
 
 
 @post("/pois/new", include_in_schema=False, status_code=200)
 async def poi_create(
     request: AnyRequest, user: UserDep, db: DatabaseDep, events: EventsDep, clock: ClockDep
 ) -> Response[Any]:
-    """A new draft from the form; a mistake re-shows the form with what was typed and the fields named."""
-    form = await read_form(request)
-    values = {name: text(form, name) for name in _NEW_FIELDS}
-    try:
-        record = await domain.create_poi(
-            events,
-            db,
-            user,
-            _new_poi_fields(values, gettext_for(request)),
-            office_id=values["office_id"] or None if user.role == "admin" else None,
-            now=clock(),
-        )
-    except (InvalidInput, msgspec.ValidationError) as exc:
-        return await _new_page(request, user, db, values=values, errors=field_errors(exc), status_code=422)
-    return redirect(f"/backoffice/pois/{record.id}?done=created")
+    return await NEW_POI.submit(request, user, db, events, clock)
 
 
 async def _page(

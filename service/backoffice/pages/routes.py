@@ -11,13 +11,14 @@ import msgspec
 from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 
-from content.core.errors import FieldError, Forbidden, InvalidInput, PreconditionFailed, PreconditionRequired
+from content.core.errors import FieldError, InvalidInput, PreconditionFailed, PreconditionRequired
 from service.backoffice import domain
 from service.backoffice._render import gettext_for, redirect, render
 from service.backoffice.deps import UserDep
 from service.backoffice.pages._editing import EditOutcome, apply_edit, fold, notice_for, scan, statuses_of
 from service.backoffice.pages._forms import field_errors, read_form, text
-from service.backoffice.pages._labels import route_context
+from service.backoffice.pages._labels import Gettext, route_context
+from service.backoffice.pages._new_draft import NewDraftForm
 from service.backoffice.pages._stops import StopRow, stop_rows, stops_from_form
 from service.backoffice.pages._values import FORM_LANGS, Shape, flat_values
 from service.backoffice.pages.analytics import route_usage
@@ -60,31 +61,7 @@ async def route_list(
     return render(request, "routes.html", context, principal=user)
 
 
-_NEW_FIELDS = ("title.fr", "title.en", "theme", "mode", "difficulty", "duration_min", "line", "office_id")
-
-
-async def _new_page(
-    request: AnyRequest,
-    user: Any,
-    db: Any,
-    *,
-    values: dict[str, str] | None = None,
-    errors: list[Any] | None = None,
-    status_code: int = 200,
-) -> Response[Any]:
-    if not domain.can_create(user, "route"):
-        raise Forbidden("your role cannot create routes")
-    offices = await domain.offices(db, user) if user.role == "admin" else []
-    context = {
-        "values": values or {**dict.fromkeys(_NEW_FIELDS, ""), "duration_min": "60", "line": "[]"},
-        "errors": errors or [],
-        "offices": [(office.id, office.name) for office in offices],
-        **route_context(gettext_for(request)),
-    }
-    return render(request, "route_new.html", context, principal=user, status_code=status_code)
-
-
-def _new_route_fields(values: dict[str, str], _: Any) -> dict[str, Any]:
+def _new_route_body(values: dict[str, str], _: Gettext) -> dict[str, Any]:
     """The JSON API's create body from the form: the line as drawn (``[longitude, latitude]`` pairs)."""
     problems = []
     try:
@@ -109,9 +86,20 @@ def _new_route_fields(values: dict[str, str], _: Any) -> dict[str, Any]:
     }
 
 
+NEW_ROUTE = NewDraftForm(
+    kind="route",
+    path="/backoffice/routes",
+    template="route_new.html",
+    fields=("title.fr", "title.en", "theme", "mode", "difficulty", "duration_min", "line"),
+    defaults={"duration_min": "60", "line": "[]"},
+    choices=route_context,
+    body=_new_route_body,
+)
+
+
 @get("/routes/new", include_in_schema=False)
 async def route_new(request: AnyRequest, user: UserDep, db: DatabaseDep) -> Response[Any]:
-    return await _new_page(request, user, db)
+    return await NEW_ROUTE.page(request, user, db)
 
 
 @post("/routes/new", include_in_schema=False, status_code=200)
@@ -119,20 +107,7 @@ async def route_create(
     request: AnyRequest, user: UserDep, db: DatabaseDep, events: EventsDep, clock: ClockDep
 ) -> Response[Any]:
     """A new draft route; its stops are added on its edit page, which opens next."""
-    form = await read_form(request)
-    values = {name: text(form, name) for name in _NEW_FIELDS}
-    try:
-        record = await domain.create_route(
-            events,
-            db,
-            user,
-            _new_route_fields(values, gettext_for(request)),
-            office_id=values["office_id"] or None if user.role == "admin" else None,
-            now=clock(),
-        )
-    except (InvalidInput, msgspec.ValidationError) as exc:
-        return await _new_page(request, user, db, values=values, errors=field_errors(exc), status_code=422)
-    return redirect(f"/backoffice/routes/{record.id}?done=created")
+    return await NEW_ROUTE.submit(request, user, db, events, clock)
 
 
 async def _page(
