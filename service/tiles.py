@@ -76,6 +76,11 @@ class _Open:
     version: str
 
 
+def _unreadable() -> Unavailable:
+    # A new exception each time: raising one instance again would grow its traceback at every request.
+    return Unavailable(FieldError("basemap", "the basemap cannot be read at the moment"))
+
+
 class TileServer:
     """The basemap as served: re-resolved every few seconds (``odyssee basemap set`` takes effect
     without a restart), one archive open at a time, reads serialised by a lock (the leaf cache)."""
@@ -86,15 +91,15 @@ class TileServer:
         self._lock = threading.Lock()
         self._open: _Open | None = None
         self._checked = 0.0
-        self._failed: Unavailable | None = None  # the basemap could not be read at ``_checked``
+        self._failed = False  # the basemap could not be read at ``_checked``
 
     async def current(self) -> _Open | None:
         """The basemap open for reading, or None if none is configured; :class:`Unavailable` (503, naming
         ``basemap``) if it cannot be read, logged once per re-check for the operator."""
         now = time.monotonic()
         if now - self._checked < _RECHECK_S:
-            if self._failed is not None:
-                raise self._failed
+            if self._failed:
+                raise _unreadable()
             if self._open is not None:
                 return self._open
         try:
@@ -103,9 +108,9 @@ class TileServer:
             self._close()
             self._checked = now
             log.error("the basemap cannot be read, tiles answer 503: %s: %s", type(exc).__name__, exc)
-            self._failed = Unavailable(FieldError("basemap", "the basemap cannot be read at the moment"))
-            raise self._failed from None
-        self._failed = None
+            self._failed = True
+            raise _unreadable() from None
+        self._failed = False
         return opened
 
     async def _reopen(self, now: float) -> _Open | None:
